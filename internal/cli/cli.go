@@ -1,0 +1,156 @@
+// Package cli is the altcontacts command line: one cobra command per
+// subcommand, each an options struct, a parse step and a run step, with
+// every input and output passed in so tests run it in-process. [Main] owns
+// the exit codes; AWS errors become hints here and nowhere else.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (SPEC §3). Precedence when several apply: 2 > 130 > 3 > 1 > 0.
+const (
+	ExitOK          = 0
+	ExitFindings    = 1
+	ExitUsage       = 2
+	ExitIncomplete  = 3
+	ExitInterrupted = 130
+)
+
+// env is the process environment a command runs in. Nothing below Main
+// reads os.* directly.
+type env struct {
+	stdout io.Writer
+	stderr io.Writer
+	stdin  io.Reader
+	getenv func(string) string
+	now    func() time.Time
+	// tty reports whether stdout and stderr are terminals.
+	stdoutTTY, stderrTTY bool
+}
+
+// exitError carries an exit code and hint lines out of a command.
+type exitError struct {
+	code  int
+	err   error
+	hints []string
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr is a usage or input error: exit 2, nothing called or written.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// withHints attaches hints to an error, keeping its exit code.
+func withHints(err error, code int, hints ...string) error {
+	return &exitError{code: code, err: err, hints: hints}
+}
+
+// Main runs altcontacts with args (without the program name) and returns the
+// process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := &env{
+		stdout: stdout, stderr: stderr, stdin: os.Stdin, getenv: getenv, now: time.Now,
+		stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
+	}
+	return run(ctx, e, args)
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetIn(e.stdin)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var xe *exitError
+	if !errors.As(err, &xe) {
+		// cobra's own parse errors (unknown flag, bad value, extra args).
+		xe = &exitError{code: ExitUsage, err: err, hints: []string{"see 'altcontacts help' for usage"}}
+	}
+	if ctx.Err() != nil && xe.code != ExitUsage {
+		xe.code = ExitInterrupted
+	}
+	if xe.err != nil {
+		fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", lowerFirst(xe.err.Error()))
+	}
+	for _, h := range xe.hints {
+		fmt.Fprintf(e.stderr, "altcontacts: hint: %s\n", h)
+	}
+	return xe.code
+}
+
+func lowerFirst(s string) string {
+	if s == "" || strings.ToUpper(s[:1]) != s[:1] || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2]) {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// globalOptions are the flags every command takes (SPEC §3).
+type globalOptions struct {
+	profile     string
+	region      string
+	endpointURL string
+	sandbox     bool
+	output      string
+	noProgress  bool
+	verbose     bool
+	concurrency int
+	accounts    []string
+	ous         []string
+}
+
+func newRoot(e *env) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "altcontacts",
+		Short: "Make sure AWS can reach the right people when an account is compromised",
+		Long: `altcontacts audits, fixes and verifies the alternate contacts of every account in an
+AWS Organization, closing Security Hub control Account.1 and catching contacts that
+exist but will not work when needed.
+
+The loop: audit (inventory), plan (declare a durable contact in a policy), apply
+(propagate it with a journal), verify (read back and watch Account.1 turn PASSED).
+Add --sandbox to any command to run against a local emulator; no AWS account needed.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = false
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.profile, "profile", "", "AWS shared-config profile (SSO and assume-role profiles work)")
+	pf.StringVar(&g.region, "region", "", "AWS Region for regional services (Security Hub, STS)")
+	pf.StringVar(&g.endpointURL, "endpoint-url", "", "one endpoint URL for every AWS service, like the AWS CLI (AWS_ENDPOINT_URL works too)")
+	pf.BoolVar(&g.sandbox, "sandbox", false, "run against the local sandbox emulator; no credentials needed")
+	pf.StringVarP(&g.output, "output", "o", "", "output format: table, json, csv, markdown, sarif, html, junit")
+	pf.BoolVar(&g.noProgress, "no-progress", false, "never show a progress bar")
+	pf.BoolVarP(&g.verbose, "verbose", "v", false, "structured debug log on stderr")
+	pf.IntVar(&g.concurrency, "concurrency", 0, "parallel AWS calls (default sized to the AWS quotas)")
+	pf.StringSliceVar(&g.accounts, "accounts", nil, "only these account IDs (comma-separated)")
+	pf.StringSliceVar(&g.ous, "ou", nil, "only accounts under these OUs (ou-... id or Root/... path)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
+	})
+	root.AddCommand(newVersionCmd(e), newSandboxCmd(e, g))
+	return root
+}

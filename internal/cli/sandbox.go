@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/emulator"
+	"github.com/altcontacts/altcontacts/internal/sandbox"
+)
+
+type sandboxOptions struct {
+	state string
+	// scenario selection, for serve and reset
+	scenario string
+	accounts int
+	seed     uint64
+	// serve only
+	addr        string
+	latency     time.Duration
+	quotaScale  float64
+	noThrottle  bool
+	evalEvery   time.Duration
+	changedKnob func(string) bool
+}
+
+func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
+	o := &sandboxOptions{}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run or inspect the local AWS emulator",
+		Long: `The sandbox is a wire-compatible emulator of the AWS APIs altcontacts uses (Account,
+Organizations, STS, Security Hub), seeded with a realistic organization.
+
+--sandbox on any command uses a sandbox whose state persists between commands in
+$ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
+'sandbox serve' serves it over HTTP for the AWS CLI, boto3 or any SigV4 client.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.PersistentFlags().StringVar(&o.state, "state", "", "state file (default: the --sandbox state)")
+	scenarioFlags := func(c *cobra.Command) {
+		c.Flags().StringVar(&o.scenario, "scenario", "", "built-in scenario ("+strings.Join(emulator.Builtins(), ", ")+") or a scenario file (YAML/JSON)")
+		c.Flags().IntVar(&o.accounts, "accounts", 0, "generate an organization of N accounts instead of a scenario")
+		c.Flags().Uint64Var(&o.seed, "seed", 1, "seed for --accounts")
+	}
+
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the emulator over HTTP on loopback",
+		Example: `  altcontacts sandbox serve
+  # first line: AWS_ENDPOINT_URL=http://127.0.0.1:PORT — then, in another shell:
+  export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1
+  aws account get-alternate-contact --alternate-contact-type SECURITY
+  aws organizations list-accounts
+
+  altcontacts sandbox serve --accounts 1000 --seed 7 --quota-scale 10 --latency 30ms`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.changedKnob = cmd.Flags().Changed
+			return runSandboxServe(cmd.Context(), e, o)
+		},
+	}
+	scenarioFlags(serve)
+	serve.Flags().StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address (loopback unless you say otherwise)")
+	serve.Flags().DurationVar(&o.latency, "latency", 0, "added latency per AWS request")
+	serve.Flags().Float64Var(&o.quotaScale, "quota-scale", 1, "multiply every quota's rate and burst")
+	serve.Flags().BoolVar(&o.noThrottle, "no-throttle", false, "switch quotas off")
+	serve.Flags().DurationVar(&o.evalEvery, "evaluation-interval", emulator.DefaultEvaluationInterval, "how often Security Hub re-evaluates Account.1 (0: only on POST /_sandbox/evaluate)")
+
+	reset := &cobra.Command{
+		Use:   "reset",
+		Short: "Start the sandbox state afresh from a scenario",
+		Example: `  altcontacts sandbox reset
+  altcontacts sandbox reset --scenario standalone
+  altcontacts sandbox reset --accounts 500 --seed 3`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := o.statePath(e)
+			if err != nil {
+				return err
+			}
+			st, name, err := o.initialState()
+			if err != nil {
+				return err
+			}
+			if err := sandbox.Reset(path, st); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "altcontacts: sandbox state %s reset to %s (%d accounts)\n", path, name, len(st.Accounts))
+			return nil
+		},
+	}
+	scenarioFlags(reset)
+
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Print the sandbox state as JSON",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := o.statePath(e)
+			if err != nil {
+				return err
+			}
+			s, err := sandbox.Open(path)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			b, err := s.Emulator.Snapshot()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+			return err
+		},
+	}
+	cmd.AddCommand(serve, reset, show)
+	return cmd
+}
+
+func (o *sandboxOptions) statePath(e *env) (string, error) {
+	if o.state != "" {
+		return o.state, nil
+	}
+	p, err := sandbox.StatePath(e.getenv)
+	if err != nil {
+		return "", usageErr("%v", err)
+	}
+	return p, nil
+}
+
+// initialState resolves --scenario / --accounts into a state.
+func (o *sandboxOptions) initialState() (*emulator.State, string, error) {
+	if o.accounts > 0 {
+		if o.scenario != "" {
+			return nil, "", usageErr("--accounts and --scenario cannot be used together")
+		}
+		st, err := emulator.Generate(o.accounts, o.seed)
+		if err != nil {
+			return nil, "", usageErr("%v", err)
+		}
+		return st, fmt.Sprintf("a generated organization (seed %d)", o.seed), nil
+	}
+	if o.accounts < 0 {
+		return nil, "", usageErr("--accounts: want a positive number, got %d", o.accounts)
+	}
+	name := o.scenario
+	if name == "" {
+		name = "fintech"
+	}
+	for _, b := range emulator.Builtins() {
+		if name == b {
+			st, err := emulator.Builtin(name)
+			return st, "the " + name + " scenario", err
+		}
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, "", withHints(fmt.Errorf("scenario %q: not built in and not readable: %w", name, err), ExitUsage,
+			"built-in scenarios: "+strings.Join(emulator.Builtins(), ", "))
+	}
+	st, err := emulator.LoadScenario(name, data)
+	if err != nil {
+		return nil, "", &exitError{code: ExitUsage, err: err}
+	}
+	return st, "scenario file " + name, nil
+}
+
+func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
+	if o.quotaScale <= 0 {
+		return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
+	}
+	if o.latency < 0 || o.evalEvery < 0 {
+		return usageErr("--latency and --evaluation-interval cannot be negative")
+	}
+	var (
+		em   *emulator.Emulator
+		sess *sandbox.Session
+		desc string
+	)
+	if o.state != "" && o.scenario == "" && o.accounts == 0 {
+		s, err := sandbox.Open(o.state)
+		if err != nil {
+			return err
+		}
+		sess, em, desc = s, s.Emulator, "state "+o.state
+		defer func() {
+			if err := sess.Close(); err != nil {
+				fmt.Fprintf(e.stderr, "altcontacts: error: %v\n", err)
+			}
+		}()
+	} else {
+		st, name, err := o.initialState()
+		if err != nil {
+			return err
+		}
+		em, desc = emulator.New(emulator.WithState(st)), name
+		if o.state != "" {
+			if err := sandbox.Reset(o.state, st); err != nil {
+				return err
+			}
+			s, err := sandbox.Open(o.state)
+			if err != nil {
+				return err
+			}
+			sess, em = s, s.Emulator
+			defer sess.Close()
+		}
+	}
+	em.Update(func(s *emulator.State) {
+		set := &s.Settings
+		if o.changedKnob("latency") {
+			set.Latency = emulator.Duration(o.latency)
+		}
+		if o.changedKnob("quota-scale") {
+			set.QuotaScale = o.quotaScale
+		}
+		if o.changedKnob("no-throttle") {
+			set.NoThrottle = o.noThrottle
+		}
+		if o.changedKnob("evaluation-interval") {
+			set.EvaluationInterval = emulator.Duration(o.evalEvery)
+		}
+	})
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return withHints(fmt.Errorf("listen on %s: %w", o.addr, err), ExitUsage, "pick a free port with --addr 127.0.0.1:0")
+	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		fmt.Fprintf(e.stderr, "altcontacts: warning: the sandbox listens on %s, beyond this machine; it has no authentication\n", ln.Addr())
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "AWS_ENDPOINT_URL=%s\n", url)
+	if f, ok := e.stdout.(interface{ Sync() error }); ok {
+		f.Sync()
+	}
+	st := em.State()
+	mgmt := "none"
+	if st.Organization != nil {
+		mgmt = st.Organization.ManagementAccount
+	}
+	fmt.Fprintf(e.stderr, "altcontacts: sandbox serving %s: %d accounts, management account %s\n", desc, len(st.Accounts), mgmt)
+	fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1\n", url)
+	fmt.Fprintf(e.stderr, "altcontacts: hint: a 12-digit AWS_ACCESS_KEY_ID calls as that account; anything else is the management account\n")
+
+	srv := &http.Server{Handler: em.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	// Persist while serving, so a killed server loses at most a second.
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	last := em.Version()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick.C:
+			if sess != nil && em.Version() != last {
+				last = em.Version()
+				if err := sess.Save(); err != nil {
+					fmt.Fprintf(e.stderr, "altcontacts: error: %v\n", err)
+				}
+			}
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "altcontacts: sandbox stopped\n")
+			// A signal is how serve is meant to end: exit 0, not 130.
+			return nil
+		}
+	}
+}

@@ -1,0 +1,823 @@
+package contact
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// PolicyError is one problem in a policy file, located precisely enough for
+// an editor to jump to it.
+type PolicyError struct {
+	File   string
+	Line   int // 1-based; 0 when unknown
+	Column int // 1-based; 0 when unknown
+	// Path is the dotted path of the offending field, e.g.
+	// "overrides[0].contacts.SECURITY.email" (list indexes are 0-based).
+	Path    string
+	Message string
+}
+
+// Error returns "file:line:column: path: message".
+func (e *PolicyError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// PolicyErrors is returned when a policy has more than one problem, so a
+// user can fix them all in one pass. Each line is one *PolicyError.
+type PolicyErrors []*PolicyError
+
+// Error returns one error per line.
+func (es PolicyErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As find the individual *PolicyError values.
+func (es PolicyErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// maxPolicyErrors bounds the report on badly broken files, where later
+// errors are mostly consequences of earlier ones.
+const maxPolicyErrors = 20
+
+// ParsePolicy parses a policy file (YAML, or JSON, which is YAML) named name.
+// Unknown keys, duplicate keys, values AWS would refuse and references that
+// cannot be right (contact types, rule ids, severities, account and OU ids)
+// are all errors naming file:line:column and the field path. The error is a
+// *PolicyError, or PolicyErrors when there are several.
+//
+// Top-level keys starting with "x-" are ignored so that YAML anchors for
+// shared contacts have somewhere to live.
+//
+// Scalars are read from their source text, so an unquoted 12-digit account id
+// keeps its leading zeros and an unquoted +12065557700 stays a phone number.
+func ParsePolicy(name string, data []byte) (*Policy, error) {
+	ps := &policyParser{file: name}
+	file, err := parseYAML(data)
+	if err != nil {
+		var yerr yaml.Error
+		if errors.As(err, &yerr) {
+			pe := &PolicyError{File: name, Message: yerr.GetMessage()}
+			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+				pe.Line, pe.Column = tk.Position.Line, tk.Position.Column
+			}
+			return nil, pe
+		}
+		return nil, &PolicyError{File: name, Message: err.Error()}
+	}
+	var body ast.Node
+	for i, doc := range file.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
+		if body != nil {
+			ps.errorAt(doc.Body, "", "a policy must be a single YAML document (found document %d)", i+1)
+			return nil, ps.err()
+		}
+		body = doc.Body
+	}
+	ps.collectAnchors(body)
+	p := ps.policy(body)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// parseYAML guards against parser panics: a CLI must report a malformed
+// file, not crash on it.
+func parseYAML(data []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("cannot parse the file as YAML or JSON (%v)", r)
+		}
+	}()
+	return parser.ParseBytes(data, 0)
+}
+
+type policyParser struct {
+	file    string
+	anchors map[string][]ast.Node // by name, in document order
+	errs    []*PolicyError
+}
+
+func (ps *policyParser) err() error {
+	// The walk follows the schema, not the file; report in file order.
+	sort.SliceStable(ps.errs, func(i, j int) bool {
+		a, b := ps.errs[i], ps.errs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	switch len(ps.errs) {
+	case 0:
+		return nil
+	case 1:
+		return ps.errs[0]
+	}
+	return PolicyErrors(ps.errs)
+}
+
+func (ps *policyParser) errorAt(n ast.Node, p string, format string, args ...any) {
+	if len(ps.errs) >= maxPolicyErrors {
+		return
+	}
+	line, col := nodePos(n)
+	ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: line, Column: col, Path: p, Message: fmt.Sprintf(format, args...)})
+}
+
+// nodePos returns where a node starts in the source. Block mappings report
+// their first key rather than the ':' token goccy anchors them on.
+func nodePos(n ast.Node) (int, int) {
+	switch v := n.(type) {
+	case nil:
+		return 0, 0
+	case *ast.MappingNode:
+		if !v.IsFlowStyle && len(v.Values) > 0 {
+			return nodePos(v.Values[0].Key)
+		}
+	case *ast.MappingValueNode:
+		return nodePos(v.Key)
+	}
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return 0, 0
+	}
+	return tk.Position.Line, tk.Position.Column
+}
+
+func nodeOffset(n ast.Node) int {
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Offset
+	}
+	return 0
+}
+
+func (ps *policyParser) collectAnchors(body ast.Node) {
+	ps.anchors = map[string][]ast.Node{}
+	if body == nil {
+		return
+	}
+	for _, n := range ast.Filter(ast.AnchorType, body) {
+		if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil {
+			name := a.Name.GetToken().Value
+			ps.anchors[name] = append(ps.anchors[name], a)
+		}
+	}
+}
+
+// resolve follows anchors, aliases and tags to the node that carries the
+// value. An alias refers to the closest anchor of that name before it, as
+// YAML specifies.
+func (ps *policyParser) resolve(n ast.Node, p string) ast.Node {
+	for range 16 {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.AliasNode:
+			name := ""
+			if v.Value != nil {
+				name = v.Value.GetToken().Value
+			}
+			var target ast.Node
+			for _, a := range ps.anchors[name] {
+				if nodeOffset(a) < nodeOffset(v) {
+					target = a
+				}
+			}
+			if target == nil {
+				ps.errorAt(v, p, "unknown alias *%s", name)
+				return nil
+			}
+			n = target
+		default:
+			return n
+		}
+	}
+	ps.errorAt(n, p, "aliases nest too deeply")
+	return nil
+}
+
+// entry is one key of a mapping, after merge keys are expanded.
+type entry struct {
+	key  string
+	keyN ast.Node
+	val  ast.Node
+}
+
+func isNull(n ast.Node) bool {
+	_, ok := n.(*ast.NullNode)
+	return ok || n == nil
+}
+
+// mapping returns the entries of a mapping node; a null value (an empty
+// section such as "contacts:") yields no entries and no error.
+func (ps *policyParser) mapping(n ast.Node, at ast.Node, p string) ([]entry, bool) {
+	return ps.mappingDepth(n, at, p, 0)
+}
+
+func (ps *policyParser) mappingDepth(n ast.Node, at ast.Node, p string, depth int) ([]entry, bool) {
+	n = ps.resolve(n, p)
+	var values []*ast.MappingValueNode
+	switch v := n.(type) {
+	case nil, *ast.NullNode:
+		return nil, true
+	case *ast.MappingNode:
+		values = v.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{v}
+	default:
+		ps.errorAt(at, p, "must be a mapping, got %s", describe(n))
+		return nil, false
+	}
+	var merged, own []entry
+	for _, mv := range values {
+		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+			if depth > 8 {
+				ps.errorAt(mv.Key, p, "merge keys nest too deeply")
+				return nil, false
+			}
+			src := ps.resolve(mv.Value, p)
+			srcs := []ast.Node{src}
+			if seq, ok := src.(*ast.SequenceNode); ok {
+				srcs = seq.Values
+			}
+			for _, s := range srcs {
+				es, ok := ps.mappingDepth(s, mv.Key, p, depth+1)
+				if !ok {
+					return nil, false
+				}
+				merged = append(merged, es...)
+			}
+			continue
+		}
+		key, ok := scalarText(ps.resolve(mv.Key, p))
+		if !ok {
+			ps.errorAt(mv.Key, p, "keys must be strings")
+			continue
+		}
+		own = append(own, entry{key: key, keyN: mv.Key, val: mv.Value})
+	}
+	// Explicit keys override merged ones; among merged sources the first
+	// wins, as in YAML's merge key specification.
+	seen := map[string]bool{}
+	var out []entry
+	for _, e := range own {
+		seen[e.key] = true
+		out = append(out, e)
+	}
+	for _, e := range merged {
+		if !seen[e.key] {
+			seen[e.key] = true
+			out = append(out, e)
+		}
+	}
+	return out, true
+}
+
+// scalarText returns a scalar's source text (for strings, the unquoted and
+// unescaped value). Using source text rather than the typed value is what
+// keeps 012345678901 and +12065557700 intact.
+func scalarText(n ast.Node) (string, bool) {
+	switch v := n.(type) {
+	case *ast.StringNode:
+		return v.Value, true
+	case *ast.LiteralNode:
+		if v.Value == nil {
+			return "", true
+		}
+		return v.Value.Value, true
+	case *ast.NullNode:
+		return "", false
+	case ast.ScalarNode:
+		if tk := v.GetToken(); tk != nil {
+			return tk.Value, true
+		}
+	}
+	return "", false
+}
+
+func describe(n ast.Node) string {
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case nil, *ast.NullNode:
+		return "nothing"
+	}
+	if s, ok := scalarText(n); ok {
+		return strconv.Quote(s)
+	}
+	return "a " + strings.ToLower(n.Type().String())
+}
+
+// str reads a string value; at is where errors point (the key of the entry).
+func (ps *policyParser) str(n, at ast.Node, p string) (string, bool) {
+	r := ps.resolve(n, p)
+	if r == nil && !isNull(n) {
+		return "", false // already reported
+	}
+	if isNull(r) {
+		ps.errorAt(at, p, "value is missing")
+		return "", false
+	}
+	s, ok := scalarText(r)
+	if !ok {
+		ps.errorAt(at, p, "must be a string, got %s", describe(r))
+		return "", false
+	}
+	return s, true
+}
+
+// list reads a list; null means empty. Each item comes with its node so
+// errors can point at the item itself.
+func (ps *policyParser) list(n, at ast.Node, p string) ([]ast.Node, bool) {
+	r := ps.resolve(n, p)
+	if r == nil && !isNull(n) {
+		return nil, false
+	}
+	switch v := r.(type) {
+	case nil, *ast.NullNode:
+		return nil, true
+	case *ast.SequenceNode:
+		return v.Values, true
+	}
+	ps.errorAt(at, p, "must be a list, got %s", describe(r))
+	return nil, false
+}
+
+func (ps *policyParser) strList(n, at ast.Node, p string, each func(s string, item ast.Node, ip string)) {
+	items, ok := ps.list(n, at, p)
+	if !ok {
+		return
+	}
+	for i, it := range items {
+		ip := fmt.Sprintf("%s[%d]", p, i)
+		if s, ok := ps.str(it, it, ip); ok {
+			each(strings.TrimSpace(s), it, ip)
+		}
+	}
+}
+
+func (ps *policyParser) unknownKey(e entry, p string, known ...string) {
+	ps.errorAt(e.keyN, join(p, e.key), "unknown key (known keys: %s)", strings.Join(known, ", "))
+}
+
+func join(p, key string) string {
+	if p == "" {
+		return key
+	}
+	return p + "." + key
+}
+
+func (ps *policyParser) policy(body ast.Node) *Policy {
+	p := DefaultPolicy()
+	p.Version = 0
+	p.Source = ps.file
+	if isNull(body) {
+		ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: 1, Column: 1, Path: "version",
+			Message: "is required; the policy is empty (start it with version: 1)"})
+		return nil
+	}
+	entries, ok := ps.mapping(body, body, "")
+	if !ok {
+		return nil
+	}
+	var versionSeen bool
+	for _, e := range entries {
+		switch e.key {
+		case "version":
+			versionSeen = true
+			if s, ok := ps.str(e.val, e.keyN, "version"); ok {
+				v, err := strconv.Atoi(strings.TrimSpace(s))
+				switch {
+				case err != nil:
+					ps.errorAt(e.keyN, "version", "%q is not a number; use version: 1", s)
+				case v != 1:
+					ps.errorAt(e.keyN, "version", "unsupported version %d (this altcontacts understands version 1)", v)
+				default:
+					p.Version = v
+				}
+			}
+		case "require":
+			p.Require = ps.require(e)
+		case "contacts":
+			p.Contacts = ps.contacts(e.val, e.keyN, "contacts")
+		case "rules":
+			ps.rules(e, &p.Rules)
+		case "overrides":
+			p.Overrides = ps.overrides(e)
+		case "exclude":
+			ps.exclude(e, &p.Exclude)
+		default:
+			// x- keys are free for YAML anchors (x-team: &team {...}),
+			// as in Compose files; anything else is a typo until proven
+			// otherwise.
+			if strings.HasPrefix(e.key, "x-") {
+				continue
+			}
+			ps.unknownKey(e, "", "version", "require", "contacts", "rules", "overrides", "exclude")
+		}
+	}
+	if !versionSeen {
+		ps.errorAt(body, "version", "is required; add version: 1")
+	}
+	return p
+}
+
+func (ps *policyParser) require(e entry) []Type {
+	out := []Type{}
+	seen := map[Type]bool{}
+	ps.strList(e.val, e.keyN, "require", func(s string, item ast.Node, ip string) {
+		t, err := ParseType(s)
+		switch {
+		case err != nil:
+			ps.errorAt(item, ip, "%v", err)
+		case seen[t]:
+			ps.errorAt(item, ip, "%s is listed twice", t)
+		default:
+			seen[t] = true
+			out = append(out, t)
+		}
+	})
+	return out
+}
+
+// contacts reads a type → contact mapping. Type keys are case-insensitive
+// like everywhere else in the tool; the path keeps the spelling in the file.
+func (ps *policyParser) contacts(n, at ast.Node, p string) map[Type]Details {
+	entries, ok := ps.mapping(n, at, p)
+	if !ok {
+		return nil
+	}
+	out := map[Type]Details{}
+	for _, e := range entries {
+		kp := join(p, e.key)
+		t, err := ParseType(e.key)
+		if err != nil {
+			ps.errorAt(e.keyN, kp, "%v", err)
+			continue
+		}
+		if _, dup := out[t]; dup {
+			ps.errorAt(e.keyN, kp, "%s is declared twice", t)
+			continue
+		}
+		if d, ok := ps.details(e, kp); ok {
+			out[t] = d
+		}
+	}
+	return out
+}
+
+// details reads one contact. All four fields are required because
+// PutAlternateContact replaces the whole contact; the values are trimmed so
+// stray spaces are not written to AWS.
+func (ps *policyParser) details(e entry, p string) (Details, bool) {
+	val := ps.resolve(e.val, p)
+	if val == nil && !isNull(e.val) {
+		return Details{}, false // alias error already reported
+	}
+	if isNull(val) {
+		ps.errorAt(e.keyN, p, "must be a contact with name, title, email and phone")
+		return Details{}, false
+	}
+	entries, ok := ps.mapping(val, e.keyN, p)
+	if !ok {
+		return Details{}, false
+	}
+	var d Details
+	keys := map[string]ast.Node{}
+	good := true
+	for _, f := range entries {
+		fp := join(p, f.key)
+		var dst *string
+		switch f.key {
+		case fieldName:
+			dst = &d.Name
+		case fieldTitle:
+			dst = &d.Title
+		case fieldEmail:
+			dst = &d.Email
+		case fieldPhone:
+			dst = &d.Phone
+		default:
+			ps.unknownKey(f, p, fieldName, fieldTitle, fieldEmail, fieldPhone)
+			good = false
+			continue
+		}
+		keys[f.key] = f.keyN
+		s, ok := ps.str(f.val, f.keyN, fp)
+		if !ok {
+			good = false
+			continue
+		}
+		*dst = strings.TrimSpace(s)
+	}
+	for _, f := range []string{fieldName, fieldTitle, fieldEmail, fieldPhone} {
+		if _, ok := keys[f]; !ok {
+			ps.errorAt(e.keyN, join(p, f), "is required (a contact needs name, title, email and phone)")
+			good = false
+		}
+	}
+	if !good {
+		return Details{}, false
+	}
+	if err := d.Validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			ps.errorAt(keys[fe.Field], join(p, fe.Field), "%s", fe.Message)
+		} else {
+			ps.errorAt(e.keyN, p, "%v", err)
+		}
+		return Details{}, false
+	}
+	return d, true
+}
+
+var domainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+
+func (ps *policyParser) rules(e entry, r *Rules) {
+	entries, ok := ps.mapping(e.val, e.keyN, "rules")
+	if !ok {
+		return
+	}
+	for _, f := range entries {
+		fp := join("rules", f.key)
+		switch f.key {
+		case "allowed_email_domains":
+			ps.strList(f.val, f.keyN, fp, func(s string, item ast.Node, ip string) {
+				d := strings.TrimPrefix(strings.ToLower(s), "@")
+				if !domainPattern.MatchString(d) {
+					ps.errorAt(item, ip, "%q is not a domain name (subdomains of a listed domain are allowed automatically)", s)
+					return
+				}
+				r.AllowedEmailDomains = append(r.AllowedEmailDomains, d)
+			})
+		case "group_email_patterns":
+			ps.strList(f.val, f.keyN, fp, func(s string, item ast.Node, ip string) {
+				pat := strings.ToLower(s)
+				if _, err := path.Match(pat, ""); err != nil {
+					ps.errorAt(item, ip, "%q is not a valid glob pattern", s)
+					return
+				}
+				if !strings.Contains(pat, "@") {
+					ps.errorAt(item, ip, "%q has no @; patterns match the whole address, e.g. security@*", s)
+					return
+				}
+				r.GroupEmailPatterns = append(r.GroupEmailPatterns, pat)
+			})
+		case "denied_emails":
+			ps.strList(f.val, f.keyN, fp, func(s string, item ast.Node, ip string) {
+				if !emailPattern.MatchString(s) {
+					ps.errorAt(item, ip, "%q is not a valid email address", s)
+					return
+				}
+				r.DeniedEmails = append(r.DeniedEmails, strings.ToLower(s))
+			})
+		case "denied_phones":
+			ps.strList(f.val, f.keyN, fp, func(s string, item ast.Node, ip string) {
+				if !phonePattern.MatchString(s) || digitsOf(s) == "" {
+					ps.errorAt(item, ip, "%q is not a phone number", maskPhone(s))
+					return
+				}
+				r.DeniedPhones = append(r.DeniedPhones, s)
+			})
+		case "severity":
+			ps.severities(f, fp, r)
+		default:
+			ps.unknownKey(f, "rules", "allowed_email_domains", "group_email_patterns", "denied_emails", "denied_phones", "severity")
+		}
+	}
+}
+
+func (ps *policyParser) severities(e entry, p string, r *Rules) {
+	entries, ok := ps.mapping(e.val, e.keyN, p)
+	if !ok {
+		return
+	}
+	for _, f := range entries {
+		fp := join(p, f.key)
+		if _, ok := RuleInfo(f.key); !ok {
+			ps.errorAt(f.keyN, fp, "unknown rule %q (rules: %s)", f.key, strings.Join(RuleIDs(), ", "))
+			continue
+		}
+		s, ok := ps.str(f.val, f.keyN, fp)
+		if !ok {
+			continue
+		}
+		sev, err := ParseSeverity(s)
+		if err != nil {
+			ps.errorAt(f.keyN, fp, "%v", err)
+			continue
+		}
+		if r.Severity == nil {
+			r.Severity = map[string]Severity{}
+		}
+		r.Severity[f.key] = sev
+	}
+}
+
+func (ps *policyParser) overrides(e entry) []Override {
+	items, ok := ps.list(e.val, e.keyN, "overrides")
+	if !ok {
+		return nil
+	}
+	var out []Override
+	for i, it := range items {
+		ip := fmt.Sprintf("overrides[%d]", i)
+		entries, ok := ps.mapping(it, it, ip)
+		if !ok {
+			continue
+		}
+		line, _ := nodePos(it)
+		o := Override{Line: line}
+		var hasOU, hasAccount, hasContacts, good = false, false, false, true
+		for _, f := range entries {
+			fp := join(ip, f.key)
+			switch f.key {
+			case "ou":
+				hasOU = true
+				s, ok := ps.str(f.val, f.keyN, fp)
+				if !ok {
+					good = false
+					continue
+				}
+				ref, err := parseOURef(s)
+				if err != nil {
+					ps.errorAt(f.keyN, fp, "%v", err)
+					good = false
+					continue
+				}
+				o.OU = ref
+			case "account":
+				hasAccount = true
+				id, ok := ps.accountID(f.val, f.keyN, fp)
+				if !ok {
+					good = false
+					continue
+				}
+				o.Account = id
+			case "contacts":
+				hasContacts = true
+				before := len(ps.errs)
+				o.Contacts = ps.contacts(f.val, f.keyN, fp)
+				if len(o.Contacts) == 0 && len(ps.errs) == before {
+					ps.errorAt(f.keyN, fp, "must declare at least one contact")
+					good = false
+				}
+			default:
+				ps.unknownKey(f, ip, "ou", "account", "contacts")
+				good = false
+			}
+		}
+		switch {
+		case hasOU && hasAccount:
+			ps.errorAt(it, ip, "set either ou or account, not both")
+			good = false
+		case !hasOU && !hasAccount:
+			ps.errorAt(it, ip, "needs ou (an OU id or a path like Root/Sandbox) or account (a 12-digit id)")
+			good = false
+		}
+		if !hasContacts {
+			ps.errorAt(it, join(ip, "contacts"), "is required")
+			good = false
+		}
+		if good {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (ps *policyParser) exclude(e entry, x *Exclude) {
+	entries, ok := ps.mapping(e.val, e.keyN, "exclude")
+	if !ok {
+		return
+	}
+	for _, f := range entries {
+		fp := join("exclude", f.key)
+		switch f.key {
+		case "accounts":
+			items, ok := ps.list(f.val, f.keyN, fp)
+			if !ok {
+				continue
+			}
+			for i, it := range items {
+				if id, ok := ps.accountID(it, it, fmt.Sprintf("%s[%d]", fp, i)); ok {
+					x.Accounts = append(x.Accounts, id)
+				}
+			}
+		case "ous":
+			ps.strList(f.val, f.keyN, fp, func(s string, item ast.Node, ip string) {
+				ref, err := parseOURef(s)
+				if err != nil {
+					ps.errorAt(item, ip, "%v", err)
+					return
+				}
+				x.OUs = append(x.OUs, ref)
+			})
+		default:
+			ps.unknownKey(f, "exclude", "accounts", "ous")
+		}
+	}
+}
+
+// accountID reads a 12-digit account id. The source text is used, so an
+// unquoted id keeps its leading zeros; a number that is too short is most
+// likely one whose zeros were already lost by whatever generated the file,
+// so the message says to quote it.
+func (ps *policyParser) accountID(n, at ast.Node, p string) (string, bool) {
+	s, ok := ps.str(n, at, p)
+	if !ok {
+		return "", false
+	}
+	s = strings.TrimSpace(s)
+	if !IsAccountID(s) {
+		if _, isNum := ps.resolve(n, p).(*ast.IntegerNode); isNum {
+			ps.errorAt(at, p, "%s is not a 12-digit account id (write account ids as quoted strings so leading zeros survive)", s)
+		} else {
+			ps.errorAt(at, p, "%q is not a 12-digit account id", s)
+		}
+		return "", false
+	}
+	return s, true
+}
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// IsAccountID reports whether s is exactly 12 ASCII digits, the form AWS
+// documents for account ids.
+func IsAccountID(s string) bool {
+	return accountIDPattern.MatchString(s)
+}
+
+var (
+	ouIDPattern   = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$`)
+	rootIDPattern = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
+)
+
+// parseOURef validates an OU reference: an OU id, a root id, or a path of OU
+// names starting at Root. A trailing slash is tolerated.
+func parseOURef(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "ou-"):
+		if !ouIDPattern.MatchString(s) {
+			return "", fmt.Errorf("%q is not a valid OU id (ou-xxxx-xxxxxxxx)", s)
+		}
+		return s, nil
+	case strings.HasPrefix(s, "r-"):
+		if !rootIDPattern.MatchString(s) {
+			return "", fmt.Errorf("%q is not a valid root id (r-xxxx)", s)
+		}
+		return s, nil
+	}
+	p := strings.TrimSuffix(s, "/")
+	if p == "Root" || strings.HasPrefix(p, "Root/") {
+		for _, seg := range strings.Split(p, "/") {
+			if strings.TrimSpace(seg) == "" {
+				return "", fmt.Errorf("%q has an empty OU name", s)
+			}
+		}
+		return p, nil
+	}
+	return "", fmt.Errorf("%q is neither an OU id (ou-...) nor a path from the root (Root/...)", s)
+}
+
+// isOUPath tells OU paths from ids when matching; parseOURef guarantees
+// every path starts at Root.
+func isOUPath(ref string) bool {
+	return ref == "Root" || strings.HasPrefix(ref, "Root/")
+}

@@ -1,0 +1,215 @@
+package contact
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Account is what the rules need to know about one AWS account. It carries
+// no AWS SDK types so that the core stays independent of how accounts are
+// listed.
+type Account struct {
+	ID string
+	// Name is the account name from Organizations.
+	Name string
+	// Email is the account's root email address.
+	Email string
+	// OUPath holds OU names from the root, e.g. "Root/Workloads/Prod", or
+	// "Root" for an account directly under the root.
+	OUPath string
+	// OUIDs holds the ids of the root and every OU containing the account,
+	// root to leaf (r-..., ou-..., ...).
+	OUIDs []string
+	// Contacts maps each type to its current contact; a nil or absent entry
+	// means AWS has no contact of that type.
+	Contacts map[Type]*Details
+}
+
+// Rules holds the policy's tunables for the rules of SPEC §4. Strings are
+// stored normalised (trimmed, lowercase where matching is case-insensitive).
+type Rules struct {
+	// AllowedEmailDomains, when non-empty, enables domain-not-allowed; a
+	// subdomain of an allowed domain is allowed.
+	AllowedEmailDomains []string
+	// GroupEmailPatterns, when non-empty, replaces the personal-address
+	// heuristic: an address matching none of these path.Match globs is
+	// personal, one matching any of them is a group address.
+	GroupEmailPatterns []string
+	// DeniedEmails and DeniedPhones feed denied-address.
+	DeniedEmails []string
+	DeniedPhones []string
+	// Severity overrides the default severity per rule id.
+	Severity map[string]Severity
+}
+
+// Policy is a parsed policy file (SPEC §5).
+type Policy struct {
+	Version int
+	// Require lists the types that must exist; missing SECURITY is always
+	// reported as Account.1 regardless.
+	Require []Type
+	// Contacts are the organization-wide desired contacts.
+	Contacts  map[Type]Details
+	Rules     Rules
+	Overrides []Override
+	Exclude   Exclude
+	// Source is the file name the policy came from, for messages.
+	Source string
+}
+
+// Override replaces desired contacts for the accounts under one OU or for one
+// account. Exactly one of OU and Account is set.
+type Override struct {
+	// OU is an OU id (ou-...), a root id (r-...) or a path from the root
+	// ("Root/Sandbox"), which also covers every OU nested below it.
+	OU string
+	// Account is a 12-digit account id.
+	Account  string
+	Contacts map[Type]Details
+	// Line is the line of the override in the policy file, for messages.
+	Line int
+}
+
+// Exclude lists accounts and OUs that the tool must leave alone.
+type Exclude struct {
+	Accounts []string
+	OUs      []string
+}
+
+// DefaultPolicy is the policy in force without a policy file: SECURITY is
+// required, nothing is desired, and no rule is tuned.
+func DefaultPolicy() *Policy {
+	return &Policy{Version: 1, Require: []Type{Security}}
+}
+
+// Desired returns the contacts the policy wants for the account: the
+// organization default, then every matching OU override in file order, then
+// every matching account override in file order. Each override replaces a
+// whole contact per type, never single fields, because a contact mixed from
+// two teams would reach neither. Types the policy does not declare are
+// absent from the result.
+func (p *Policy) Desired(a Account) map[Type]Details {
+	out := make(map[Type]Details)
+	if p == nil {
+		return out
+	}
+	for t, d := range p.Contacts {
+		out[t] = d
+	}
+	for _, o := range p.Overrides {
+		if o.Account == "" && ouMatches(o.OU, a) {
+			for t, d := range o.Contacts {
+				out[t] = d
+			}
+		}
+	}
+	for _, o := range p.Overrides {
+		if o.Account != "" && o.Account == a.ID {
+			for t, d := range o.Contacts {
+				out[t] = d
+			}
+		}
+	}
+	return out
+}
+
+// Excluded reports whether the policy tells the tool to leave the account
+// alone, by id or because it sits under an excluded OU.
+func (p *Policy) Excluded(a Account) bool {
+	if p == nil {
+		return false
+	}
+	for _, id := range p.Exclude.Accounts {
+		if id == a.ID {
+			return true
+		}
+	}
+	for _, ou := range p.Exclude.OUs {
+		if ouMatches(ou, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ouMatches matches an OU reference against an account. Ids match any OU on
+// the account's path; a path matches itself and everything below it, and
+// compares exactly because OU names are case-sensitive in Organizations.
+func ouMatches(ref string, a Account) bool {
+	if ref == "" {
+		return false
+	}
+	if !isOUPath(ref) {
+		for _, id := range a.OUIDs {
+			if id == ref {
+				return true
+			}
+		}
+		return false
+	}
+	return a.OUPath == ref || strings.HasPrefix(a.OUPath, ref+"/")
+}
+
+// severity returns the effective severity of a rule under this policy.
+func (p *Policy) severity(rule string) Severity {
+	if p != nil {
+		if s, ok := p.Rules.Severity[rule]; ok {
+			return s
+		}
+	}
+	r, _ := RuleInfo(rule)
+	return r.DefaultSeverity
+}
+
+// requires reports whether the policy requires the type.
+func (p *Policy) requires(t Type) bool {
+	for _, r := range p.Require {
+		if r == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Check evaluates the contact rules on the policy's own contacts (the
+// organization default and every override), so a policy that would spread a
+// placeholder or a free-mail inbox across the organization is caught before
+// anything is written. Rules that need an account (Account.1,
+// contact-missing, root-email-fallback, drift) do not apply. Each message is
+// prefixed with where the contact is declared. Callers refuse the policy
+// when any finding is High or above.
+func (p *Policy) Check() []Finding {
+	if p == nil {
+		return nil
+	}
+	var out []Finding
+	for _, t := range Types() {
+		if d, ok := p.Contacts[t]; ok {
+			out = append(out, located(fmt.Sprintf("contacts.%s", t), p.contactFindings(t, d, Account{}))...)
+		}
+	}
+	for i, o := range p.Overrides {
+		target := "ou " + o.OU
+		if o.Account != "" {
+			target = "account " + o.Account
+		}
+		for _, t := range Types() {
+			if d, ok := o.Contacts[t]; ok {
+				where := fmt.Sprintf("overrides[%d] (%s", i, target)
+				if o.Line > 0 {
+					where += fmt.Sprintf(", line %d", o.Line)
+				}
+				where += fmt.Sprintf(") contacts.%s", t)
+				out = append(out, located(where, p.contactFindings(t, d, Account{}))...)
+			}
+		}
+	}
+	return out
+}
+
+func located(where string, fs []Finding) []Finding {
+	for i := range fs {
+		fs[i].Message = where + ": " + fs[i].Message
+	}
+	return fs
+}

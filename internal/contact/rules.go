@@ -1,0 +1,108 @@
+package contact
+
+// Rule describes one check, independent of any finding, so report writers
+// (SARIF in particular) can declare every rule up front.
+type Rule struct {
+	ID              string
+	DefaultSeverity Severity
+	Description     string
+	Hint            string
+}
+
+// Finding is one rule firing on one account (or on the policy itself).
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Type     Type     `json:"type,omitempty"`
+	Field    string   `json:"field,omitempty"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint"`
+}
+
+// Rule ids, as SPEC §4 names them. Account.1 keeps Security Hub's spelling so
+// findings line up with the control.
+const (
+	RuleAccount1          = "Account.1"
+	RuleContactMissing    = "contact-missing"
+	RulePlaceholder       = "placeholder"
+	RuleInvalidPhone      = "invalid-phone"
+	RulePersonalAddress   = "personal-address"
+	RuleFreeMail          = "free-mail"
+	RuleRootEmailFallback = "root-email-fallback"
+	RuleDomainNotAllowed  = "domain-not-allowed"
+	RuleDeniedAddress     = "denied-address"
+	RulePersonalName      = "personal-name"
+	RuleDrift             = "drift"
+)
+
+// rules is in SPEC §4 table order, which is also the order findings of one
+// contact type are sorted in.
+var rules = []Rule{
+	{RuleAccount1, Medium,
+		"No SECURITY alternate contact is set (Security Hub control Account.1).",
+		"set a SECURITY alternate contact that reaches a monitored team mailbox and phone, e.g. with altcontacts apply --policy"},
+	{RuleContactMissing, Low,
+		"A contact type the policy requires, other than SECURITY, is not set.",
+		"declare the contact in the policy and run altcontacts apply"},
+	{RulePlaceholder, High,
+		"A contact field holds filler: a reserved example domain, a test or no-reply mailbox, a name like TBD, or a fake or fictional phone number.",
+		"replace the filler with a real, monitored team address and phone number"},
+	{RuleInvalidPhone, Medium,
+		"The phone number does not parse as a valid international number.",
+		"write the phone in international form, + then the country code and the number (E.164), and check it is a real, dialable number"},
+	{RulePersonalAddress, Medium,
+		"The email looks like one person's mailbox, or matches none of the policy's group_email_patterns.",
+		"use a monitored group address such as security@yourdomain backed by an on-call rotation, so mail still arrives when people leave"},
+	{RuleFreeMail, High,
+		"The email is at a consumer mail provider, outside the organization's control.",
+		"use an address on a domain your organization controls, e.g. security@yourdomain"},
+	{RuleRootEmailFallback, Medium,
+		"The SECURITY contact email is the account's root email, so AWS gains no second way to reach anyone.",
+		"set the SECURITY contact to a security team mailbox that is not the root email"},
+	{RuleDomainNotAllowed, Medium,
+		"The email domain is not in the policy's allowed_email_domains.",
+		"use an address on one of the allowed domains, or add the domain to rules.allowed_email_domains"},
+	{RuleDeniedAddress, High,
+		"The email or phone is on the policy's deny lists (for example people who have left).",
+		"replace the contact with the current team address and phone from the policy"},
+	{RulePersonalName, Low,
+		"The contact name looks like a person rather than a team.",
+		"name the team or rotation (e.g. Security Operations) rather than a person"},
+	{RuleDrift, Low,
+		"The contact differs from what the policy wants for this account.",
+		"run altcontacts plan to see the difference and altcontacts apply to restore the policy's contact"},
+}
+
+// ruleIndex maps an id to its position in rules, for lookup and sorting.
+var ruleIndex = func() map[string]int {
+	m := make(map[string]int, len(rules))
+	for i, r := range rules {
+		m[r.ID] = i
+	}
+	return m
+}()
+
+// RuleIDs returns every rule id in SPEC §4 order.
+func RuleIDs() []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// RuleInfo returns the rule with the given id (exact, case-sensitive match).
+func RuleInfo(id string) (Rule, bool) {
+	i, ok := ruleIndex[id]
+	if !ok {
+		return Rule{}, false
+	}
+	return rules[i], true
+}
+
+func ruleRank(id string) int {
+	if i, ok := ruleIndex[id]; ok {
+		return i
+	}
+	return len(rules)
+}

@@ -1,0 +1,405 @@
+// Package emulator is an in-process, wire-compatible fake of the AWS APIs
+// altcontacts uses: Account (restJson1), Organizations (awsJson1_1), STS
+// GetCallerIdentity (awsQuery) and Security Hub (restJson1).
+//
+// It is the only fake in the project. Tests, benchmarks and `--sandbox` talk
+// to it through the real aws-sdk-go-v2 clients, either in-process through
+// [Emulator.Config] or over loopback through [Emulator.Handler], so every
+// request is signed, serialised, paginated and decoded as against AWS. It
+// imports nothing of altcontacts, so it cannot share a bug with the code it
+// tests; where AWS behaviour is known only from the facts file, the code
+// says so.
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"golang.org/x/time/rate"
+)
+
+// Emulator is a fake AWS. Its zero value is not usable; call [New].
+type Emulator struct {
+	mu      sync.Mutex
+	state   *State
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
+	rng     *rand.Rand
+	buckets map[bucketKey]*rate.Limiter
+	stats   Stats
+	reqSeq  uint64
+	// version counts mutations, so callers persisting the state can tell
+	// whether anything changed.
+	version uint64
+}
+
+// Option configures an [Emulator].
+type Option func(*Emulator)
+
+// WithClock replaces the wall clock, for deterministic timestamps, quotas
+// and Security Hub evaluations.
+func WithClock(now func() time.Time) Option { return func(e *Emulator) { e.now = now } }
+
+// WithState starts the emulator from s instead of the fintech scenario.
+func WithState(s *State) Option { return func(e *Emulator) { e.state = s.clone() } }
+
+// WithScenario starts the emulator from a built-in scenario name.
+func WithScenario(name string) Option {
+	return func(e *Emulator) {
+		s, err := Builtin(name)
+		if err != nil {
+			panic(err)
+		}
+		e.state = s
+	}
+}
+
+// WithLatency adds d to every AWS request.
+func WithLatency(d time.Duration) Option {
+	return func(e *Emulator) { e.state.Settings.Latency = Duration(d) }
+}
+
+// WithQuotaScale multiplies every quota's rate and burst by x.
+func WithQuotaScale(x float64) Option {
+	return func(e *Emulator) { e.state.Settings.QuotaScale = x }
+}
+
+// WithoutThrottling switches every quota off.
+func WithoutThrottling() Option { return func(e *Emulator) { e.state.Settings.NoThrottle = true } }
+
+// WithFault adds a fault; see [Fault].
+func WithFault(f Fault) Option {
+	return func(e *Emulator) { e.state.Settings.Faults = append(e.state.Settings.Faults, f) }
+}
+
+// WithEmptyPages makes list operations return empty pages with a NextToken.
+func WithEmptyPages() Option { return func(e *Emulator) { e.state.Settings.EmptyPages = true } }
+
+// WithEvaluationInterval sets how often Security Hub re-evaluates Account.1;
+// zero means only on [Emulator.Evaluate].
+func WithEvaluationInterval(d time.Duration) Option {
+	return func(e *Emulator) { e.state.Settings.EvaluationInterval = Duration(d) }
+}
+
+// New returns an emulator seeded with the fintech scenario unless an option
+// says otherwise. Options apply in order, so put WithState or WithScenario
+// first.
+func New(opts ...Option) *Emulator {
+	e := &Emulator{
+		now:     time.Now,
+		sleep:   sleepCtx,
+		buckets: map[bucketKey]*rate.Limiter{},
+	}
+	s, err := Builtin("fintech")
+	if err != nil {
+		panic(err)
+	}
+	e.state = s
+	for _, o := range opts {
+		o(e)
+	}
+	e.rng = rand.New(rand.NewPCG(e.state.Settings.Seed, 0x616c74))
+	e.mu.Lock()
+	e.evaluateIfDue()
+	e.mu.Unlock()
+	return e
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Handler serves the AWS APIs and the /_sandbox admin endpoints.
+func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
+
+// Endpoint is the BaseEndpoint of the in-process transport. Nothing listens
+// there; [Emulator.Config] routes it to [Emulator.Handler] without a socket.
+const Endpoint = "http://sandbox.altcontacts.internal"
+
+// SandboxKeyID is the access key ID [Emulator.Config] signs with; it is not
+// 12 digits, so the caller is the management account.
+const SandboxKeyID = "AKIASANDBOXEXAMPLE01"
+
+// Config returns an aws.Config whose clients talk to this emulator
+// in-process, as the organization's management account.
+func (e *Emulator) Config() aws.Config { return e.ConfigAs("") }
+
+// ConfigAs returns a Config whose caller is account (12 digits), or the
+// management account when account is empty.
+func (e *Emulator) ConfigAs(account string) aws.Config {
+	key := SandboxKeyID
+	if account != "" {
+		key = account
+	}
+	return aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider(key, "sandbox-secret-key", ""),
+		BaseEndpoint: aws.String(Endpoint),
+		HTTPClient:   &http.Client{Transport: Transport(e.Handler())},
+	}
+}
+
+// Transport returns a RoundTripper that serves requests with h in-process.
+func Transport(h http.Handler) http.RoundTripper { return transport{h} }
+
+type transport struct{ h http.Handler }
+
+func (t transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	// The handler may read the body after the SDK reuses it for a retry, so
+	// hand it a private copy.
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	req := r.Clone(r.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.RequestURI = r.URL.RequestURI()
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// Snapshot returns the whole state as JSON.
+func (e *Emulator) Snapshot() ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return json.MarshalIndent(e.state, "", "  ")
+}
+
+// Restore replaces the state with a snapshot. Quota buckets and statistics
+// start afresh.
+func (e *Emulator) Restore(b []byte) error {
+	var s State
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return fmt.Errorf("restore state: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state = &s
+	e.buckets = map[bucketKey]*rate.Limiter{}
+	e.version++
+	return nil
+}
+
+// Reset replaces the state with s (see [Builtin] and [LoadScenario]).
+func (e *Emulator) Reset(s *State) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state = s.clone()
+	e.buckets = map[bucketKey]*rate.Limiter{}
+	e.stats = Stats{}
+	e.version++
+	e.evaluateIfDue()
+}
+
+// State returns a deep copy of the current state.
+func (e *Emulator) State() *State {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.state.clone()
+}
+
+// Version counts changes to the state; it moves whenever a contact,
+// finding, or setting changes.
+func (e *Emulator) Version() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.version
+}
+
+// Update runs f on the live state under the lock, for tests and scenario
+// tooling that need a change no API offers (a new account, a suspension).
+func (e *Emulator) Update(f func(*State)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(e.state)
+	e.version++
+}
+
+// Evaluate re-runs the Security Hub Account.1 evaluation now.
+func (e *Emulator) Evaluate() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.evaluate()
+}
+
+// call is one AWS request being served.
+type call struct {
+	service string // signing name: account, organizations, sts, securityhub
+	op      string
+	caller  string // caller account id
+	arn     string // caller ARN
+	reqID   string
+	w       http.ResponseWriter
+	r       *http.Request
+	body    []byte
+}
+
+var credentialRE = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+var twelveDigits = regexp.MustCompile(`^\d{12}$`)
+
+func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		e.serveAdmin(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	if err != nil {
+		http.Error(w, "read body", http.StatusBadRequest)
+		return
+	}
+	c := &call{w: w, r: r, body: body}
+	e.mu.Lock()
+	e.reqSeq++
+	c.reqID = requestID(e.reqSeq)
+	e.mu.Unlock()
+	w.Header().Set("x-amzn-RequestId", c.reqID)
+
+	m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization"))
+	if m == nil {
+		// Unsigned requests never reach an operation on AWS.
+		c.service = guessService(r)
+		e.fail(c, apiError{status: 403, code: "MissingAuthenticationTokenException", msg: "Missing Authentication Token"})
+		return
+	}
+	c.service = m[3]
+	c.op = e.operation(c)
+	c.caller, c.arn = e.identify(m[1])
+
+	if lat := e.latency(); lat > 0 {
+		if err := e.sleep(r.Context(), lat); err != nil {
+			return
+		}
+	}
+	switch c.service {
+	case "account":
+		e.serveAccount(c)
+	case "organizations":
+		e.serveOrganizations(c)
+	case "sts":
+		e.serveSTS(c)
+	case "securityhub":
+		e.serveSecurityHub(c)
+	default:
+		e.fail(c, apiError{status: 400, code: "UnrecognizedClientException", msg: fmt.Sprintf("The sandbox does not emulate the %q service.", c.service)})
+	}
+}
+
+// guessService picks the error dialect for an unsigned request.
+func guessService(r *http.Request) string {
+	switch {
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizations"):
+		return "organizations"
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+		return "sts"
+	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts":
+		return "securityhub"
+	}
+	return "account"
+}
+
+// operation names the operation for statistics, quotas and faults.
+func (e *Emulator) operation(c *call) string {
+	switch c.service {
+	case "organizations":
+		t := c.r.Header.Get("X-Amz-Target")
+		if i := strings.LastIndexByte(t, '.'); i >= 0 {
+			return t[i+1:]
+		}
+		return t
+	case "sts":
+		if err := c.r.ParseForm(); err == nil {
+			if a := c.r.PostForm.Get("Action"); a != "" {
+				return a
+			}
+		}
+		if vals, err := parseQuery(c.body); err == nil {
+			return vals.Get("Action")
+		}
+		return ""
+	case "account":
+		p := strings.TrimPrefix(c.r.URL.Path, "/")
+		if p == "" {
+			return ""
+		}
+		return strings.ToUpper(p[:1]) + p[1:]
+	case "securityhub":
+		switch {
+		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findings":
+			return "GetFindings"
+		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findings/import":
+			return "BatchImportFindings"
+		case c.r.Method == http.MethodGet && c.r.URL.Path == "/accounts":
+			return "DescribeHub"
+		}
+		return c.r.Method + " " + c.r.URL.Path
+	}
+	return ""
+}
+
+// identify maps an access key to the caller: a 12-digit key is that
+// account, anything else the management account (or, without an
+// organization, the first account).
+func (e *Emulator) identify(key string) (account, arn string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	account = key
+	if !twelveDigits.MatchString(key) {
+		switch {
+		case e.state.Organization != nil:
+			account = e.state.Organization.ManagementAccount
+		case len(e.state.Accounts) > 0:
+			account = e.state.Accounts[0].ID
+		default:
+			account = "123456789012"
+		}
+	}
+	return account, fmt.Sprintf("arn:aws:iam::%s:user/sandbox-operator", account)
+}
+
+func (e *Emulator) latency() time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return time.Duration(e.state.Settings.Latency)
+}
+
+func requestID(n uint64) string {
+	return fmt.Sprintf("5a4d1e00-%04x-4000-8000-%012x", (n>>48)&0xffff, n&0xffffffffffff)
+}
+
+// mutated records a state change; the caller holds e.mu.
+func (e *Emulator) mutated() { e.version++ }

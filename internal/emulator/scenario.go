@@ -1,0 +1,391 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Scenario is the declarative form of a world, as scenario files (YAML or
+// JSON) write it. OUs are named by path from the root, and their ids are
+// derived from the path, so a scenario needs no ids but its accounts'.
+type Scenario struct {
+	Name         string `yaml:"name" json:"name"`
+	Organization *struct {
+		ID                string `yaml:"id" json:"id"`
+		FeatureSet        string `yaml:"feature_set" json:"feature_set"`
+		ManagementAccount string `yaml:"management_account" json:"management_account"`
+	} `yaml:"organization" json:"organization"`
+	Accounts []struct {
+		ID           string              `yaml:"id" json:"id"`
+		Name         string              `yaml:"name" json:"name"`
+		Email        string              `yaml:"email" json:"email"`
+		State        string              `yaml:"state" json:"state"`
+		OU           string              `yaml:"ou" json:"ou"`
+		JoinedMethod string              `yaml:"joined_method" json:"joined_method"`
+		Contacts     map[string]*Contact `yaml:"contacts" json:"contacts"`
+	} `yaml:"accounts" json:"accounts"`
+	// OUs lists extra (possibly empty) OUs by path.
+	OUs             []string `yaml:"ous" json:"ous"`
+	TrustedAccess   []string `yaml:"trusted_access" json:"trusted_access"`
+	DelegatedAdmins []struct {
+		Account string `yaml:"account" json:"account"`
+		Service string `yaml:"service" json:"service"`
+	} `yaml:"delegated_admins" json:"delegated_admins"`
+	SecurityHub *struct {
+		Enabled                 *bool  `yaml:"enabled" json:"enabled"`
+		Admin                   string `yaml:"admin" json:"admin"`
+		Region                  string `yaml:"region" json:"region"`
+		ControlFindingGenerator string `yaml:"control_finding_generator" json:"control_finding_generator"`
+		Account1                *bool  `yaml:"account1" json:"account1"`
+	} `yaml:"security_hub" json:"security_hub"`
+	Latency            string  `yaml:"latency" json:"latency"`
+	QuotaScale         float64 `yaml:"quota_scale" json:"quota_scale"`
+	NoThrottle         bool    `yaml:"no_throttle" json:"no_throttle"`
+	OrganizationsRate  float64 `yaml:"organizations_rate" json:"organizations_rate"`
+	OrganizationsBurst int     `yaml:"organizations_burst" json:"organizations_burst"`
+	EvaluationInterval string  `yaml:"evaluation_interval" json:"evaluation_interval"`
+	EmptyPages         bool    `yaml:"empty_pages" json:"empty_pages"`
+	OmitStatus         bool    `yaml:"omit_status" json:"omit_status"`
+	Faults             []Fault `yaml:"faults" json:"faults"`
+	Seed               uint64  `yaml:"seed" json:"seed"`
+}
+
+// epochBase is when scenario accounts joined; fixed so states are
+// reproducible.
+var epochBase = time.Date(2021, 3, 15, 9, 30, 0, 0, time.UTC)
+
+// DefaultEvaluationInterval is how often the sandbox's Security Hub
+// re-evaluates Account.1 (AWS: every 12 or 24 hours).
+const DefaultEvaluationInterval = 5 * time.Second
+
+// LoadScenario parses a scenario file (YAML or JSON) into a State.
+func LoadScenario(name string, data []byte) (*State, error) {
+	var sc Scenario
+	if err := yaml.UnmarshalWithOptions(data, &sc, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
+		return nil, fmt.Errorf("%s: %s", name, yaml.FormatError(err, false, false))
+	}
+	s, err := sc.State()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+var (
+	orgIDRE       = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	accountStates = []string{"PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"}
+)
+
+// State resolves the scenario into a full emulator state.
+func (sc *Scenario) State() (*State, error) {
+	s := &State{SecurityHub: SecurityHub{Enabled: true, Region: "us-east-1", ControlFindingGenerator: "SECURITY_CONTROL", Account1: true}}
+	set := &s.Settings
+	set.EvaluationInterval = Duration(DefaultEvaluationInterval)
+	if sc.EvaluationInterval != "" {
+		d, err := time.ParseDuration(sc.EvaluationInterval)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation_interval: %w", err)
+		}
+		set.EvaluationInterval = Duration(d)
+	}
+	if sc.Latency != "" {
+		d, err := time.ParseDuration(sc.Latency)
+		if err != nil {
+			return nil, fmt.Errorf("latency: %w", err)
+		}
+		set.Latency = Duration(d)
+	}
+	set.QuotaScale, set.NoThrottle, set.EmptyPages, set.OmitStatus = sc.QuotaScale, sc.NoThrottle, sc.EmptyPages, sc.OmitStatus
+	set.OrganizationsRate, set.OrganizationsBurst, set.Faults, set.Seed = sc.OrganizationsRate, sc.OrganizationsBurst, sc.Faults, sc.Seed
+	for i, f := range sc.Faults {
+		if f.Op == "" || f.Error == "" || f.Rate < 0 || f.Rate > 1 {
+			return nil, fmt.Errorf("faults[%d]: want op, error and a rate from 0 to 1", i)
+		}
+	}
+
+	if sc.Organization != nil {
+		o := sc.Organization
+		if !orgIDRE.MatchString(o.ID) {
+			return nil, fmt.Errorf("organization.id: %q does not match o-[a-z0-9]{10,32}", o.ID)
+		}
+		fs := o.FeatureSet
+		if fs == "" {
+			fs = "ALL"
+		}
+		if fs != "ALL" && fs != "CONSOLIDATED_BILLING" {
+			return nil, fmt.Errorf("organization.feature_set: %q is not ALL or CONSOLIDATED_BILLING", fs)
+		}
+		sum := sha256.Sum256([]byte(o.ID))
+		s.Organization = &Organization{ID: o.ID, FeatureSet: fs, ManagementAccount: o.ManagementAccount,
+			RootID: "r-" + hex.EncodeToString(sum[:2])}
+	}
+	seen := map[string]bool{}
+	for i, a := range sc.Accounts {
+		where := fmt.Sprintf("accounts[%d]", i)
+		if !twelveDigits.MatchString(a.ID) {
+			return nil, fmt.Errorf("%s.id: %q is not 12 digits (quote it in YAML)", where, a.ID)
+		}
+		if seen[a.ID] {
+			return nil, fmt.Errorf("%s.id: %s listed twice", where, a.ID)
+		}
+		seen[a.ID] = true
+		st := a.State
+		if st == "" {
+			st = "ACTIVE"
+		}
+		if !oneOf(st, accountStates) {
+			return nil, fmt.Errorf("%s.state: %q is not one of %s", where, st, strings.Join(accountStates, ", "))
+		}
+		acct := &Account{ID: a.ID, Name: a.Name, Email: a.Email, State: st, JoinedMethod: a.JoinedMethod,
+			Joined: epochBase.Add(time.Duration(i) * 24 * time.Hour), Contacts: map[string]*Contact{}}
+		if acct.Name == "" {
+			acct.Name = a.ID
+		}
+		if acct.Email == "" {
+			acct.Email = "aws+" + a.ID + "@sandbox.invalid"
+		}
+		for t, ct := range a.Contacts {
+			if !oneOf(t, contactTs) {
+				return nil, fmt.Errorf("%s.contacts: %q is not SECURITY, OPERATIONS or BILLING", where, t)
+			}
+			if ct != nil {
+				acct.Contacts[t] = ct
+			}
+		}
+		if s.Organization != nil {
+			parent, err := s.ensureOU(a.OU)
+			if err != nil {
+				return nil, fmt.Errorf("%s.ou: %w", where, err)
+			}
+			acct.Parent = parent
+		} else if a.OU != "" {
+			return nil, fmt.Errorf("%s.ou: no organization declared", where)
+		}
+		s.Accounts = append(s.Accounts, acct)
+	}
+	for _, p := range sc.OUs {
+		if s.Organization == nil {
+			return nil, fmt.Errorf("ous: no organization declared")
+		}
+		if _, err := s.ensureOU(p); err != nil {
+			return nil, fmt.Errorf("ous: %w", err)
+		}
+	}
+	if s.Organization != nil && s.member(s.Organization.ManagementAccount) == nil {
+		return nil, fmt.Errorf("organization.management_account: %q is not among the accounts", s.Organization.ManagementAccount)
+	}
+	for _, p := range sc.TrustedAccess {
+		s.TrustedAccess = append(s.TrustedAccess, ServiceAccess{Principal: p, Enabled: epochBase})
+	}
+	for i, d := range sc.DelegatedAdmins {
+		if s.member(d.Account) == nil {
+			return nil, fmt.Errorf("delegated_admins[%d].account: %q is not a member account", i, d.Account)
+		}
+		s.DelegatedAdmins = append(s.DelegatedAdmins, Delegation{Account: d.Account, Principal: d.Service, Since: epochBase})
+	}
+	if h := sc.SecurityHub; h != nil {
+		if h.Enabled != nil {
+			s.SecurityHub.Enabled = *h.Enabled
+		}
+		if h.Account1 != nil {
+			s.SecurityHub.Account1 = *h.Account1
+		}
+		if h.Region != "" {
+			s.SecurityHub.Region = h.Region
+		}
+		if h.ControlFindingGenerator != "" {
+			if !oneOf(h.ControlFindingGenerator, []string{"SECURITY_CONTROL", "STANDARD_CONTROL"}) {
+				return nil, fmt.Errorf("security_hub.control_finding_generator: %q is not SECURITY_CONTROL or STANDARD_CONTROL", h.ControlFindingGenerator)
+			}
+			s.SecurityHub.ControlFindingGenerator = h.ControlFindingGenerator
+		}
+		s.SecurityHub.Admin = h.Admin
+	}
+	return s, nil
+}
+
+// ensureOU creates the OUs along path ("Root/Workloads/Prod") and returns
+// the id of the last; "" and "Root" are the root.
+func (s *State) ensureOU(path string) (string, error) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if path == "" || (len(parts) == 1 && parts[0] == "Root") {
+		return s.Organization.RootID, nil
+	}
+	if parts[0] != "Root" {
+		return "", fmt.Errorf("%q must start with Root/", path)
+	}
+	parent := s.Organization.RootID
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "" {
+			return "", fmt.Errorf("%q has an empty OU name", path)
+		}
+		var found *OU
+		for _, o := range s.OUs {
+			if o.Parent == parent && o.Name == parts[i] {
+				found = o
+			}
+		}
+		if found == nil {
+			sum := sha256.Sum256([]byte(s.Organization.ID + "/" + strings.Join(parts[:i+1], "/")))
+			found = &OU{ID: fmt.Sprintf("ou-%s-%s", strings.TrimPrefix(s.Organization.RootID, "r-"), hex.EncodeToString(sum[:4])),
+				Name: parts[i], Parent: parent}
+			s.OUs = append(s.OUs, found)
+		}
+		parent = found.ID
+	}
+	return parent, nil
+}
+
+// Builtin returns a built-in scenario: "fintech", or "standalone" (one
+// account outside any organization).
+func Builtin(name string) (*State, error) {
+	switch name {
+	case "", "fintech":
+		return LoadScenario("fintech", []byte(fintechYAML))
+	case "standalone":
+		return LoadScenario("standalone", []byte(standaloneYAML))
+	}
+	return nil, fmt.Errorf("unknown scenario %q (built in: fintech, standalone)", name)
+}
+
+// Builtins names the built-in scenarios.
+func Builtins() []string { return []string{"fintech", "standalone"} }
+
+// Generate makes a deterministic organization of n accounts (management
+// included) in a nested OU tree. About half the accounts lack a SECURITY
+// contact, a tenth have a poor one, and one in fifty is suspended.
+func Generate(n int, seed uint64) (*State, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("accounts: want at least 1, got %d", n)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x67656e))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "name: generated-%d-%d\norganization: {id: o-%010x, feature_set: ALL, management_account: \"%012d\"}\n", n, seed, seed%(1<<40), 100000000000+seed%100000)
+	b.WriteString("trusted_access: [account.amazonaws.com, securityhub.amazonaws.com]\naccounts:\n")
+	units := []string{"Payments", "Ledger", "Cards", "Risk", "Data", "Identity", "Growth", "Mobile", "Search", "Billing"}
+	envs := []string{"Prod", "Staging", "Dev"}
+	used := map[uint64]bool{}
+	for i := 0; i < n; i++ {
+		id := 100000000000 + seed%100000
+		ou := "Root"
+		name := "management"
+		if i > 0 {
+			for id = 100000000000 + rng.Uint64N(899999999999); used[id]; id = 100000000000 + rng.Uint64N(899999999999) {
+			}
+			switch r := rng.IntN(10); {
+			case r < 1:
+				ou = "Root/Security"
+			case r < 2:
+				ou = "Root/Infrastructure"
+			case r < 3:
+				ou = "Root/Sandbox"
+			default:
+				ou = fmt.Sprintf("Root/Workloads/%s/%s", units[rng.IntN(len(units))], envs[rng.IntN(len(envs))])
+			}
+			name = fmt.Sprintf("%s-%04d", strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(ou, "Root/"), "/", "-")), i)
+		}
+		used[id] = true
+		state := "ACTIVE"
+		if i > 0 && rng.IntN(50) == 0 {
+			state = "SUSPENDED"
+		}
+		fmt.Fprintf(&b, "  - {id: \"%012d\", name: %s, email: aws+%s@acmepay.io, state: %s, ou: %s", id, name, name, state, ou)
+		switch r := rng.IntN(20); {
+		case r < 10:
+		case r < 18:
+			b.WriteString(", contacts: {SECURITY: {name: Security Operations, title: Security Team, email: security@acmepay.io, phone: \"+1 206 555 7700\"}}")
+		case r < 19:
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@acmepay.io, phone: \"+39 02 8736 4410\"}}")
+		default:
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security, title: Security, email: aws+%s@acmepay.io, phone: \"+1 206 555 7700\"}}", name)
+		}
+		b.WriteString("}\n")
+	}
+	return LoadScenario("generated", b.Bytes())
+}
+
+// SortedAccounts returns the accounts sorted by id.
+func (s *State) SortedAccounts() []*Account {
+	out := append([]*Account(nil), s.Accounts...)
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+const standaloneYAML = `
+name: standalone
+accounts:
+  - {id: "845201937466", name: acmepay-solo, email: aws-solo@acmepay.io}
+security_hub: {enabled: true}
+`
+
+// fintechYAML is the organization of the Account.1 lesson: 23 ACTIVE
+// accounts and one SUSPENDED; 14 ACTIVE accounts (the management account
+// among them) lack a SECURITY contact; of the 9 that have one, one is a
+// person's address, one a placeholder, one a free-mail inbox, one the root
+// email, and five the durable security distribution list.
+const fintechYAML = `
+name: fintech
+organization: {id: o-7xq2m4k9pz, feature_set: ALL, management_account: "401726385920"}
+trusted_access: [account.amazonaws.com, securityhub.amazonaws.com, sso.amazonaws.com]
+security_hub: {enabled: true, region: us-east-1, control_finding_generator: SECURITY_CONTROL}
+accounts:
+  - id: "401726385920"
+    name: acmepay-management
+    email: aws-root@acmepay.io
+    ou: Root
+    contacts:
+      BILLING: {name: Finance Operations, title: Accounts Payable, email: billing@acmepay.io, phone: "+1 206 555 7710"}
+      OPERATIONS: {name: Cloud Platform, title: Platform Engineering, email: cloud-ops@acmepay.io, phone: "+1 206 555 7720"}
+  - {id: "593018274615", name: security-tooling, email: aws+security-tooling@acmepay.io, ou: Root/Security, contacts: {SECURITY: &durable {name: Security Operations, title: Security Team, email: security@acmepay.io, phone: "+1 206 555 7700"}}}
+  - {id: "728415903362", name: log-archive, email: aws+log-archive@acmepay.io, ou: Root/Security, contacts: {SECURITY: *durable}}
+  - id: "184930275561"
+    name: audit
+    email: aws+audit@acmepay.io
+    ou: Root/Security
+    contacts:
+      SECURITY: {name: Audit Account, title: Audit, email: aws+audit@acmepay.io, phone: "+1 206 555 7700"}
+  - {id: "317264859023", name: network-hub, email: aws+network-hub@acmepay.io, ou: Root/Infrastructure, contacts: {SECURITY: *durable}}
+  - {id: "842019375648", name: shared-services, email: aws+shared-services@acmepay.io, ou: Root/Infrastructure}
+  - id: "265937401187"
+    name: ci-cd
+    email: aws+ci-cd@acmepay.io
+    ou: Root/Infrastructure
+    contacts:
+      SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@acmepay.io, phone: "+39 02 8736 4410"}
+  - {id: "362048175539", name: backup, email: aws+backup@acmepay.io, ou: Root/Infrastructure}
+  - {id: "619283740556", name: payments-prod, email: aws+payments-prod@acmepay.io, ou: Root/Workloads/Prod, contacts: {SECURITY: *durable}}
+  - {id: "930472816405", name: ledger-prod, email: aws+ledger-prod@acmepay.io, ou: Root/Workloads/Prod, contacts: {SECURITY: *durable}}
+  - {id: "476120938574", name: cards-prod, email: aws+cards-prod@acmepay.io, ou: Root/Workloads/Prod}
+  - id: "158392047716"
+    name: fraud-prod
+    email: aws+fraud-prod@acmepay.io
+    ou: Root/Workloads/Prod
+    contacts:
+      SECURITY: {name: Fraud Security, title: Security Team, email: acmepay.secops@gmail.com, phone: "+1 206 555 7700"}
+  - {id: "704938126630", name: data-prod, email: aws+data-prod@acmepay.io, ou: Root/Workloads/Prod}
+  - id: "382716059248"
+    name: payments-staging
+    email: aws+payments-staging@acmepay.io
+    ou: Root/Workloads/Staging
+    contacts:
+      SECURITY: {name: TBD, title: TBD, email: security@example.com, phone: "+1 000 000 0000"}
+  - {id: "549201837764", name: ledger-staging, email: aws+ledger-staging@acmepay.io, ou: Root/Workloads/Staging}
+  - {id: "813640295517", name: cards-staging, email: aws+cards-staging@acmepay.io, ou: Root/Workloads/Staging}
+  - {id: "829374610092", name: data-staging, email: aws+data-staging@acmepay.io, ou: Root/Workloads/Staging}
+  - {id: "290517364821", name: payments-dev, email: aws+payments-dev@acmepay.io, ou: Root/Workloads/Dev}
+  - {id: "667193048252", name: ledger-dev, email: aws+ledger-dev@acmepay.io, ou: Root/Workloads/Dev}
+  - {id: "105847293316", name: data-dev, email: aws+data-dev@acmepay.io, ou: Root/Workloads/Dev}
+  - {id: "938265104473", name: sandbox-alice, email: aws+sandbox-alice@acmepay.io, ou: Root/Sandbox}
+  - {id: "446103928857", name: sandbox-bob, email: aws+sandbox-bob@acmepay.io, ou: Root/Sandbox}
+  - {id: "571839204668", name: sandbox-ml, email: aws+sandbox-ml@acmepay.io, ou: Root/Sandbox}
+  - {id: "753910284406", name: legacy-payments, email: aws+legacy-payments@acmepay.io, state: SUSPENDED, ou: Root/Suspended}
+`

@@ -1,0 +1,154 @@
+// Package sandbox keeps the `--sandbox` world alive between commands: it
+// loads an [emulator.Emulator] from a state file (creating it from the
+// fintech scenario on first use) and writes it back, atomically, when a
+// command changed it.
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/altcontacts/altcontacts/internal/emulator"
+)
+
+// StatePath is where `--sandbox` keeps its state:
+// $ALTCONTACTS_SANDBOX_STATE, else $XDG_STATE_HOME/altcontacts/sandbox.json,
+// else ~/.local/state/altcontacts/sandbox.json.
+func StatePath(getenv func(string) string) (string, error) {
+	if p := getenv("ALTCONTACTS_SANDBOX_STATE"); p != "" {
+		return p, nil
+	}
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "altcontacts", "sandbox.json"), nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("cannot place the sandbox state: set ALTCONTACTS_SANDBOX_STATE or HOME")
+	}
+	return filepath.Join(home, ".local", "state", "altcontacts", "sandbox.json"), nil
+}
+
+// Session is an emulator bound to a state file.
+type Session struct {
+	Emulator *emulator.Emulator
+	path     string
+	loaded   uint64
+	unlock   func()
+}
+
+// Open loads the state at path, or starts from the fintech scenario when
+// there is none, and holds a lock on it until Close, so two commands never
+// interleave their changes.
+func Open(path string, opts ...emulator.Option) (*Session, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox state: %w", err)
+	}
+	unlock, err := lock(path + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox state: lock %s: %w", path, err)
+	}
+	e := emulator.New(opts...)
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		unlock()
+		return nil, fmt.Errorf("sandbox state: %w", err)
+	default:
+		if err := e.Restore(b); err != nil {
+			unlock()
+			return nil, fmt.Errorf("sandbox state %s: %w (run `altcontacts sandbox reset` to start afresh)", path, err)
+		}
+	}
+	s := &Session{Emulator: e, path: path, unlock: unlock}
+	if errors.Is(err, fs.ErrNotExist) {
+		// Persist the first state at once so `sandbox show` and later
+		// commands see the same world.
+		if err := s.save(); err != nil {
+			unlock()
+			return nil, err
+		}
+	}
+	s.loaded = e.Version()
+	return s, nil
+}
+
+// Close saves the state if it changed and releases the lock.
+func (s *Session) Close() error {
+	defer s.unlock()
+	if s.Emulator.Version() == s.loaded {
+		return nil
+	}
+	return s.save()
+}
+
+// Save writes the state now.
+func (s *Session) Save() error {
+	if err := s.save(); err != nil {
+		return err
+	}
+	s.loaded = s.Emulator.Version()
+	return nil
+}
+
+func (s *Session) save() error {
+	b, err := s.Emulator.Snapshot()
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	return WriteFileAtomic(s.path, append(b, '\n'), 0o600)
+}
+
+// Reset replaces the state file with a fresh scenario.
+func Reset(path string, st *emulator.State) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	unlock, err := lock(path + ".lock")
+	if err != nil {
+		return fmt.Errorf("sandbox state: lock %s: %w", path, err)
+	}
+	defer unlock()
+	e := emulator.New(emulator.WithState(st))
+	b, err := e.Snapshot()
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(b, '\n'), 0o600)
+}
+
+// WriteFileAtomic writes data to a temporary file beside path, fsyncs it and
+// renames it over path, so a crash leaves the old file or the new one,
+// never half of either.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
