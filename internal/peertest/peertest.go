@@ -1,0 +1,77 @@
+// Package peertest finds the real third-party peers (the AWS CLI,
+// moto_server) that tests check altcontacts against. A missing peer skips
+// the test with a clear message, unless ALTCONTACTS_REQUIRE_PEERS=1 (as CI
+// sets), where it fails: there a skip would hide that nothing was proven.
+package peertest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Require returns the path of the peer command name, or skips (fails when
+// peers are required) the test.
+func Require(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("peer %q not found on PATH (%v)", name, err)
+	if os.Getenv("ALTCONTACTS_REQUIRE_PEERS") == "1" {
+		t.Fatalf("%s; ALTCONTACTS_REQUIRE_PEERS=1 makes this a failure", msg)
+	}
+	t.Skipf("%s; skipping (set ALTCONTACTS_REQUIRE_PEERS=1 to fail instead)", msg)
+	return ""
+}
+
+// Moto starts moto_server on a free loopback port and returns its URL. The
+// server is stopped when the test ends.
+func Moto(t testing.TB) string {
+	t.Helper()
+	bin := Require(t, "moto_server")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start moto_server: %v", err)
+	}
+	go func() {
+		// Drain moto's request log so it never blocks on a full pipe.
+		s := bufio.NewScanner(stderr)
+		for s.Scan() {
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return url
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("moto_server did not answer on %s within 30s", url)
+	return ""
+}
