@@ -1,0 +1,213 @@
+// Package awsorg owns every use of the AWS SDK in altcontacts: loading
+// configuration, the caller's identity, the organization and its OU tree,
+// alternate contacts, and Security Hub findings. It hands the rest of the
+// program plain values and its own error kinds ([ErrAccessDenied],
+// [ErrThrottled], [ErrNotInOrganization], ...), so nothing above it needs to
+// know an SDK type; turning those kinds into advice is the CLI's job.
+package awsorg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"golang.org/x/time/rate"
+)
+
+// Error kinds; test with errors.Is.
+var (
+	ErrAccessDenied      = errors.New("access denied")
+	ErrThrottled         = errors.New("throttled")
+	ErrNotInOrganization = errors.New("not in an organization")
+	ErrNotFound          = errors.New("not found")
+	ErrInvalid           = errors.New("invalid request")
+	ErrNotSubscribed     = errors.New("security hub not enabled")
+)
+
+// LoadOptions are the global connection flags.
+type LoadOptions struct {
+	Profile     string
+	Region      string
+	EndpointURL string
+}
+
+// LoadConfig builds an aws.Config from the usual chain (environment, shared
+// config and credentials, SSO, assume-role profiles, IMDS), honouring
+// --profile, --region and --endpoint-url. AWS_ENDPOINT_URL is read by the
+// SDK itself.
+func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.EndpointURL != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		// Account and Organizations are global; Security Hub and STS need a
+		// Region, and us-east-1 is where Organizations events live.
+		cfg.Region = "us-east-1"
+	}
+	return cfg, nil
+}
+
+// Quotas are the per-caller-account request rates AWS publishes (SPEC §2).
+type Quotas struct {
+	GetContact    Quota
+	PutContact    Quota
+	DeleteContact Quota
+	GetFindings   Quota
+}
+
+// Quota is a token bucket: Rate per second, Burst at once.
+type Quota struct {
+	Rate  float64
+	Burst int
+}
+
+// DefaultQuotas are AWS's published quotas.
+var DefaultQuotas = Quotas{
+	GetContact:    Quota{10, 15},
+	PutContact:    Quota{5, 8},
+	DeleteContact: Quota{1, 6},
+	GetFindings:   Quota{3, 6},
+}
+
+// Scale multiplies every rate and burst by x (for raised quotas and the
+// sandbox's --quota-scale).
+func (q Quotas) Scale(x float64) Quotas {
+	s := func(v Quota) Quota {
+		return Quota{v.Rate * x, max(1, int(math.Round(float64(v.Burst)*x)))}
+	}
+	return Quotas{s(q.GetContact), s(q.PutContact), s(q.DeleteContact), s(q.GetFindings)}
+}
+
+// Client talks to AWS for one caller. It is safe for concurrent use.
+type Client struct {
+	account *account.Client
+	org     *organizations.Client
+	sts     *sts.Client
+	hub     *securityhub.Client
+	quotas  Quotas
+	// Limiters pace requests below the quotas, so throttling is the
+	// exception the SDK's retries absorb, not the method. One bucket per
+	// quota, shared by every goroutine (and, for reads, all three types).
+	getLim, putLim, delLim, findLim *rate.Limiter
+}
+
+// Options tune a Client.
+type Options struct {
+	// Quotas to pace at; zero means DefaultQuotas.
+	Quotas Quotas
+	// MaxAttempts per call, retries included; zero means 5. Throttling that
+	// outlasts them becomes ErrThrottled on that account.
+	MaxAttempts int
+	// HTTPClient, when set, replaces cfg.HTTPClient (for tests that count
+	// requests).
+	HTTPClient aws.HTTPClient
+}
+
+// New builds the service clients from cfg.
+func New(cfg aws.Config, o Options) *Client {
+	if o.Quotas == (Quotas{}) {
+		o.Quotas = DefaultQuotas
+	}
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = 5
+	}
+	if o.HTTPClient != nil {
+		cfg.HTTPClient = o.HTTPClient
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = o.MaxAttempts })
+	}
+	lim := func(q Quota) *rate.Limiter { return rate.NewLimiter(rate.Limit(q.Rate), q.Burst) }
+	return &Client{
+		account: account.NewFromConfig(cfg),
+		org:     organizations.NewFromConfig(cfg),
+		sts:     sts.NewFromConfig(cfg),
+		hub:     securityhub.NewFromConfig(cfg),
+		quotas:  o.Quotas,
+		getLim:  lim(o.Quotas.GetContact),
+		putLim:  lim(o.Quotas.PutContact),
+		delLim:  lim(o.Quotas.DeleteContact),
+		findLim: lim(o.Quotas.GetFindings),
+	}
+}
+
+// Quotas returns the quotas the client paces at.
+func (c *Client) Quotas() Quotas { return c.quotas }
+
+// APIError is an AWS error with our kind attached. Code and Message are
+// AWS's; Kind is one of the Err* values or nil.
+type APIError struct {
+	Op      string
+	Code    string
+	Message string
+	Kind    error
+	Err     error
+}
+
+func (e *APIError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("%s: %s", e.Op, e.Code)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.Op, e.Code, e.Message)
+}
+
+// Is makes errors.Is(err, ErrAccessDenied) and friends work.
+func (e *APIError) Is(target error) bool { return e.Kind != nil && target == e.Kind }
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// classify wraps an SDK error with our kind. Context errors pass through
+// unchanged so callers see cancellation as cancellation.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	e := &APIError{Op: op, Code: ae.ErrorCode(), Message: ae.ErrorMessage(), Err: err}
+	switch code := ae.ErrorCode(); {
+	case code == "AccessDeniedException" || code == "AccessDenied" || strings.HasPrefix(code, "UnauthorizedOperation"):
+		e.Kind = ErrAccessDenied
+	case code == "TooManyRequestsException" || code == "LimitExceededException" || code == "ThrottlingException" || code == "Throttling":
+		e.Kind = ErrThrottled
+	case code == "AWSOrganizationsNotInUseException":
+		e.Kind = ErrNotInOrganization
+	case code == "ResourceNotFoundException" || code == "AccountNotFoundException":
+		e.Kind = ErrNotFound
+	case code == "ValidationException" || code == "InvalidInputException":
+		e.Kind = ErrInvalid
+	case code == "InvalidAccessException":
+		e.Kind = ErrNotSubscribed
+	}
+	return e
+}
