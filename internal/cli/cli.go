@@ -119,6 +119,7 @@ type globalOptions struct {
 	concurrency int
 	accounts    []string
 	ous         []string
+	quotaScale  float64
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -148,9 +149,11 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.IntVar(&g.concurrency, "concurrency", 0, "parallel AWS calls (default sized to the AWS quotas)")
 	pf.StringSliceVar(&g.accounts, "accounts", nil, "only these account IDs (comma-separated)")
 	pf.StringSliceVar(&g.ous, "ou", nil, "only accounts under these OUs (ou-... id or Root/... path)")
+	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
+	pf.MarkHidden("quota-scale")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
 	})
-	root.AddCommand(newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
 	return root
 }

@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/report"
+)
+
+type auditOptions struct {
+	types      []contact.Type
+	policyFile string
+	failOn     contact.Severity
+	output     string
+}
+
+func newAuditCmd(e *env, g *globalOptions) *cobra.Command {
+	var types []string
+	var failOn string
+	var policyFile string
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Inventory every account's alternate contacts and evaluate the rules (read-only)",
+		Long: `audit reads the SECURITY, OPERATIONS and BILLING alternate contacts of every ACTIVE
+account in the organization, paced to the Account API quota, and reports Security Hub
+Account.1 parity plus the contacts that will not work when needed: placeholders, a
+person instead of a team, free-mail inboxes, the root email again.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
+3 some accounts could not be read (UNKNOWN); 130 interrupted.`,
+		Example: `  altcontacts audit --sandbox
+  altcontacts audit --profile org-admin -o json > audit.json
+  altcontacts audit --ou Root/Workloads --types SECURITY --fail-on high
+  altcontacts audit --policy contacts.yaml -o sarif > altcontacts.sarif`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := parseAudit(g, types, failOn, policyFile)
+			if err != nil {
+				return err
+			}
+			return runAudit(cmd.Context(), e, g, o)
+		},
+	}
+	cmd.Flags().StringSliceVar(&types, "types", nil, "contact types to read (default SECURITY,OPERATIONS,BILLING)")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON) with required types and rules")
+	cmd.Flags().StringVar(&failOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: info, low, medium, high, critical")
+	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// parseAudit checks every flag before anything is called.
+func parseAudit(g *globalOptions, types []string, failOn, policyFile string) (auditOptions, error) {
+	o := auditOptions{policyFile: policyFile, output: g.output}
+	for _, t := range types {
+		ct, err := contact.ParseType(t)
+		if err != nil {
+			return o, usageErr("--types: %v", err)
+		}
+		o.types = append(o.types, ct)
+	}
+	sev, err := contact.ParseSeverity(failOn)
+	if err != nil {
+		return o, usageErr("--fail-on: %v", err)
+	}
+	o.failOn = sev
+	if o.output == "" {
+		o.output = "table"
+	}
+	valid := false
+	for _, f := range report.Formats {
+		valid = valid || f == o.output
+	}
+	if !valid {
+		return o, usageErr("--output: unknown format %q for audit (want %s)", o.output, strings.Join(report.Formats, ", "))
+	}
+	for _, id := range g.accounts {
+		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+			return o, usageErr("--accounts: %q is not a 12-digit account id", id)
+		}
+	}
+	return o, nil
+}
+
+// loadPolicy reads a policy file; every problem is an input error (exit 2).
+func loadPolicy(path string) (*contact.Policy, error) {
+	if path == "" {
+		return contact.DefaultPolicy(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErr("policy: %v", err)
+	}
+	p, err := contact.ParsePolicy(path, data)
+	if err != nil {
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
+	return p, nil
+}
+
+func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) error {
+	pol, err := loadPolicy(o.policyFile)
+	if err != nil {
+		return err
+	}
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	bar := newProgress(e, g, "accounts")
+	rep, runErr := audit.Run(ctx, conn.client, pol, audit.Options{
+		Types: o.types, Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
+		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(),
+	})
+	bar.finish()
+	if rep == nil {
+		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+	}
+	if err := report.Audit(e.stdout, o.output, rep, report.Style{Color: e.stdoutTTY && e.getenv("NO_COLOR") == ""}); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+	}
+	if errs := rep.Errors(); len(errs) > 0 {
+		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(errs)...)
+	}
+	for _, a := range rep.Accounts {
+		for _, f := range a.Findings {
+			if f.Severity >= o.failOn {
+				// Findings are the result, not an error: exit 1, no message.
+				return &exitError{code: ExitFindings}
+			}
+		}
+	}
+	return nil
+}

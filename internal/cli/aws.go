@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/sandbox"
+)
+
+// connection is an AWS client and what must happen when the command ends.
+type connection struct {
+	client *awsorg.Client
+	close  func() error
+}
+
+// connect builds the AWS client the global flags ask for: the persistent
+// sandbox, or the real AWS configuration chain.
+func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error) {
+	if g.sandbox {
+		if g.profile != "" || g.endpointURL != "" {
+			return nil, usageErr("--sandbox cannot be combined with --profile or --endpoint-url")
+		}
+		path, err := sandbox.StatePath(e.getenv)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		s, err := sandbox.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		scale := s.Emulator.State().Settings.QuotaScale
+		if scale <= 0 {
+			scale = 1
+		}
+		c := awsorg.New(s.Emulator.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
+		return &connection{client: c, close: s.Close}, nil
+	}
+	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL})
+	if err != nil {
+		return nil, withHints(err, ExitIncomplete, "check --profile and your AWS configuration, or try --sandbox to run without AWS")
+	}
+	if g.quotaScale <= 0 {
+		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
+	}
+	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale)})
+	return &connection{client: c, close: func() error { return nil }}, nil
+}
+
+// awsHints turns an AWS error into the advice a user needs. This is the
+// only place AWS error kinds become words.
+func awsHints(err error) []string {
+	var ae *awsorg.APIError
+	errors.As(err, &ae)
+	switch {
+	case errors.Is(err, awsorg.ErrNotInOrganization):
+		return []string{"this account is not in an AWS Organization; altcontacts audits it alone"}
+	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && strings.Contains(ae.Message, "standalone context"):
+		return []string{"the management account's own contacts must be read without --account-id (standalone context); this is a bug if altcontacts did it"}
+	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && strings.HasPrefix(ae.Op, "list "):
+		return []string{
+			"run from the management account, or from a delegated administrator for account.amazonaws.com",
+			"register one from the management account: aws organizations register-delegated-administrator --account-id ACCOUNT_ID --service-principal account.amazonaws.com",
+		}
+	case errors.Is(err, awsorg.ErrAccessDenied):
+		return []string{
+			"the caller needs account:GetAlternateContact (and Put/Delete to fix) and, for member accounts, trusted access:",
+			"aws organizations enable-aws-service-access --service-principal account.amazonaws.com",
+			"'altcontacts doctor' checks every prerequisite",
+		}
+	case errors.Is(err, awsorg.ErrThrottled):
+		return []string{"AWS throttled the calls beyond the retries; lower --concurrency or rerun later"}
+	case errors.Is(err, awsorg.ErrNotSubscribed):
+		return []string{"enable Security Hub: aws securityhub enable-security-hub"}
+	}
+	return nil
+}
+
+// unknownHints summarizes per-account errors into a few deduplicated hints.
+func unknownHints(errs []error) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, err := range errs {
+		for _, h := range awsHints(err) {
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+		}
+	}
+	if len(errs) > 0 && len(out) == 0 {
+		out = append(out, fmt.Sprintf("rerun to retry; the report lists each account's error (%v)", errs[0]))
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// progress draws a bar on stderr for runs longer than a second, at most
+// ten times a second. It draws nothing unless enabled (stderr is a
+// terminal and --no-progress is not set).
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	enabled bool
+	start   time.Time
+	last    time.Time
+	now     func() time.Time
+	label   string
+	drawn   bool
+}
+
+func newProgress(e *env, g *globalOptions, label string) *progress {
+	return &progress{w: e.stderr, enabled: e.stderrTTY && !g.noProgress, now: e.now, start: e.now(), label: label}
+}
+
+func (p *progress) update(done, total int) {
+	if !p.enabled {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if now.Sub(p.start) < time.Second || (now.Sub(p.last) < 100*time.Millisecond && done < total) {
+		return
+	}
+	p.last = now
+	const width = 30
+	fill := 0
+	if total > 0 {
+		fill = done * width / total
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, total, p.label)
+	p.drawn = true
+}
+
+// finish clears the bar so results print on a clean line.
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 60+len(p.label)))
+	}
+}

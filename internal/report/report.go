@@ -1,0 +1,101 @@
+// Package report renders audit reports for people and machines: an aligned
+// table for terminals, JSON, CSV, Markdown, SARIF 2.1.0 for code-scanning
+// dashboards and JUnit XML for CI. It only formats; it never decides a
+// status or calls AWS.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/contact"
+)
+
+// Formats lists the audit output formats.
+var Formats = []string{"table", "json", "csv", "markdown", "sarif", "junit"}
+
+// Style tunes human formats.
+type Style struct {
+	// Color enables ANSI colors (a terminal without NO_COLOR).
+	Color bool
+}
+
+// Audit writes r in format.
+func Audit(w io.Writer, format string, r *audit.Report, st Style) error {
+	switch format {
+	case "table":
+		return auditTable(w, r, st)
+	case "json":
+		return writeJSON(w, r)
+	case "csv":
+		return auditCSV(w, r)
+	case "markdown":
+		return auditMarkdown(w, r)
+	case "sarif":
+		return auditSARIF(w, r)
+	case "junit":
+		return auditJUnit(w, r)
+	}
+	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// statusOrder groups the table: what needs attention first.
+var statusOrder = map[string]int{audit.StatusFail: 0, audit.StatusUnknown: 1, audit.StatusPass: 2, audit.StatusSkipped: 3}
+
+func grouped(r *audit.Report) []audit.Account {
+	out := append([]audit.Account(nil), r.Accounts...)
+	sort.SliceStable(out, func(i, j int) bool {
+		return statusOrder[out[i].Status] < statusOrder[out[j].Status]
+	})
+	return out
+}
+
+// SummaryLine is the one-line summary every human format ends with.
+func SummaryLine(r *audit.Report) string {
+	s := r.Summary
+	return fmt.Sprintf("%d accounts: %d evaluated, %d skipped, %d unknown; Account.1 failing on %d, passing on %d",
+		s.Accounts, s.Evaluated, s.Skipped, s.Unknown, s.Account1.Failed, s.Account1.Passed)
+}
+
+// severityCounts renders findings_by_severity from most to least urgent.
+func severityCounts(r *audit.Report) string {
+	var parts []string
+	sevs := contact.Severities()
+	for i := len(sevs) - 1; i >= 0; i-- {
+		if n := r.Summary.FindingsBySeverity[sevs[i].String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sevs[i]))
+		}
+	}
+	if len(parts) == 0 {
+		return "no findings"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func ruleCounts(r *audit.Report) string {
+	var parts []string
+	for _, id := range contact.RuleIDs() {
+		if n := r.Summary.FindingsByRule[id]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", id, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func ouOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
