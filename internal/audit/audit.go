@@ -105,13 +105,17 @@ type Account struct {
 	Reason string `json:"reason,omitempty"`
 
 	ouIDs []string
+	err   error
 }
 
 // Errors keeps the per-account errors of a run, for hints at the CLI.
 func (r *Report) Errors() []error {
 	var out []error
 	for _, a := range r.Accounts {
-		if a.Error != nil {
+		switch {
+		case a.err != nil:
+			out = append(out, fmt.Errorf("account %s: %w", a.ID, a.err))
+		case a.Error != nil:
 			out = append(out, fmt.Errorf("account %s: %s", a.ID, *a.Error))
 		}
 	}
@@ -191,6 +195,10 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 	close(work)
 	wg.Wait()
 
+	if walkErr != nil && len(r.accounts) == 0 && ctx.Err() == nil {
+		// Nothing to report: the organization could not be listed at all.
+		return nil, walkErr
+	}
 	rep.Accounts = make([]Account, 0, len(r.accounts))
 	for _, a := range r.accounts {
 		if a.Status == "" {
@@ -297,6 +305,7 @@ func (r *runner) read(ctx context.Context, a *Account) {
 				return // left without status: reported as interrupted
 			}
 			fail(err.Error())
+			a.err = err
 			return
 		}
 		// A missing type is nil and reading goes on: one unset type

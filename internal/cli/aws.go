@@ -35,7 +35,14 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if scale <= 0 {
 			scale = 1
 		}
-		c := awsorg.New(s.Emulator.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
+		// As with `sandbox serve`, a 12-digit AWS_ACCESS_KEY_ID calls as
+		// that account (a member, a delegated administrator, an account
+		// outside the organization); anything else is the management account.
+		caller := ""
+		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
+			caller = k
+		}
+		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
 		return &connection{client: c, close: s.Close}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL})
