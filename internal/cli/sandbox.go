@@ -91,6 +91,12 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 			if err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("quota-scale") {
+				if o.quotaScale <= 0 {
+					return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
+				}
+				st.Settings.QuotaScale = o.quotaScale
+			}
 			if err := sandbox.Reset(path, st); err != nil {
 				return err
 			}
@@ -99,6 +105,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		},
 	}
 	scenarioFlags(reset)
+	reset.Flags().Float64Var(&o.quotaScale, "quota-scale", 1, "multiply every quota's rate and burst (altcontacts paces to it too)")
 
 	show := &cobra.Command{
 		Use:   "show",

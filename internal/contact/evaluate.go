@@ -41,7 +41,7 @@ func Evaluate(p *Policy, a Account) []Finding {
 			}
 			continue
 		}
-		out = append(out, p.contactFindings(t, *c, a)...)
+		out = append(out, p.contactFindings(t, *c)...)
 		if t == Security && a.Email != "" && strings.EqualFold(strings.TrimSpace(c.Email), strings.TrimSpace(a.Email)) {
 			out = append(out, p.finding(RuleRootEmailFallback, t, fieldEmail,
 				fmt.Sprintf("email %q is the account's root email", strings.TrimSpace(c.Email)), ""))
@@ -94,7 +94,7 @@ func (p *Policy) finding(rule string, t Type, field, msg, hint string) Finding {
 
 // contactFindings runs the rules that judge a contact on its own (shared by
 // Evaluate and Policy.Check).
-func (p *Policy) contactFindings(t Type, d Details, _ Account) []Finding {
+func (p *Policy) contactFindings(t Type, d Details) []Finding {
 	var out []Finding
 	add := func(rule, field, msg, hint string) {
 		out = append(out, p.finding(rule, t, field, msg, hint))

@@ -190,6 +190,7 @@ func TestEvaluate(t *testing.T) {
 			{name: "group_aws_security", a: email("aws-security@acmepay.io")},
 			{name: "group_runtogether", a: email("awssecurity@acmepay.io")},
 			{name: "group_soc", a: email("soc@acmepay.io")},
+			{name: "group_environment", a: email("aws.prod@acmepay.io")},
 			{name: "group_local_even_with_person_name", a: person("Marco Rossi", "secops@acmepay.io")},
 			{name: "name_unrelated_single_word", a: person("Marco Rossi", "cirrus@acmepay.io")},
 			{name: "patterns_match", policy: policyWith(func(p *Policy) { p.Rules.GroupEmailPatterns = []string{"security@*", "*-oncall@*"} }),

@@ -205,6 +205,9 @@ var teamWords = setOf(
 	"devs", "dev", "developers", "sysops", "cloudops", "finops", "secteam",
 	"aws-security", "cloud-security", "inc", "ltd", "llc", "gmbh", "corp",
 	"plc", "ag", "sa", "bv", "company",
+	// Environment and account words, common in shared mailboxes.
+	"prod", "production", "staging", "stage", "sandbox", "nonprod", "qa",
+	"uat", "mgmt", "logs", "logging", "org", "organization", "master",
 )
 
 // groupSubstrings are long enough to be recognised inside run-together

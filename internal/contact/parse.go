@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -85,13 +86,13 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 	if err != nil {
 		var yerr yaml.Error
 		if errors.As(err, &yerr) {
-			pe := &PolicyError{File: name, Message: yerr.GetMessage()}
+			pe := &PolicyError{File: name, Message: oneLine.Replace(yerr.GetMessage())}
 			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
 				pe.Line, pe.Column = tk.Position.Line, tk.Position.Column
 			}
 			return nil, pe
 		}
-		return nil, &PolicyError{File: name, Message: err.Error()}
+		return nil, &PolicyError{File: name, Message: oneLine.Replace(err.Error())}
 	}
 	var body ast.Node
 	for i, doc := range file.Docs {
@@ -152,7 +153,7 @@ func (ps *policyParser) errorAt(n ast.Node, p string, format string, args ...any
 		return
 	}
 	line, col := nodePos(n)
-	ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: line, Column: col, Path: p, Message: fmt.Sprintf(format, args...)})
+	ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: line, Column: col, Path: oneLine.Replace(p), Message: oneLine.Replace(fmt.Sprintf(format, args...))})
 }
 
 // nodePos returns where a node starts in the source. Block mappings report
@@ -395,12 +396,23 @@ func (ps *policyParser) unknownKey(e entry, p string, known ...string) {
 	ps.errorAt(e.keyN, join(p, e.key), "unknown key (known keys: %s)", strings.Join(known, ", "))
 }
 
+// join appends a key to a field path, quoting keys that would make the path
+// ambiguous or span lines.
 func join(p, key string) string {
+	if key == "" || strings.ContainsFunc(key, func(r rune) bool {
+		return !unicode.IsGraphic(r) || unicode.IsSpace(r) || strings.ContainsRune(`."[]`, r)
+	}) {
+		key = strconv.Quote(key)
+	}
 	if p == "" {
 		return key
 	}
 	return p + "." + key
 }
+
+// oneLine keeps each error on its own line whatever the input holds, since
+// callers print one error per line.
+var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
 
 func (ps *policyParser) policy(body ast.Node) *Policy {
 	p := DefaultPolicy()

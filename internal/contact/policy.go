@@ -175,7 +175,8 @@ func (p *Policy) requires(t Type) bool {
 // organization default and every override), so a policy that would spread a
 // placeholder or a free-mail inbox across the organization is caught before
 // anything is written. Rules that need an account (Account.1,
-// contact-missing, root-email-fallback, drift) do not apply. Each message is
+// contact-missing, root-email-fallback, drift) do not apply. Findings come in
+// declaration order (defaults, then each override), and each message is
 // prefixed with where the contact is declared. Callers refuse the policy
 // when any finding is High or above.
 func (p *Policy) Check() []Finding {
@@ -185,7 +186,7 @@ func (p *Policy) Check() []Finding {
 	var out []Finding
 	for _, t := range Types() {
 		if d, ok := p.Contacts[t]; ok {
-			out = append(out, located(fmt.Sprintf("contacts.%s", t), p.contactFindings(t, d, Account{}))...)
+			out = append(out, located(fmt.Sprintf("contacts.%s", t), p.contactFindings(t, d))...)
 		}
 	}
 	for i, o := range p.Overrides {
@@ -200,7 +201,7 @@ func (p *Policy) Check() []Finding {
 					where += fmt.Sprintf(", line %d", o.Line)
 				}
 				where += fmt.Sprintf(") contacts.%s", t)
-				out = append(out, located(where, p.contactFindings(t, d, Account{}))...)
+				out = append(out, located(where, p.contactFindings(t, d))...)
 			}
 		}
 	}

@@ -11,12 +11,19 @@ type Rule struct {
 
 // Finding is one rule firing on one account (or on the policy itself).
 type Finding struct {
-	Rule     string   `json:"rule"`
+	Rule string `json:"rule"`
+	// Severity is the rule's default unless the policy overrides it.
 	Severity Severity `json:"severity"`
 	Type     Type     `json:"type,omitempty"`
-	Field    string   `json:"field,omitempty"`
-	Message  string   `json:"message"`
-	Hint     string   `json:"hint"`
+	// Field names the offending field (name, title, email, phone); it is
+	// empty for rules about a whole contact: Account.1, contact-missing
+	// and drift.
+	Field string `json:"field,omitempty"`
+	// Message is one line naming the offending value; phone numbers are
+	// always masked to the country code and last four digits.
+	Message string `json:"message"`
+	// Hint says how to fix it.
+	Hint string `json:"hint"`
 }
 
 // Rule ids, as SPEC §4 names them. Account.1 keeps Security Hub's spelling so

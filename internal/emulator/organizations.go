@@ -125,7 +125,8 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		out := map[string]any{key: items[lo:hi]}
+		// An empty page is [], never null, as AWS sends it.
+		out := map[string]any{key: append([]any{}, items[lo:hi]...)}
 		if next != "" {
 			out["NextToken"] = next
 		}

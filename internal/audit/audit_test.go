@@ -1,0 +1,191 @@
+package audit_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/emulator"
+)
+
+func run(t *testing.T, e *emulator.Emulator, caller string, o audit.Options) *audit.Report {
+	t.Helper()
+	// Quotas scaled up on both sides keep these tests fast; pacing at the
+	// real quota is TestPacedBelowQuota's job.
+	e.Update(func(s *emulator.State) { s.Settings.QuotaScale = 50 })
+	c := awsorg.New(e.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50)})
+	rep, err := audit.Run(context.Background(), c, nil, o)
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	return rep
+}
+
+func byID(rep *audit.Report) map[string]audit.Account {
+	m := map[string]audit.Account{}
+	for _, a := range rep.Accounts {
+		m[a.ID] = a
+	}
+	return m
+}
+
+func TestFintech(t *testing.T) {
+	rep := run(t, emulator.New(), "", audit.Options{FailOn: contact.Medium})
+	want := audit.Summary{Accounts: 24, Evaluated: 23, Skipped: 1, Account1: audit.Account1Counts{Passed: 9, Failed: 14},
+		FindingsByRule:     map[string]int{"Account.1": 14, "placeholder": 4, "personal-address": 1, "free-mail": 1, "root-email-fallback": 1, "personal-name": 1},
+		FindingsBySeverity: map[string]int{"high": 5, "medium": 16, "low": 1}}
+	if diff := cmp.Diff(want, rep.Summary); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	for i := 1; i < len(rep.Accounts); i++ {
+		if rep.Accounts[i-1].ID >= rep.Accounts[i].ID {
+			t.Fatalf("accounts not sorted by id at %d", i)
+		}
+	}
+	mgmt := byID(rep)["401726385920"]
+	if !mgmt.Management || mgmt.Account1 != audit.Account1Failed || mgmt.Error != nil {
+		t.Errorf("management account: %+v", mgmt)
+	}
+	// The management account's BILLING contact was read in standalone context.
+	if b := mgmt.Contacts[contact.Billing]; b == nil || b.Email != "billing@acmepay.io" {
+		t.Errorf("management BILLING = %+v", b)
+	}
+	if got := byID(rep)["619283740556"].OUPath; got != "Root/Workloads/Prod" {
+		t.Errorf("ou path = %q", got)
+	}
+}
+
+// The management account must be read without AccountId: naming itself is
+// a 403 on AWS, which naive loops report as an error or, worse, "missing".
+func TestManagementReadInStandaloneContext(t *testing.T) {
+	e := emulator.New()
+	rep := run(t, e, "", audit.Options{})
+	if a := byID(rep)["401726385920"]; a.Status == audit.StatusUnknown {
+		t.Fatalf("management account UNKNOWN: %v", *a.Error)
+	}
+	if st := e.Stats(); st.Operations["GetAlternateContact"].Requests != 23*3 {
+		t.Errorf("GetAlternateContact requests = %d, want %d", st.Operations["GetAlternateContact"].Requests, 23*3)
+	}
+}
+
+// Organizations pages hold at most 20 and may be empty with a NextToken;
+// every account must still be found.
+func TestPaginationBeyondTwentyAndEmptyPages(t *testing.T) {
+	st, err := emulator.Generate(137, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := emulator.New(emulator.WithState(st), emulator.WithEmptyPages(), emulator.WithoutThrottling())
+	rep := run(t, e, "", audit.Options{Types: []contact.Type{contact.Security}})
+	if rep.Summary.Accounts != 137 {
+		t.Fatalf("accounts = %d, want 137", rep.Summary.Accounts)
+	}
+}
+
+// An unset contact type must not hide the types read after it.
+func TestMissingTypeDoesNotHideOthers(t *testing.T) {
+	e := emulator.New()
+	rep := run(t, e, "", audit.Options{})
+	mgmt := byID(rep)["401726385920"]
+	if mgmt.Contacts[contact.Security] != nil || mgmt.Contacts[contact.Operations] == nil || mgmt.Contacts[contact.Billing] == nil {
+		t.Errorf("contacts = %+v; want SECURITY unset, OPERATIONS and BILLING read", mgmt.Contacts)
+	}
+}
+
+// AccessDenied is UNKNOWN, never PASS and never "missing"; the run goes on.
+func TestAccessDeniedIsUnknown(t *testing.T) {
+	e := emulator.New(emulator.WithFault(emulator.Fault{Op: "GetAlternateContact", Rate: 1, Error: "AccessDeniedException", Account: "593018274615"}))
+	rep := run(t, e, "", audit.Options{})
+	a := byID(rep)["593018274615"]
+	if a.Status != audit.StatusUnknown || a.Account1 != audit.Account1Unknown || a.Error == nil || len(a.Findings) != 0 {
+		t.Fatalf("denied account = %+v", a)
+	}
+	if !strings.Contains(*a.Error, "AccessDeniedException") {
+		t.Errorf("error = %q", *a.Error)
+	}
+	if rep.Summary.Unknown != 1 || rep.Summary.Evaluated != 23 || rep.Summary.Account1.Passed != 8 {
+		t.Errorf("summary = %+v", rep.Summary)
+	}
+	if errs := rep.Errors(); len(errs) != 1 {
+		t.Errorf("errors = %v", errs)
+	}
+}
+
+// A delegated administrator cannot read the management account.
+func TestDelegatedAdministrator(t *testing.T) {
+	e := emulator.New()
+	e.Update(func(s *emulator.State) {
+		s.DelegatedAdmins = append(s.DelegatedAdmins, emulator.Delegation{Account: "593018274615", Principal: "account.amazonaws.com"})
+	})
+	rep := run(t, e, "593018274615", audit.Options{})
+	m := byID(rep)
+	if a := m["401726385920"]; a.Status != audit.StatusUnknown || !strings.Contains(*a.Error, "delegated administrator") {
+		t.Errorf("management = %+v", a)
+	}
+	if a := m["593018274615"]; a.Status != audit.StatusPass {
+		t.Errorf("own account (standalone read) = %+v", a)
+	}
+	if a := m["619283740556"]; a.Status != audit.StatusPass {
+		t.Errorf("member = %+v", a)
+	}
+}
+
+// Reads are paced below the quota: a few hundred accounts from one caller
+// at AWS's real rates must not end UNKNOWN, and throttles stay rare. The
+// clock is real, so this runs at the quota: 80 reads at 10/s ≈ 7 s.
+func TestPacedBelowQuota(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs at the real quota")
+	}
+	st, err := emulator.Generate(80, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := emulator.New(emulator.WithState(st), emulator.WithLatency(5*time.Millisecond))
+	rep, err := audit.Run(context.Background(), awsorg.New(e.Config(), awsorg.Options{}), nil,
+		audit.Options{Types: []contact.Type{contact.Security}, Concurrency: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Unknown != 0 {
+		t.Fatalf("unknown = %d; errors %v", rep.Summary.Unknown, rep.Errors())
+	}
+	s := e.Stats().Operations["GetAlternateContact"]
+	if s.Throttled*50 > s.Requests {
+		t.Errorf("throttled %d of %d requests (> 2%%)", s.Throttled, s.Requests)
+	}
+}
+
+// Cancelling stops the run and keeps what was read.
+func TestCancelKeepsPartialReport(t *testing.T) {
+	e := emulator.New(emulator.WithLatency(20 * time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	c := awsorg.New(e.Config(), awsorg.Options{})
+	done := 0
+	rep, err := audit.Run(ctx, c, nil, audit.Options{Concurrency: 2, Progress: func(d, total int) {
+		done = d
+		if d == 5 {
+			cancel()
+		}
+	}})
+	if err == nil || rep == nil {
+		t.Fatalf("want partial report and error, got %v, %v", rep, err)
+	}
+	if done < 5 || rep.Summary.Unknown == 0 || rep.Summary.Accounts == 0 {
+		t.Errorf("summary %+v after %d done", rep.Summary, done)
+	}
+}
+
+func TestStandaloneAccountAuditsItself(t *testing.T) {
+	e := emulator.New(emulator.WithScenario("standalone"))
+	rep := run(t, e, "", audit.Options{})
+	if rep.Organization != nil || len(rep.Accounts) != 1 || rep.Accounts[0].ID != "845201937466" || rep.Accounts[0].Account1 != audit.Account1Failed {
+		t.Fatalf("report = %+v", rep)
+	}
+}
