@@ -110,12 +110,16 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(e)
 	}
-	e.rng = rand.New(rand.NewPCG(e.state.Settings.Seed, 0x616c74))
+	e.rng = newRNG(e.state.Settings.Seed)
 	e.mu.Lock()
 	e.evaluateIfDue()
 	e.mu.Unlock()
 	return e
 }
+
+// newRNG seeds the fault generator from a state's seed, so a scenario's
+// faults fall the same way however the state was loaded.
+func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x616c74)) }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -211,6 +215,7 @@ func (e *Emulator) Restore(b []byte) error {
 	defer e.mu.Unlock()
 	e.state = &s
 	e.buckets = map[bucketKey]*rate.Limiter{}
+	e.rng = newRNG(s.Settings.Seed)
 	e.version++
 	return nil
 }
@@ -221,6 +226,7 @@ func (e *Emulator) Reset(s *State) {
 	defer e.mu.Unlock()
 	e.state = s.clone()
 	e.buckets = map[bucketKey]*rate.Limiter{}
+	e.rng = newRNG(e.state.Settings.Seed)
 	e.stats = Stats{}
 	e.version++
 	e.evaluateIfDue()

@@ -176,6 +176,20 @@ var quotas = map[string]quota{
 	"securityhub/DescribeHub":         {10, 30},
 }
 
+// Quota is a published rate limit, exported for benchmarks that report
+// against the quota lower bound.
+type Quota struct {
+	Rate  float64
+	Burst int
+}
+
+// DefaultQuota returns AWS's published quota for service/op (zero when AWS
+// publishes none).
+func DefaultQuota(service, op string) Quota {
+	q := quotas[service+"/"+op]
+	return Quota{Rate: q.rate, Burst: q.burst}
+}
+
 type bucketKey struct{ caller, op string }
 
 // admit counts the request and applies quotas and faults. target is the
