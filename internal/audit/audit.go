@@ -300,7 +300,7 @@ func (r *runner) read(ctx context.Context, a *Account) {
 	for _, typ := range r.o.Types {
 		d, err := r.c.GetContact(ctx, t, typ)
 		if err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				a.Contacts = nil
 				return // left without status: reported as interrupted
 			}

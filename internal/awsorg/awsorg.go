@@ -10,9 +10,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -111,6 +113,7 @@ type Client struct {
 	// exception the SDK's retries absorb, not the method. One bucket per
 	// quota, shared by every goroutine (and, for reads, all three types).
 	getLim, putLim, delLim, findLim *rate.Limiter
+	log                             *slog.Logger
 }
 
 // Options tune a Client.
@@ -123,6 +126,9 @@ type Options struct {
 	// HTTPClient, when set, replaces cfg.HTTPClient (for tests that count
 	// requests).
 	HTTPClient aws.HTTPClient
+	// Logger receives one debug record per contact call: operation,
+	// account, type, outcome and duration, never contact values.
+	Logger *slog.Logger
 }
 
 // New builds the service clients from cfg.
@@ -159,7 +165,21 @@ func New(cfg aws.Config, o Options) *Client {
 		putLim:  lim(o.Quotas.PutContact),
 		delLim:  lim(o.Quotas.DeleteContact),
 		findLim: lim(o.Quotas.GetFindings),
+		log:     o.Logger,
 	}
+}
+
+// trace logs one call without its payload: contacts hold personal data.
+func (c *Client) trace(ctx context.Context, op string, t Target, typ string, start time.Time, outcome string, err error) {
+	if c.log == nil {
+		return
+	}
+	attrs := []any{"op", op, "account", t.AccountID, "standalone", t.Standalone, "type", typ,
+		"outcome", outcome, "ms", time.Since(start).Milliseconds()}
+	if err != nil {
+		attrs = append(attrs, "error", err.Error())
+	}
+	c.log.DebugContext(ctx, "aws call", attrs...)
 }
 
 // Quotas returns the quotas the client paces at.

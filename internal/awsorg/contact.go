@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -32,20 +35,25 @@ func (t Target) String() string { return "account " + t.AccountID }
 
 // GetContact reads one alternate contact; an unset contact is (nil, nil).
 func (c *Client) GetContact(ctx context.Context, t Target, typ contact.Type) (*contact.Details, error) {
-	if err := c.getLim.Wait(ctx); err != nil {
+	if err := pace(ctx, c.getLim); err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	out, err := c.account.GetAlternateContact(ctx, &account.GetAlternateContactInput{
 		AccountId:            t.accountID(),
 		AlternateContactType: accttypes.AlternateContactType(typ),
 	})
 	var nf *accttypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
+		c.trace(ctx, "GetAlternateContact", t, string(typ), start, "unset", nil)
 		return nil, nil
 	}
 	if err != nil {
-		return nil, classify(fmt.Sprintf("get %s contact of %s", typ, t), err)
+		err = classify(fmt.Sprintf("get %s contact of %s", typ, t), err)
+		c.trace(ctx, "GetAlternateContact", t, string(typ), start, "error", err)
+		return nil, err
 	}
+	c.trace(ctx, "GetAlternateContact", t, string(typ), start, "set", nil)
 	ac := out.AlternateContact
 	return &contact.Details{
 		Name:  aws.ToString(ac.Name),
@@ -61,9 +69,10 @@ func (c *Client) PutContact(ctx context.Context, t Target, typ contact.Type, d c
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("put %s contact of %s: %w", typ, t, err)
 	}
-	if err := c.putLim.Wait(ctx); err != nil {
+	if err := pace(ctx, c.putLim); err != nil {
 		return err
 	}
+	start := time.Now()
 	_, err := c.account.PutAlternateContact(ctx, &account.PutAlternateContactInput{
 		AccountId:            t.accountID(),
 		AlternateContactType: accttypes.AlternateContactType(typ),
@@ -72,22 +81,48 @@ func (c *Client) PutContact(ctx context.Context, t Target, typ contact.Type, d c
 		EmailAddress:         aws.String(d.Email),
 		PhoneNumber:          aws.String(d.Phone),
 	})
-	return classify(fmt.Sprintf("put %s contact of %s", typ, t), err)
+	err = classify(fmt.Sprintf("put %s contact of %s", typ, t), err)
+	c.trace(ctx, "PutAlternateContact", t, string(typ), start, outcome(err), err)
+	return err
+}
+
+// pace waits for a token. The limiter refuses at once when the context's
+// deadline would pass first; that is still a deadline, so say so in a way
+// errors.Is understands.
+func pace(ctx context.Context, lim *rate.Limiter) error {
+	if err := lim.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("waiting for the quota: %w", context.DeadlineExceeded)
+	}
+	return nil
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "error"
+	}
+	return "ok"
 }
 
 // DeleteContact removes one alternate contact; deleting an unset contact
 // succeeds, as the end state is the same.
 func (c *Client) DeleteContact(ctx context.Context, t Target, typ contact.Type) error {
-	if err := c.delLim.Wait(ctx); err != nil {
+	if err := pace(ctx, c.delLim); err != nil {
 		return err
 	}
+	start := time.Now()
 	_, err := c.account.DeleteAlternateContact(ctx, &account.DeleteAlternateContactInput{
 		AccountId:            t.accountID(),
 		AlternateContactType: accttypes.AlternateContactType(typ),
 	})
 	var nf *accttypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
+		c.trace(ctx, "DeleteAlternateContact", t, string(typ), start, "unset", nil)
 		return nil
 	}
-	return classify(fmt.Sprintf("delete %s contact of %s", typ, t), err)
+	err = classify(fmt.Sprintf("delete %s contact of %s", typ, t), err)
+	c.trace(ctx, "DeleteAlternateContact", t, string(typ), start, outcome(err), err)
+	return err
 }

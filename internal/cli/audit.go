@@ -126,6 +126,10 @@ func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) err
 	if err := report.Audit(e.stdout, o.output, rep, report.Style{Color: e.stdoutTTY && e.getenv("NO_COLOR") == ""}); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: the report above holds the %d of %d accounts read before the interrupt",
+			rep.Summary.Evaluated-rep.Summary.Unknown, rep.Summary.Accounts)}
+	}
 	if runErr != nil {
 		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(runErr)...)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
@@ -42,7 +43,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
+		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale), Logger: g.logger(e)})
 		return &connection{client: c, close: s.Close}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL})
@@ -52,8 +53,16 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 	if g.quotaScale <= 0 {
 		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
 	}
-	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale)})
+	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale), Logger: g.logger(e)})
 	return &connection{client: c, close: func() error { return nil }}, nil
+}
+
+// logger is the -v debug log on stderr, or nil.
+func (g *globalOptions) logger(e *env) *slog.Logger {
+	if !g.verbose {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // awsHints turns an AWS error into the advice a user needs. This is the
