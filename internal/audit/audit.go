@@ -48,7 +48,7 @@ type Options struct {
 	Concurrency int
 	// FailOn is the severity at or above which an account is FAIL.
 	FailOn contact.Severity
-	// Progress, if set, is called as accounts complete.
+	// Progress, if set, is called as accounts complete, one call at a time.
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
@@ -242,13 +242,14 @@ func (r *runner) add(a *Account) {
 	r.mu.Unlock()
 }
 
+// done counts a finished account. Progress is called under the lock, so
+// callers get one call at a time, in order.
 func (r *runner) done() {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.finished++
-	done, total := r.finished, len(r.accounts)
-	r.mu.Unlock()
 	if r.o.Progress != nil {
-		r.o.Progress(done, total)
+		r.o.Progress(r.finished, len(r.accounts))
 	}
 }
 
