@@ -63,6 +63,9 @@ type Report struct {
 	Organization *Organization   `json:"organization"`
 	Summary      Summary         `json:"summary"`
 	Accounts     []Account       `json:"accounts"`
+	// OUs maps every root and OU id met on the walk to its path, so
+	// callers can check a policy's references against the organization.
+	OUs map[string]string `json:"-"`
 }
 
 // Organization identifies the organization audited.
@@ -104,7 +107,8 @@ type Account struct {
 	// Reason says why an account was skipped.
 	Reason string `json:"reason,omitempty"`
 
-	ouIDs []string
+	// OUIDs are the root and OU ids above the account, root first.
+	OUIDs []string `json:"-"`
 	err   error
 }
 
@@ -174,9 +178,16 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 		case <-ctx.Done():
 		}
 	} else {
-		walkErr = c.WalkAccounts(ctx, 8, func(wa awsorg.Account) {
+		rep.OUs = map[string]string{}
+		var ouMu sync.Mutex
+		onOU := func(o awsorg.OU) {
+			ouMu.Lock()
+			rep.OUs[o.ID] = o.Path
+			ouMu.Unlock()
+		}
+		walkErr = c.WalkOrganization(ctx, 8, func(wa awsorg.Account) {
 			a := &Account{ID: wa.ID, Name: wa.Name, Email: wa.Email, State: wa.State, OUPath: wa.OUPath,
-				Management: wa.ID == org.ManagementAccountID, ouIDs: wa.OUIDs}
+				Management: wa.ID == org.ManagementAccountID, OUIDs: wa.OUIDs}
 			if !r.selected(a) {
 				return
 			}
@@ -190,7 +201,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 			case work <- a:
 			case <-ctx.Done():
 			}
-		})
+		}, onOU)
 	}
 	close(work)
 	wg.Wait()
@@ -263,7 +274,7 @@ func (r *runner) selected(a *Account) bool {
 	}
 	for _, ou := range r.o.OUs {
 		ou = strings.TrimSuffix(ou, "/")
-		if contains(a.ouIDs, ou) || a.OUPath == ou || strings.HasPrefix(a.OUPath, ou+"/") {
+		if contains(a.OUIDs, ou) || a.OUPath == ou || strings.HasPrefix(a.OUPath, ou+"/") {
 			return true
 		}
 	}
@@ -282,7 +293,7 @@ func (r *runner) skip(a *Account) string {
 }
 
 func (r *runner) contactAccount(a *Account) contact.Account {
-	return contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, OUPath: a.OUPath, OUIDs: a.ouIDs, Contacts: a.Contacts}
+	return contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts}
 }
 
 // read fetches an account's contacts and evaluates the rules.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	"golang.org/x/time/rate"
 )
 
@@ -42,12 +44,16 @@ type LoadOptions struct {
 	Profile     string
 	Region      string
 	EndpointURL string
+	// Stderr receives the SDK's own warnings (e.g. IMDS fallbacks).
+	Stderr io.Writer
 }
 
 // LoadConfig builds an aws.Config from the usual chain (environment, shared
 // config and credentials, SSO, assume-role profiles, IMDS), honouring
-// --profile, --region and --endpoint-url. AWS_ENDPOINT_URL is read by the
-// SDK itself.
+// --profile, --region and --endpoint-url. The SDK reads the process
+// environment itself (AWS_ENDPOINT_URL, AWS_PROFILE, keys): that is the one
+// input altcontacts cannot pass in, so tests of this path set the real
+// environment.
 func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if o.Profile != "" {
@@ -58,6 +64,9 @@ func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 	}
 	if o.EndpointURL != "" {
 		opts = append(opts, config.WithBaseEndpoint(o.EndpointURL))
+	}
+	if o.Stderr != nil {
+		opts = append(opts, config.WithLogger(logging.NewStandardLogger(o.Stderr)))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

@@ -82,6 +82,18 @@ type parent struct {
 // fn may be called from several goroutines; it sees each account once, as
 // soon as its page arrives, so callers can start work before the walk ends.
 func (c *Client) WalkAccounts(ctx context.Context, concurrency int, fn func(Account)) error {
+	return c.WalkOrganization(ctx, concurrency, fn, nil)
+}
+
+// OU is an organizational unit or root met on the walk.
+type OU struct {
+	ID   string
+	Path string
+}
+
+// WalkOrganization is WalkAccounts that also reports every root and OU to
+// ou (if not nil), empty ones included.
+func (c *Client) WalkOrganization(ctx context.Context, concurrency int, fn func(Account), ou func(OU)) error {
 	if concurrency < 1 {
 		concurrency = 4
 	}
@@ -110,6 +122,9 @@ func (c *Client) WalkAccounts(ctx context.Context, concurrency int, fn func(Acco
 	}
 	var visit func(p parent)
 	visit = func(p parent) {
+		if ou != nil {
+			ou(OU{ID: p.id, Path: p.path})
+		}
 		g.Go(func() error {
 			return call(func() error {
 				pg := organizations.NewListAccountsForParentPaginator(c.org, &organizations.ListAccountsForParentInput{ParentId: aws.String(p.id)})

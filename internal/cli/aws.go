@@ -46,7 +46,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale), Logger: g.logger(e)})
 		return &connection{client: c, close: s.Close}, nil
 	}
-	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL})
+	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr})
 	if err != nil {
 		return nil, withHints(err, ExitIncomplete, "check --profile and your AWS configuration, or try --sandbox to run without AWS")
 	}

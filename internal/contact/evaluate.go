@@ -235,3 +235,7 @@ func driftMessage(have, want Details, diff []string) string {
 	}
 	return msg
 }
+
+// DiffFields lists the fields ("name", "title", "email", "phone") in which
+// have differs from want under the comparison Differs uses, for plans.
+func DiffFields(have, want Details) []string { return diffFields(have, want) }

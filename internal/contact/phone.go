@@ -184,3 +184,7 @@ func isRun(s string) bool {
 	}
 	return up || down
 }
+
+// MaskPhone hides all but the last digits of a phone number, for anything
+// a person or a log may see.
+func MaskPhone(s string) string { return maskPhone(s) }
