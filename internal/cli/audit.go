@@ -123,7 +123,7 @@ func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) err
 	if rep == nil {
 		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
 	}
-	if err := report.Audit(e.stdout, o.output, rep, report.Style{Color: e.stdoutTTY && e.getenv("NO_COLOR") == ""}); err != nil {
+	if err := report.Audit(e.stdout, o.output, rep, e.style()); err != nil {
 		return err
 	}
 	if ctx.Err() != nil {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/report"
 )
 
 // Exit codes (SPEC §3). Precedence when several apply: 2 > 130 > 3 > 1 > 0.
@@ -33,8 +35,14 @@ type env struct {
 	stdin  io.Reader
 	getenv func(string) string
 	now    func() time.Time
-	// tty reports whether stdout and stderr are terminals.
-	stdoutTTY, stderrTTY bool
+	// tty reports whether stdin, stdout and stderr are terminals.
+	stdinTTY, stdoutTTY, stderrTTY bool
+}
+
+// style is how human output looks here: colour on a terminal, unless
+// NO_COLOR is set.
+func (e *env) style() report.Style {
+	return report.Style{Color: e.stdoutTTY && e.getenv("NO_COLOR") == ""}
 }
 
 // exitError carries an exit code and hint lines out of a command.
@@ -68,7 +76,7 @@ func withHints(err error, code int, hints ...string) error {
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{
 		stdout: stdout, stderr: stderr, stdin: os.Stdin, getenv: getenv, now: time.Now,
-		stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
+		stdinTTY: isTerminal(os.Stdin), stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
 	}
 	return run(ctx, e, args)
 }
@@ -154,6 +162,6 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
 	})
-	root.AddCommand(newAuditCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newPlanCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
 	return root
 }

@@ -1,13 +1,12 @@
 package cli
 
 import (
-	"io"
 	"os"
 )
 
 // isTerminal reports whether w is a character device (a terminal). Tests
 // pass buffers, which are never terminals.
-func isTerminal(w io.Writer) bool {
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

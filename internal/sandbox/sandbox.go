@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/altcontacts/altcontacts/internal/atomicfile"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 )
 
@@ -99,7 +100,7 @@ func (s *Session) save() error {
 	if err != nil {
 		return fmt.Errorf("sandbox state: %w", err)
 	}
-	return WriteFileAtomic(s.path, append(b, '\n'), 0o600)
+	return atomicfile.Write(s.path, append(b, '\n'), 0o600)
 }
 
 // Reset replaces the state file with a fresh scenario.
@@ -117,38 +118,5 @@ func Reset(path string, st *emulator.State) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, append(b, '\n'), 0o600)
-}
-
-// WriteFileAtomic writes data to a temporary file beside path, fsyncs it and
-// renames it over path, so a crash leaves the old file or the new one,
-// never half of either.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(path, append(b, '\n'), 0o600)
 }

@@ -1,0 +1,212 @@
+// Package apply is step 3 of the loop: it writes the changes of a plan,
+// journaling each contact's old value (fsynced) before overwriting it,
+// re-reading first so nothing that moved since the plan is clobbered, and
+// reading back after so the result is known. Rollback replays a journal
+// backwards to the values before. Both converge: a rerun writes only what
+// still differs.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/plan"
+)
+
+// Schema is the apply report's schema id.
+const Schema = "altcontacts/apply/v1"
+
+// Results of one change.
+const (
+	Verified    = journal.Verified // written and read back
+	Applied     = journal.Applied  // written; read-back did not see it yet
+	Failed      = journal.Failed   // AWS refused; nothing changed
+	Conflict    = "conflict"       // the contact moved since the plan; not written
+	Unchanged   = "unchanged"      // already as wanted; not written
+	Interrupted = "interrupted"    // not started before the interrupt
+	Skipped     = "skipped"        // refused before any call (e.g. not ACTIVE)
+)
+
+// Outcome is what happened to one change.
+type Outcome struct {
+	plan.Change
+	Result string `json:"result"`
+	Error  string `json:"error,omitempty"`
+	// Seq is the journal intent line of a write.
+	Seq int `json:"seq,omitempty"`
+}
+
+// Report is what apply and rollback print.
+type Report struct {
+	Schema   string         `json:"schema"`
+	Journal  string         `json:"journal"`
+	Summary  map[string]int `json:"summary"`
+	Outcomes []Outcome      `json:"outcomes"`
+}
+
+// Options tune a run.
+type Options struct {
+	// Caller is the caller's account: its own contacts are written in
+	// standalone context.
+	Caller string
+	// StrictBefore makes a difference between the current contact and the
+	// change's Before a conflict (apply --plan). Without it (apply
+	// --policy), the fresh read is the before.
+	StrictBefore bool
+	// Concurrency bounds writes in flight; zero means 4.
+	Concurrency int
+	// ReadBack bounds the read-after-write attempts; zero means 5.
+	ReadBack int
+	// ReadBackDelay is the first wait between read-back attempts (doubling).
+	ReadBackDelay time.Duration
+	Progress      func(done, total int)
+	Phase         string
+}
+
+// Apply writes changes (create and update; anything else is ignored),
+// journaling through j. Cancelling ctx stops new writes; writes in flight
+// finish and are journaled, so the journal always tells the truth.
+func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []plan.Change, o Options) (*Report, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.ReadBack <= 0 {
+		o.ReadBack = 5
+	}
+	if o.ReadBackDelay <= 0 {
+		o.ReadBackDelay = 200 * time.Millisecond
+	}
+	if o.Phase == "" {
+		o.Phase = journal.PhaseApply
+	}
+	var writes []plan.Change
+	for _, ch := range changes {
+		if ch.Action == plan.Create || ch.Action == plan.Update {
+			writes = append(writes, ch)
+		}
+	}
+	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, len(writes))}
+	// In-flight writes run on a context that ignores cancellation, so an
+	// interrupt never leaves a write whose outcome the journal lacks.
+	inflight := context.WithoutCancel(ctx)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < o.Concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rep.Outcomes[i] = one(inflight, c, j, writes[i], o)
+				mu.Lock()
+				done++
+				if o.Progress != nil {
+					o.Progress(done, len(writes))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+dispatch:
+	for i := range writes {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			for k := i; k < len(writes); k++ {
+				rep.Outcomes[k] = Outcome{Change: writes[k], Result: Interrupted}
+			}
+			break dispatch
+		}
+	}
+	close(next)
+	wg.Wait()
+	for _, oc := range rep.Outcomes {
+		rep.Summary[oc.Result]++
+	}
+	return rep, ctx.Err()
+}
+
+// one applies a single change.
+func one(ctx context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options) Outcome {
+	out := Outcome{Change: ch}
+	fail := func(result string, err error) Outcome {
+		out.Result = result
+		if err != nil {
+			out.Error = err.Error()
+		}
+		return out
+	}
+	if ch.After == nil {
+		return fail(Skipped, errors.New("change without an after value"))
+	}
+	t := awsorg.Target{AccountID: ch.AccountID, Standalone: ch.AccountID == o.Caller}
+	cur, err := c.GetContact(ctx, t, ch.Type)
+	if err != nil {
+		return fail(Failed, fmt.Errorf("re-read before writing: %w", err))
+	}
+	if o.StrictBefore && !same(cur, ch.Before) {
+		return fail(Conflict, errors.New("the contact changed since the plan was made; run plan again"))
+	}
+	// Already as wanted: exactly, or (from a policy) as the policy compares.
+	if cur != nil && (same(cur, ch.After) || (!o.StrictBefore && !contact.Differs(*cur, *ch.After))) {
+		return fail(Unchanged, nil)
+	}
+	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: o.Phase, Account: ch.AccountID, Standalone: t.Standalone,
+		Type: ch.Type, Op: "put", Before: cur, After: ch.After})
+	if err != nil {
+		// Without a durable record of the old value, no write may happen.
+		return fail(Failed, err)
+	}
+	out.Seq = seq
+	result, werr := write(ctx, c, t, ch.Type, ch.After, o)
+	oe := journal.Entry{Kind: journal.Outcome, Phase: o.Phase, Seq: seq, Outcome: result}
+	if werr != nil {
+		oe.Error = werr.Error()
+	}
+	if _, err := j.Append(oe); err != nil && werr == nil {
+		werr = fmt.Errorf("written, but the outcome could not be journaled: %w", err)
+	}
+	return fail(result, werr)
+}
+
+// write puts (or, for a nil value, deletes) and reads back until the new
+// value is visible: the Account API is eventually consistent.
+func write(ctx context.Context, c *awsorg.Client, t awsorg.Target, typ contact.Type, v *contact.Details, o Options) (string, error) {
+	var err error
+	if v == nil {
+		err = c.DeleteContact(ctx, t, typ)
+	} else {
+		err = c.PutContact(ctx, t, typ, *v)
+	}
+	if err != nil {
+		return Failed, err
+	}
+	delay := o.ReadBackDelay
+	for i := 0; i < o.ReadBack; i++ {
+		got, rerr := c.GetContact(ctx, t, typ)
+		if rerr == nil && same(got, v) {
+			return Verified, nil
+		}
+		if i < o.ReadBack-1 {
+			time.Sleep(delay)
+			delay = min(2*delay, 5*time.Second)
+		}
+	}
+	return Applied, nil
+}
+
+// same is exact equality: restoring and conflict checks compare bytes, not
+// meaning.
+func same(a, b *contact.Details) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}

@@ -1,0 +1,167 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/plan"
+)
+
+// Restore is one contact rollback puts back.
+type Restore struct {
+	Account    string
+	Standalone bool
+	Type       contact.Type
+	// Before is the value to restore; nil means delete.
+	Before *contact.Details
+}
+
+// Restores reads a journal into the contacts to restore: for every
+// (account, type) an apply intent names, the before of its first intent —
+// the value before altcontacts ever touched it. An intent without an
+// outcome (a crash mid-write) counts: the write may have happened. Apply
+// intents whose outcome says Failed changed nothing and are left out unless
+// another intent touched the same contact.
+func Restores(entries []journal.Entry) []Restore {
+	failed := map[int]bool{}
+	for _, e := range entries {
+		if e.Kind == journal.Outcome && e.Outcome == journal.Failed {
+			failed[e.Seq] = true
+		}
+	}
+	type key struct {
+		account string
+		typ     contact.Type
+	}
+	first := map[key]Restore{}
+	var order []key
+	for _, e := range entries {
+		if e.Kind != journal.Intent || e.Phase != journal.PhaseApply || failed[e.Seq] {
+			continue
+		}
+		k := key{e.Account, e.Type}
+		if _, seen := first[k]; seen {
+			continue
+		}
+		first[k] = Restore{Account: e.Account, Standalone: e.Standalone, Type: e.Type, Before: e.Before}
+		order = append(order, k)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].account != order[j].account {
+			return order[i].account < order[j].account
+		}
+		return order[i].typ < order[j].typ
+	})
+	out := make([]Restore, 0, len(order))
+	for _, k := range order {
+		out = append(out, first[k])
+	}
+	return out
+}
+
+// Rollback restores each contact to its before, journaling (phase
+// rollback) before each write. A contact already at its before is left
+// alone, so a rollback can be rerun. allowDelete must be true for restores
+// whose before is unset (they delete); otherwise they are skipped.
+func Rollback(ctx context.Context, c *awsorg.Client, j *journal.Writer, rs []Restore, allowDelete bool, o Options) (*Report, error) {
+	if o.ReadBack <= 0 {
+		o.ReadBack = 5
+	}
+	if o.ReadBackDelay <= 0 {
+		o.ReadBackDelay = 200 * time.Millisecond
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, len(rs))}
+	inflight := context.WithoutCancel(ctx)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < o.Concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rep.Outcomes[i] = restore(inflight, c, j, rs[i], allowDelete, o)
+				mu.Lock()
+				done++
+				if o.Progress != nil {
+					o.Progress(done, len(rs))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+dispatch:
+	for i := range rs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			for k := i; k < len(rs); k++ {
+				rep.Outcomes[k] = Outcome{Change: change(rs[k]), Result: Interrupted}
+			}
+			break dispatch
+		}
+	}
+	close(next)
+	wg.Wait()
+	for _, oc := range rep.Outcomes {
+		rep.Summary[oc.Result]++
+	}
+	return rep, ctx.Err()
+}
+
+func change(r Restore) plan.Change {
+	ch := plan.Change{AccountID: r.Account, Type: r.Type, After: r.Before, Action: plan.Update}
+	if r.Before == nil {
+		ch.Action = "delete"
+	}
+	return ch
+}
+
+func restore(ctx context.Context, c *awsorg.Client, j *journal.Writer, r Restore, allowDelete bool, o Options) Outcome {
+	out := Outcome{Change: change(r)}
+	t := awsorg.Target{AccountID: r.Account, Standalone: r.Standalone}
+	cur, err := c.GetContact(ctx, t, r.Type)
+	if err != nil {
+		out.Result, out.Error = Failed, fmt.Sprintf("read before restoring: %v", err)
+		return out
+	}
+	out.Before = cur
+	if same(cur, r.Before) {
+		out.Result = Unchanged
+		return out
+	}
+	if r.Before == nil && !allowDelete {
+		out.Result, out.Error = Skipped, "restoring means deleting the contact; pass --yes to allow it"
+		return out
+	}
+	op := "put"
+	if r.Before == nil {
+		op = "delete"
+	}
+	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: journal.PhaseRollback, Account: r.Account, Standalone: r.Standalone,
+		Type: r.Type, Op: op, Before: cur, After: r.Before})
+	if err != nil {
+		out.Result, out.Error = Failed, err.Error()
+		return out
+	}
+	out.Seq = seq
+	result, werr := write(ctx, c, t, r.Type, r.Before, o)
+	oe := journal.Entry{Kind: journal.Outcome, Phase: journal.PhaseRollback, Seq: seq, Outcome: result}
+	if werr != nil {
+		oe.Error = werr.Error()
+		out.Error = werr.Error()
+	}
+	j.Append(oe)
+	out.Result = result
+	return out
+}

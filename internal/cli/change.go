@@ -1,0 +1,439 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/apply"
+	"github.com/altcontacts/altcontacts/internal/atomicfile"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/plan"
+	"github.com/altcontacts/altcontacts/internal/report"
+)
+
+// changeOutput checks -o for plan, apply and rollback.
+func changeOutput(g *globalOptions) (string, error) {
+	o := g.output
+	if o == "" {
+		o = "table"
+	}
+	for _, f := range report.ChangeFormats {
+		if f == o {
+			return o, nil
+		}
+	}
+	return "", usageErr("--output: unknown format %q for this command (want %s)", o, strings.Join(report.ChangeFormats, ", "))
+}
+
+// readPolicy loads a policy for writing: parse errors and a policy whose
+// own contacts break a high-severity rule are input errors (exit 2).
+func readPolicy(path string) (*contact.Policy, []byte, error) {
+	if path == "" {
+		return nil, nil, usageErr("--policy is required")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, usageErr("policy: %v", err)
+	}
+	p, err := contact.ParsePolicy(path, data)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitUsage, err: err}
+	}
+	var bad []string
+	for _, f := range p.Check() {
+		if f.Severity >= contact.High {
+			bad = append(bad, fmt.Sprintf("%s: %s (%s)", path, f.Message, f.Rule))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed:\n  %s", strings.Join(bad, "\n  ")),
+			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
+	}
+	return p, data, nil
+}
+
+func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
+	var policyFile, out string
+	cmd := &cobra.Command{
+		Use:   "plan --policy FILE [--out PLAN.json]",
+		Short: "Show, account by account, what applying a policy would change (read-only)",
+		Example: `  altcontacts plan --sandbox --policy contacts.yaml
+  altcontacts plan --policy contacts.yaml --out plan.json   # then: altcontacts apply --plan plan.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := changeOutput(g)
+			if err != nil {
+				return err
+			}
+			p, data, err := readPolicy(policyFile)
+			if err != nil {
+				return err
+			}
+			return runPlan(cmd.Context(), e, g, p, data, format, out)
+		},
+	}
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON)")
+	cmd.Flags().StringVar(&out, "out", "", "also write the plan as JSON to this file, for apply --plan")
+	return cmd
+}
+
+// buildPlan connects and makes the plan, mapping its errors to exit codes.
+func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte) (*plan.Plan, error) {
+	bar := newProgress(e, g, "accounts read")
+	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
+		Progress: bar.update, Now: e.now, Version: version()})
+	bar.finish()
+	switch {
+	case err == nil:
+		return pl, nil
+	case plan.IsInputError(err):
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))}
+	case ctx.Err() != nil:
+		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
+	}
+	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
+}
+
+func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, data []byte, format, out string) error {
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	pl, err := buildPlan(ctx, e, g, conn, p, data)
+	if err != nil {
+		return err
+	}
+	if err := report.Plan(e.stdout, format, pl, e.style()); err != nil {
+		return err
+	}
+	if out != "" {
+		b, _ := json.MarshalIndent(pl, "", "  ")
+		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
+			return withHints(err, ExitIncomplete)
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: altcontacts apply --plan %s\n", out, out)
+	}
+	if pl.Summary.Unknown > 0 {
+		return withHints(fmt.Errorf("%d account(s) could not be read; the plan leaves them out", pl.Summary.Unknown), ExitIncomplete,
+			"see each skipped account's reason above")
+	}
+	return nil
+}
+
+type applyOptions struct {
+	policyFile, planFile, journal string
+	yes, allowDelete              bool
+}
+
+func newApplyCmd(e *env, g *globalOptions) *cobra.Command {
+	o := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply (--policy FILE | --plan PLAN.json) [--yes] [--journal FILE]",
+		Short: "Write the contacts a policy or plan declares, journaled, to every account",
+		Long: `apply writes alternate contacts from the management account (or the delegated
+administrator). Before each write it re-reads the contact, appends the old and new value to
+the journal and fsyncs it; after, it reads the contact back. 'altcontacts rollback --journal'
+undoes a run. A rerun writes only what still differs.
+
+With --plan, a contact that changed since the plan was made is a conflict: not written,
+reported, exit 3. Interactive runs ask for confirmation; without a terminal, --yes is required.
+
+Exit codes: 0 all written (or nothing to do); 2 bad input, nothing written; 3 failures or
+conflicts (the rest was written); 130 interrupted (in-flight writes finished and journaled).`,
+		Example: `  altcontacts apply --sandbox --policy contacts.yaml --yes
+  altcontacts plan --policy contacts.yaml --out plan.json && altcontacts apply --plan plan.json
+  altcontacts rollback --journal altcontacts-journal-20261126T101500Z.jsonl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runApply(cmd.Context(), e, g, o) },
+	}
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
+	cmd.Flags().StringVar(&o.planFile, "plan", "", "plan file from 'plan --out'")
+	cmd.Flags().StringVar(&o.journal, "journal", "", "journal file (default altcontacts-journal-TIME.jsonl here)")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask for confirmation (required without a terminal)")
+	cmd.Flags().BoolVar(&o.allowDelete, "allow-delete", false, "allow deleting contacts (policies cannot ask for deletes yet; reserved)")
+	return cmd
+}
+
+// loadPlanFile reads a plan written by 'plan --out', strictly.
+func loadPlanFile(path string) (*plan.Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErr("plan: %v", err)
+	}
+	var pl plan.Plan
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pl); err != nil {
+		line := 1
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line += bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		case errors.As(err, &te):
+			line += bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n"))
+		}
+		return nil, usageErr("%s:%d: not a plan file: %v", path, line, err)
+	}
+	if pl.Schema != plan.Schema {
+		return nil, usageErr("%s: schema %q is not %s; make the plan again with 'altcontacts plan --out'", path, pl.Schema, plan.Schema)
+	}
+	for i, c := range pl.Changes {
+		where := fmt.Sprintf("%s: changes[%d]", path, i)
+		if !contact.IsAccountID(c.AccountID) {
+			return nil, usageErr("%s.account_id: %q is not a 12-digit account id", where, c.AccountID)
+		}
+		if c.Action != plan.Create && c.Action != plan.Update {
+			continue
+		}
+		if _, err := contact.ParseType(string(c.Type)); err != nil {
+			return nil, usageErr("%s.type: %v", where, err)
+		}
+		if c.After == nil {
+			return nil, usageErr("%s.after: a %s needs the contact to write", where, c.Action)
+		}
+		if err := c.After.Validate(); err != nil {
+			return nil, usageErr("%s.after.%v", where, err)
+		}
+		if c.Action == plan.Update && c.Before == nil {
+			return nil, usageErr("%s.before: an update needs the contact it replaces", where)
+		}
+	}
+	return &pl, nil
+}
+
+// confirm asks on a terminal; without one, --yes must have been given.
+func (e *env) confirm(question string) bool {
+	fmt.Fprintf(e.stderr, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	ans := strings.ToLower(strings.TrimSpace(line))
+	return ans == "y" || ans == "yes"
+}
+
+func (e *env) interactive() bool { return e.stdinTTY && e.stderrTTY }
+
+func defaultJournal(e *env) string {
+	return fmt.Sprintf("altcontacts-journal-%s.jsonl", e.now().UTC().Format("20060102T150405Z"))
+}
+
+func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) error {
+	format, err := changeOutput(g)
+	if err != nil {
+		return err
+	}
+	if (o.policyFile == "") == (o.planFile == "") {
+		return usageErr("give exactly one of --policy and --plan")
+	}
+	if !o.yes && !e.interactive() {
+		return usageErr("--yes required when not running interactively")
+	}
+	var (
+		p    *contact.Policy
+		data []byte
+		pl   *plan.Plan
+	)
+	if o.policyFile != "" {
+		if p, data, err = readPolicy(o.policyFile); err != nil {
+			return err
+		}
+	} else if pl, err = loadPlanFile(o.planFile); err != nil {
+		return err
+	}
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	id, err := conn.client.Identity(ctx)
+	if err != nil {
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+	}
+	if pl == nil {
+		if pl, err = buildPlan(ctx, e, g, conn, p, data); err != nil {
+			return err
+		}
+	} else if err := recheckPlan(ctx, conn.client, pl, id); err != nil {
+		return err
+	}
+	writes := pl.Writes()
+	if len(writes) == 0 {
+		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
+		return nil
+	}
+	accounts := map[string]bool{}
+	for _, w := range writes {
+		accounts[w.AccountID] = true
+	}
+	if !o.yes {
+		report.Plan(e.stderr, "table", pl, e.style())
+		if !e.confirm(fmt.Sprintf("Write %d contact(s) to %d account(s)?", len(writes), len(accounts))) {
+			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
+		}
+	}
+	path := o.journal
+	if path == "" {
+		path = defaultJournal(e)
+	}
+	j, err := journal.Create(path, e.now)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	defer j.Close()
+	fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
+	bar := newProgress(e, g, "contacts written")
+	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update})
+	bar.finish()
+	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
+		return err
+	}
+	return changeExit(ctx, runErr, rep, path)
+}
+
+// changeExit picks the exit code of apply and rollback.
+func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPath string) error {
+	if ctx.Err() != nil {
+		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: writes in flight finished and are journaled; %d not started", rep.Summary[apply.Interrupted]),
+			hints: []string{"rerun to finish, or undo with: altcontacts rollback --journal " + journalPath}}
+	}
+	if runErr != nil {
+		return withHints(runErr, ExitIncomplete)
+	}
+	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
+		var errs []error
+		for _, o := range rep.Outcomes {
+			if o.Result == apply.Failed {
+				errs = append(errs, errors.New(o.Error))
+			}
+		}
+		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
+		if rep.Summary[apply.Conflict] > 0 {
+			hints = append(hints, "conflicts changed since the plan: make a new plan")
+		}
+		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
+	}
+	return nil
+}
+
+// recheckPlan refuses a plan made for another organization, and drops
+// writes to accounts that are no longer ACTIVE members.
+func recheckPlan(ctx context.Context, c *awsorg.Client, pl *plan.Plan, id awsorg.Identity) error {
+	org, err := c.Organization(ctx)
+	switch {
+	case errors.Is(err, awsorg.ErrNotInOrganization):
+		if pl.Organization != nil {
+			return usageErr("the plan is for organization %s, but the caller is not in an organization", pl.Organization.ID)
+		}
+		return nil
+	case err != nil:
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+	}
+	if pl.Organization == nil || pl.Organization.ID != org.ID {
+		return usageErr("the plan was made for another organization; make it again from this one")
+	}
+	accts, err := c.Accounts(ctx)
+	if err != nil {
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+	}
+	state := map[string]string{}
+	for _, a := range accts {
+		state[a.ID] = a.State
+	}
+	for i, ch := range pl.Changes {
+		if ch.Action != plan.Create && ch.Action != plan.Update {
+			continue
+		}
+		if st := state[ch.AccountID]; st != "ACTIVE" {
+			pl.Changes[i].Action = plan.Skip
+			pl.Changes[i].Reason = fmt.Sprintf("account is no longer ACTIVE (state %q)", st)
+		}
+		if ch.Management && id.Account != ch.AccountID {
+			pl.Changes[i].Action = plan.Skip
+			pl.Changes[i].Reason = "only the management account can change its own contacts"
+		}
+	}
+	return nil
+}
+
+func newRollbackCmd(e *env, g *globalOptions) *cobra.Command {
+	var path string
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "rollback --journal FILE [--yes]",
+		Short: "Restore every contact a journaled apply changed to its value before",
+		Long: `rollback reads an apply journal, even one cut short by a crash, and puts every contact it
+changed back to the value it had before altcontacts first touched it. A contact that was
+unset before is deleted (asked for, or --yes). Contacts already at their old value are left
+alone, so rollback can be rerun. Its own writes are journaled in the same file.`,
+		Example: `  altcontacts rollback --sandbox --journal altcontacts-journal-20261126T101500Z.jsonl --yes`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := changeOutput(g)
+			if err != nil {
+				return err
+			}
+			if path == "" {
+				return usageErr("--journal is required")
+			}
+			if !yes && !e.interactive() {
+				return usageErr("--yes required when not running interactively")
+			}
+			entries, err := journal.Read(path)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			rs := apply.Restores(entries)
+			if len(rs) == 0 {
+				fmt.Fprintf(e.stderr, "altcontacts: nothing to roll back: %s records no change\n", path)
+				return nil
+			}
+			allowDelete := yes
+			if !yes {
+				deletes := 0
+				for _, r := range rs {
+					if r.Before == nil {
+						deletes++
+					}
+				}
+				msg := fmt.Sprintf("Restore %d contact(s) from %s", len(rs), path)
+				if deletes > 0 {
+					msg += fmt.Sprintf(", deleting %d that were unset before", deletes)
+				}
+				if !e.confirm(msg + "?") {
+					return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
+				}
+				allowDelete = true
+			}
+			conn, err := g.connect(cmd.Context(), e)
+			if err != nil {
+				return err
+			}
+			defer conn.close()
+			j, err := journal.Create(path, e.now)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer j.Close()
+			bar := newProgress(e, g, "contacts restored")
+			rep, runErr := apply.Rollback(cmd.Context(), conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update})
+			bar.finish()
+			if err := report.Changes(e.stdout, format, "rollback", rep, e.style()); err != nil {
+				return err
+			}
+			return changeExit(cmd.Context(), runErr, rep, path)
+		},
+	}
+	cmd.Flags().StringVar(&path, "journal", "", "journal file written by apply")
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask (required without a terminal); allows deletes")
+	return cmd
+}

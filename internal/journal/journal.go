@@ -1,0 +1,223 @@
+// Package journal is the write-ahead log of every contact altcontacts
+// changes: JSON Lines, one intent line appended and fsynced before each
+// write (the account, the type, the value before and after), then an
+// outcome line. From it, rollback restores every contact a run changed,
+// even one cut short by a crash, and a rerun of apply finishes the job.
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/contact"
+)
+
+// Kinds of line.
+const (
+	Intent  = "intent"
+	Outcome = "outcome"
+)
+
+// Phases of a run.
+const (
+	PhaseApply    = "apply"
+	PhaseRollback = "rollback"
+)
+
+// Outcomes.
+const (
+	Applied  = "applied"  // the write succeeded; the new value was not yet seen on read-back
+	Verified = "verified" // the write succeeded and read-back shows the new value
+	Failed   = "failed"   // AWS refused the write; nothing changed
+)
+
+// Entry is one journal line.
+type Entry struct {
+	Seq   int       `json:"seq"`
+	Time  time.Time `json:"time"`
+	Kind  string    `json:"kind"`
+	Phase string    `json:"phase"`
+	// Intent lines.
+	Account    string           `json:"account,omitempty"`
+	Standalone bool             `json:"standalone,omitempty"`
+	Type       contact.Type     `json:"type,omitempty"`
+	Op         string           `json:"op,omitempty"` // put or delete
+	Before     *contact.Details `json:"before"`
+	After      *contact.Details `json:"after"`
+	// Outcome lines refer to their intent by Seq.
+	Outcome string `json:"outcome,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Writer appends entries durably.
+type Writer struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+	seq  int
+	now  func() time.Time
+}
+
+// Create opens path for appending, creating it (mode 0600: it holds contact
+// details) if needed. Sequence numbers continue after any existing entries.
+func Create(path string, now func() time.Time) (*Writer, error) {
+	seq := 0
+	if entries, err := Read(path); err == nil {
+		for _, e := range entries {
+			seq = max(seq, e.Seq)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	// A torn last line from a crash must not glue itself to the next one.
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		if last, err := lastByte(path); err == nil && last != '\n' {
+			if _, err := f.Write([]byte("\n")); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("journal: %w", err)
+			}
+		}
+	}
+	// The new file's directory entry must survive a crash too.
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return &Writer{f: f, path: path, seq: seq, now: now}, nil
+}
+
+func lastByte(path string) (byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return '\n', err
+	}
+	b := make([]byte, 1)
+	_, err = f.ReadAt(b, st.Size()-1)
+	return b[0], err
+}
+
+// Path is the journal's file name.
+func (w *Writer) Path() string { return w.path }
+
+// Append writes e with the next sequence number (for intents) and fsyncs
+// before returning: only then may the write it announces start.
+func (w *Writer) Append(e Entry) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if e.Kind == Intent {
+		w.seq++
+		e.Seq = w.seq
+	}
+	e.Time = w.now().UTC()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return 0, fmt.Errorf("journal: %w", err)
+	}
+	if _, err := w.f.Write(append(b, '\n')); err != nil {
+		return 0, fmt.Errorf("journal %s: %w", w.path, err)
+	}
+	if err := w.f.Sync(); err != nil {
+		return 0, fmt.Errorf("journal %s: fsync: %w", w.path, err)
+	}
+	return e.Seq, nil
+}
+
+// Close closes the file.
+func (w *Writer) Close() error { return w.f.Close() }
+
+// LineError is a journal line that cannot be read.
+type LineError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Read parses a journal. A last line cut short by a crash (no newline, not
+// JSON) is ignored; any other bad line is a *LineError.
+func Read(path string) ([]Entry, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse is Read on bytes already in memory.
+func Parse(name string, data []byte) ([]Entry, error) {
+	var out []Entry
+	r := bufio.NewReader(bytes.NewReader(data))
+	for line := 1; ; line++ {
+		b, err := r.ReadBytes('\n')
+		if len(b) == 0 && err == io.EOF {
+			break
+		}
+		torn := err == io.EOF // no newline: the last write may have been cut
+		if len(bytes.TrimSpace(b)) == 0 {
+			if torn {
+				break
+			}
+			continue
+		}
+		var e Entry
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if jerr := dec.Decode(&e); jerr != nil {
+			if torn {
+				break
+			}
+			return nil, &LineError{File: name, Line: line, Msg: "not a journal entry: " + jerr.Error()}
+		}
+		if msg := e.check(); msg != "" {
+			return nil, &LineError{File: name, Line: line, Msg: msg}
+		}
+		out = append(out, e)
+		if torn {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (e Entry) check() string {
+	switch e.Kind {
+	case Intent:
+		if !contact.IsAccountID(e.Account) {
+			return fmt.Sprintf("account %q is not a 12-digit account id", e.Account)
+		}
+		if _, err := contact.ParseType(string(e.Type)); err != nil {
+			return err.Error()
+		}
+		if e.Op != "put" && e.Op != "delete" {
+			return fmt.Sprintf("op %q is not put or delete", e.Op)
+		}
+		if e.Seq < 1 {
+			return "intent without a sequence number"
+		}
+	case Outcome:
+		if e.Seq < 1 {
+			return "outcome without a sequence number"
+		}
+	default:
+		return fmt.Sprintf("kind %q is not intent or outcome", e.Kind)
+	}
+	return ""
+}

@@ -1,0 +1,272 @@
+// Package plan is step 2 of the loop: it compares what a policy wants with
+// what every account has, and lists the changes (create, update, noop,
+// skip) with each contact's current value, so apply can later refuse to
+// overwrite anything that moved since.
+package plan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+)
+
+// Schema is the plan file's schema id.
+const Schema = "altcontacts/plan/v1"
+
+// Actions.
+const (
+	Create = "create"
+	Update = "update"
+	Noop   = "noop"
+	Skip   = "skip"
+)
+
+// Change is one contact of one account.
+type Change struct {
+	AccountID   string       `json:"account_id"`
+	AccountName string       `json:"account_name"`
+	OUPath      string       `json:"ou_path"`
+	Management  bool         `json:"management"`
+	Type        contact.Type `json:"type,omitempty"`
+	Action      string       `json:"action"`
+	// Fields lists what an update changes.
+	Fields []string `json:"fields,omitempty"`
+	// Before is the contact read when the plan was made (null: unset).
+	Before *contact.Details `json:"before"`
+	After  *contact.Details `json:"after"`
+	// Reason says why a change is skipped.
+	Reason string `json:"reason,omitempty"`
+	// Unknown marks a skip caused by an account that could not be read.
+	Unknown bool `json:"unknown,omitempty"`
+}
+
+// Plan is what plan prints and --out writes.
+type Plan struct {
+	Schema       string              `json:"schema"`
+	GeneratedAt  time.Time           `json:"generated_at"`
+	ToolVersion  string              `json:"tool_version"`
+	Caller       awsorg.Identity     `json:"caller"`
+	Organization *audit.Organization `json:"organization"`
+	Policy       PolicyRef           `json:"policy"`
+	Summary      Summary             `json:"summary"`
+	Changes      []Change            `json:"changes"`
+}
+
+// PolicyRef identifies the policy a plan was made from.
+type PolicyRef struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// Summary counts changes by action.
+type Summary struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Noop    int `json:"noop"`
+	Skip    int `json:"skip"`
+	Unknown int `json:"unknown"`
+}
+
+// Options select and tune a plan.
+type Options struct {
+	Accounts    []string
+	OUs         []string
+	Concurrency int
+	Progress    func(done, total int)
+	Now         func() time.Time
+	Version     string
+}
+
+// InputError is a policy that does not fit the organization: it names an
+// OU or account the organization does not have. It is the user's to fix
+// (exit 2), not AWS's.
+type InputError struct{ Problems []string }
+
+func (e *InputError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Hash is the policy hash a plan records.
+func Hash(policy []byte) string {
+	sum := sha256.Sum256(policy)
+	return hex.EncodeToString(sum[:])
+}
+
+// Types are the contact types a policy touches: required ones and any it
+// declares a contact for.
+func Types(p *contact.Policy) []contact.Type {
+	want := map[contact.Type]bool{}
+	for _, t := range p.Require {
+		want[t] = true
+	}
+	for t := range p.Contacts {
+		want[t] = true
+	}
+	for _, o := range p.Overrides {
+		for t := range o.Contacts {
+			want[t] = true
+		}
+	}
+	var out []contact.Type
+	for _, t := range contact.Types() {
+		if want[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Build reads the organization and makes the plan for policy p, whose file
+// bytes were policyBytes.
+func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes []byte, o Options) (*Plan, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	types := Types(p)
+	rep, err := audit.Run(ctx, c, p, audit.Options{
+		Types: types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
+		Progress: o.Progress, Now: o.Now, Version: o.Version,
+	})
+	if rep == nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rep.Organization != nil {
+		if err := CheckReferences(p, rep, len(o.Accounts) == 0 && len(o.OUs) == 0); err != nil {
+			return nil, err
+		}
+	}
+	pl := &Plan{
+		Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: rep.Caller,
+		Organization: rep.Organization, Policy: PolicyRef{File: p.Source, SHA256: Hash(policyBytes)},
+		Changes: []Change{},
+	}
+	for _, a := range rep.Accounts {
+		base := Change{AccountID: a.ID, AccountName: a.Name, OUPath: a.OUPath, Management: a.Management}
+		switch a.Status {
+		case audit.StatusSkipped:
+			base.Action, base.Reason = Skip, a.Reason
+			pl.add(base)
+			continue
+		case audit.StatusUnknown:
+			base.Action, base.Reason, base.Unknown = Skip, *a.Error, true
+			pl.add(base)
+			continue
+		}
+		desired := p.Desired(contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts})
+		for _, t := range types {
+			ch := base
+			ch.Type = t
+			ch.Before = a.Contacts[t]
+			want, ok := desired[t]
+			switch {
+			case !ok:
+				ch.Action, ch.Reason = Skip, fmt.Sprintf("the policy requires %s but declares no contact for this account", t)
+			case ch.Before == nil:
+				w := want
+				ch.Action, ch.After = Create, &w
+			case contact.Differs(*ch.Before, want):
+				w := want
+				ch.Action, ch.After, ch.Fields = Update, &w, contact.DiffFields(*ch.Before, want)
+			default:
+				ch.Action, ch.After = Noop, ch.Before
+			}
+			pl.add(ch)
+		}
+	}
+	return pl, nil
+}
+
+func (pl *Plan) add(c Change) {
+	pl.Changes = append(pl.Changes, c)
+	switch c.Action {
+	case Create:
+		pl.Summary.Create++
+	case Update:
+		pl.Summary.Update++
+	case Noop:
+		pl.Summary.Noop++
+	case Skip:
+		pl.Summary.Skip++
+		if c.Unknown {
+			pl.Summary.Unknown++
+		}
+	}
+}
+
+// Writes are the changes that write: create and update.
+func (pl *Plan) Writes() []Change {
+	var out []Change
+	for _, c := range pl.Changes {
+		if c.Action == Create || c.Action == Update {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CheckReferences reports the policy's OU and account references that do
+// not exist in the organization the report covers.
+// With --accounts or --ou the report holds only some accounts, so account
+// references are checked only when allAccounts is true.
+func CheckReferences(p *contact.Policy, rep *audit.Report, allAccounts bool) error {
+	accounts := map[string]bool{}
+	for _, a := range rep.Accounts {
+		accounts[a.ID] = true
+	}
+	paths := map[string]bool{}
+	for _, path := range rep.OUs {
+		paths[path] = true
+	}
+	ouExists := func(ref string) bool {
+		if _, ok := rep.OUs[ref]; ok {
+			return true
+		}
+		return paths[strings.TrimSuffix(ref, "/")]
+	}
+	var probs []string
+	where := func(line int, field string) string {
+		if line > 0 {
+			return fmt.Sprintf("%s:%d: %s", p.Source, line, field)
+		}
+		return fmt.Sprintf("%s: %s", p.Source, field)
+	}
+	for i, o := range p.Overrides {
+		switch {
+		case o.OU != "" && !ouExists(o.OU):
+			probs = append(probs, where(o.Line, fmt.Sprintf("overrides[%d].ou: %q is not an OU of organization %s", i, o.OU, rep.Organization.ID)))
+		case o.Account != "" && allAccounts && !accounts[o.Account]:
+			probs = append(probs, where(o.Line, fmt.Sprintf("overrides[%d].account: %s is not an account of organization %s", i, o.Account, rep.Organization.ID)))
+		}
+	}
+	for i, ou := range p.Exclude.OUs {
+		if !ouExists(ou) {
+			probs = append(probs, where(0, fmt.Sprintf("exclude.ous[%d]: %q is not an OU of organization %s", i, ou, rep.Organization.ID)))
+		}
+	}
+	for i, id := range p.Exclude.Accounts {
+		if allAccounts && !accounts[id] {
+			probs = append(probs, where(0, fmt.Sprintf("exclude.accounts[%d]: %s is not an account of organization %s", i, id, rep.Organization.ID)))
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	sort.Strings(probs)
+	return &InputError{Problems: probs}
+}
+
+// IsInputError reports whether err is the user's input to fix.
+func IsInputError(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
