@@ -123,6 +123,7 @@ type Client struct {
 	// quota, shared by every goroutine (and, for reads, all three types).
 	getLim, putLim, delLim, findLim *rate.Limiter
 	log                             *slog.Logger
+	hubRegion                       string
 }
 
 // Options tune a Client.
@@ -135,6 +136,9 @@ type Options struct {
 	// HTTPClient, when set, replaces cfg.HTTPClient (for tests that count
 	// requests).
 	HTTPClient aws.HTTPClient
+	// HubRegion is the Security Hub Region (the aggregation Region); empty
+	// means the configuration's Region.
+	HubRegion string
 	// Logger receives one debug record per contact call: operation,
 	// account, type, outcome and duration, never contact values.
 	Logger *slog.Logger
@@ -168,14 +172,26 @@ func New(cfg aws.Config, o Options) *Client {
 		account: account.NewFromConfig(cfg),
 		org:     organizations.NewFromConfig(cfg),
 		sts:     sts.NewFromConfig(cfg),
-		hub:     securityhub.NewFromConfig(cfg),
-		quotas:  o.Quotas,
-		getLim:  lim(o.Quotas.GetContact),
-		putLim:  lim(o.Quotas.PutContact),
-		delLim:  lim(o.Quotas.DeleteContact),
-		findLim: lim(o.Quotas.GetFindings),
-		log:     o.Logger,
+		hub: securityhub.NewFromConfig(cfg, func(so *securityhub.Options) {
+			if o.HubRegion != "" {
+				so.Region = o.HubRegion
+			}
+		}),
+		quotas:    o.Quotas,
+		getLim:    lim(o.Quotas.GetContact),
+		putLim:    lim(o.Quotas.PutContact),
+		delLim:    lim(o.Quotas.DeleteContact),
+		findLim:   lim(o.Quotas.GetFindings),
+		log:       o.Logger,
+		hubRegion: hubRegion(cfg.Region, o.HubRegion),
 	}
+}
+
+func hubRegion(cfg, override string) string {
+	if override != "" {
+		return override
+	}
+	return cfg
 }
 
 // trace logs one call without its payload: contacts hold personal data.

@@ -43,7 +43,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale), Logger: g.logger(e)})
+		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale), Logger: g.logger(e), HubRegion: g.hubRegion})
 		return &connection{client: c, close: s.Close}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr})
@@ -53,7 +53,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 	if g.quotaScale <= 0 {
 		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
 	}
-	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale), Logger: g.logger(e)})
+	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale), Logger: g.logger(e), HubRegion: g.hubRegion})
 	return &connection{client: c, close: func() error { return nil }}, nil
 }
 

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/doctor"
+	"github.com/altcontacts/altcontacts/internal/report"
+	"github.com/altcontacts/altcontacts/internal/verify"
+)
+
+func newVerifyCmd(e *env, g *globalOptions) *cobra.Command {
+	var wait, poll time.Duration
+	cmd := &cobra.Command{
+		Use:   "verify [--wait DURATION] [--securityhub-region R]",
+		Short: "Read every SECURITY contact back and check Security Hub's Account.1 finding",
+		Long: `verify reads each ACTIVE account's SECURITY contact and its Account.1 finding in Security
+Hub, and reports per account:
+
+  PASSED   a contact is set and Account.1 says PASSED
+  PENDING  a contact is set, but Account.1 has not been re-evaluated since (AWS checks every
+           12 or 24 hours; the last evaluation and the latest next one are shown)
+  FAILED   no SECURITY contact: Account.1 fails until one is set
+  UNKNOWN  cannot tell: access denied, Security Hub or Account.1 not enabled in the Region
+
+--wait polls until nothing is PENDING. Run it where Security Hub aggregates findings
+(--securityhub-region), as the Security Hub administrator.
+
+Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
+		Example: `  altcontacts verify --sandbox
+  altcontacts verify --sandbox --wait 30s
+  altcontacts verify --profile security-admin --securityhub-region eu-west-1 -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := changeOutput(g)
+			if err != nil {
+				return err
+			}
+			if wait < 0 || poll < 0 {
+				return usageErr("--wait and --poll-interval cannot be negative")
+			}
+			return runVerify(cmd.Context(), e, g, format, wait, poll)
+		},
+	}
+	cmd.Flags().DurationVar(&wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
+	cmd.Flags().DurationVar(&poll, "poll-interval", 30*time.Second, "time between polls with --wait")
+	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
+	return cmd
+}
+
+func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration) error {
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	bar := newProgress(e, g, "accounts settled")
+	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
+		Wait: wait, Poll: poll, Progress: bar.update, Now: e.now, Version: version()})
+	bar.finish()
+	if rep == nil {
+		if ctx.Err() != nil {
+			return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted")}
+		}
+		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(err)...)
+	}
+	if err := report.Verify(e.stdout, format, rep, e.style()); err != nil {
+		return err
+	}
+	s := rep.Summary
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted while waiting; the report above is the last poll")}
+	case s[verify.Unknown] > 0:
+		hints := []string{"'altcontacts doctor' names what is missing"}
+		if rep.Hub == nil {
+			hints = append(hints, "enable Security Hub, or point --securityhub-region at the aggregation Region")
+		}
+		return withHints(fmt.Errorf("%d account(s) UNKNOWN", s[verify.Unknown]), ExitIncomplete, hints...)
+	case s[verify.Failed] > 0 || s[verify.Pending] > 0:
+		var hints []string
+		if s[verify.Failed] > 0 {
+			hints = append(hints, "set the missing contacts: altcontacts apply --policy FILE")
+		}
+		if s[verify.Pending] > 0 {
+			hints = append(hints, "PENDING accounts pass at AWS's next Account.1 evaluation; rerun later or use --wait")
+		}
+		return &exitError{code: ExitFindings, hints: hints}
+	}
+	return nil
+}
+
+func newDoctorCmd(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check every prerequisite and print the command that fixes each failure",
+		Example: `  altcontacts doctor --sandbox
+  altcontacts doctor --profile org-admin --securityhub-region us-east-1`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := changeOutput(g)
+			if err != nil {
+				return err
+			}
+			conn, err := g.connect(cmd.Context(), e)
+			if err != nil {
+				return err
+			}
+			defer conn.close()
+			rep, err := doctor.Run(cmd.Context(), conn.client)
+			if err != nil {
+				return &exitError{code: ExitInterrupted, err: err}
+			}
+			if err := report.Doctor(e.stdout, format, rep, e.style()); err != nil {
+				return err
+			}
+			if rep.Failed() {
+				return &exitError{code: ExitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to check (default: --region)")
+	return cmd
+}

@@ -1,0 +1,85 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/altcontacts/altcontacts/internal/doctor"
+	"github.com/altcontacts/altcontacts/internal/verify"
+)
+
+var verifyOrder = map[string]int{verify.Failed: 0, verify.Unknown: 1, verify.Pending: 2, verify.Passed: 3, verify.Skipped: 4}
+
+// Verify writes a verify report: what needs action first.
+func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
+	switch format {
+	case "json":
+		return writeJSON(w, r)
+	case "table":
+	default:
+		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+	}
+	accts := append([]verify.Account(nil), r.Accounts...)
+	sort.SliceStable(accts, func(i, j int) bool { return verifyOrder[accts[i].Status] < verifyOrder[accts[j].Status] })
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tACCOUNT\tNAME\tCONTACT\tDETAIL")
+	for _, a := range accts {
+		color := ansiGreen
+		switch a.Status {
+		case verify.Failed:
+			color = ansiRed
+		case verify.Unknown, verify.Pending:
+			color = ansiYellow
+		case verify.Skipped:
+			color = ansiDim
+		}
+		email := "-"
+		if a.Contact != nil {
+			email = a.Contact.Email
+		}
+		detail := a.Reason
+		if a.Status == verify.Passed && a.Finding != nil {
+			detail = "Account.1 PASSED at " + a.Finding.EvaluatedAt.UTC().Format("2006-01-02 15:04:05Z")
+		}
+		name := a.Name
+		if a.Management {
+			name += " (management)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", paint(st, color, fmt.Sprintf("%-7s", a.Status)), a.ID, name, email, detail)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	s := r.Summary
+	_, err := fmt.Fprintf(w, "\n%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped\n",
+		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped])
+	return err
+}
+
+// Doctor writes the pre-flight checks, each failure with its fix.
+func Doctor(w io.Writer, format string, r *doctor.Report, st Style) error {
+	switch format {
+	case "json":
+		return writeJSON(w, r)
+	case "table":
+	default:
+		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+	}
+	for _, c := range r.Checks {
+		color := ansiGreen
+		switch c.Status {
+		case doctor.Fail:
+			color = ansiRed
+		case doctor.Skip:
+			color = ansiDim
+		}
+		fmt.Fprintf(w, "%s  %-17s %s\n", paint(st, color, fmt.Sprintf("%-4s", c.Status)), c.ID, c.Detail)
+		if c.Fix != "" {
+			fmt.Fprintf(w, "      %-17s fix: %s\n", "", c.Fix)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+// Package verify is step 4 of the loop: it reads every account's SECURITY
+// contact back and Security Hub's Account.1 findings, and says honestly
+// which accounts pass, which wait for AWS's next evaluation (PENDING), and
+// which never will without a contact (FAILED).
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+)
+
+// Schema is the verify report's schema id.
+const Schema = "altcontacts/verify/v1"
+
+// Statuses.
+const (
+	Passed  = "PASSED"  // a contact exists and Account.1 says PASSED
+	Pending = "PENDING" // a contact exists; Account.1 has not re-evaluated yet
+	Failed  = "FAILED"  // no SECURITY contact: Account.1 will fail
+	Unknown = "UNKNOWN" // cannot tell (access, Security Hub off, Account.1 off)
+	Skipped = "SKIPPED" // not ACTIVE, or excluded
+)
+
+// EvaluationPeriod is the longest Security Hub waits between periodic
+// Account.1 checks ("within 12 or 24 hours").
+const EvaluationPeriod = 24 * time.Hour
+
+// Account is one account's verdict.
+type Account struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	OUPath     string `json:"ou_path"`
+	Management bool   `json:"management"`
+	Status     string `json:"status"`
+	// Contact is the live SECURITY contact (null: unset or unread).
+	Contact *contact.Details `json:"contact"`
+	// Finding is the Account.1 finding Security Hub holds now.
+	Finding *Finding `json:"finding"`
+	Reason  string   `json:"reason,omitempty"`
+}
+
+// Finding summarizes an account's Account.1 finding.
+type Finding struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	// EvaluatedAt is the finding's UpdatedAt: the last evaluation.
+	EvaluatedAt time.Time `json:"evaluated_at"`
+	// NextBy is the latest the next evaluation is due.
+	NextBy time.Time `json:"next_by"`
+}
+
+// Report is the verify result.
+type Report struct {
+	Schema       string              `json:"schema"`
+	GeneratedAt  time.Time           `json:"generated_at"`
+	ToolVersion  string              `json:"tool_version"`
+	Caller       awsorg.Identity     `json:"caller"`
+	Organization *audit.Organization `json:"organization"`
+	Hub          *awsorg.Hub         `json:"security_hub"`
+	Summary      map[string]int      `json:"summary"`
+	Accounts     []Account           `json:"accounts"`
+}
+
+// Options select and tune a run.
+type Options struct {
+	Accounts    []string
+	OUs         []string
+	Concurrency int
+	// Wait polls the findings until nothing is PENDING or Wait passes.
+	Wait time.Duration
+	// Poll is the interval between polls; zero means 30 s.
+	Poll     time.Duration
+	Progress func(pending, total int)
+	Now      func() time.Time
+	Sleep    func(context.Context, time.Duration) error
+	Version  string
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Run verifies the organization the caller can see.
+func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepCtx
+	}
+	if o.Poll <= 0 {
+		o.Poll = 30 * time.Second
+	}
+	ar, err := audit.Run(ctx, c, nil, audit.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
+		Concurrency: o.Concurrency, Now: o.Now, Version: o.Version})
+	if ar == nil || err != nil {
+		return nil, err
+	}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: ar.Caller, Organization: ar.Organization}
+	var live []string // accounts with a contact, whose finding decides
+	for _, a := range ar.Accounts {
+		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
+		switch a.Status {
+		case audit.StatusSkipped:
+			v.Status, v.Reason = Skipped, a.Reason
+		case audit.StatusUnknown:
+			v.Status, v.Reason = Unknown, *a.Error
+		default:
+			v.Contact = a.Contacts[contact.Security]
+			if v.Contact == nil {
+				v.Status, v.Reason = Failed, "no SECURITY alternate contact: Account.1 fails until one is set"
+			} else {
+				live = append(live, a.ID)
+			}
+		}
+		rep.Accounts = append(rep.Accounts, v)
+	}
+	hub, herr := c.Hub(ctx)
+	if herr == nil {
+		rep.Hub = &hub
+	}
+	deadline := o.Now().Add(o.Wait)
+	for {
+		pending, err := rep.judge(ctx, c, live, herr, o)
+		if err != nil {
+			return rep, err
+		}
+		if o.Progress != nil {
+			o.Progress(len(live)-pending, len(live))
+		}
+		if pending == 0 || o.Wait <= 0 || !o.Now().Before(deadline) {
+			break
+		}
+		if err := o.Sleep(ctx, min(o.Poll, deadline.Sub(o.Now()))); err != nil {
+			rep.summarize()
+			return rep, err
+		}
+	}
+	rep.summarize()
+	return rep, nil
+}
+
+// judge reads the findings of the accounts with a contact and sets their
+// status; it returns how many are PENDING.
+func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hubErr error, o Options) (int, error) {
+	set := func(id, status, reason string, f *Finding) {
+		for i := range r.Accounts {
+			if r.Accounts[i].ID == id {
+				r.Accounts[i].Status, r.Accounts[i].Reason, r.Accounts[i].Finding = status, reason, f
+			}
+		}
+	}
+	if len(live) == 0 {
+		return 0, nil
+	}
+	if hubErr != nil {
+		reason := "cannot read Security Hub: " + hubErr.Error()
+		if errors.Is(hubErr, awsorg.ErrNotSubscribed) {
+			reason = "Security Hub is not enabled in this Region (or this account is not its administrator)"
+		}
+		for _, id := range live {
+			set(id, Unknown, reason, nil)
+		}
+		return 0, nil
+	}
+	fs, err := c.Account1Findings(ctx, live)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		for _, id := range live {
+			set(id, Unknown, "cannot read the Account.1 findings: "+err.Error(), nil)
+		}
+		return 0, nil
+	}
+	byAccount := map[string][]awsorg.Finding{}
+	for _, f := range fs {
+		byAccount[f.AccountID] = append(byAccount[f.AccountID], f)
+	}
+	pending := 0
+	for _, id := range live {
+		found := byAccount[id]
+		if len(found) == 0 {
+			if len(fs) == 0 {
+				set(id, Unknown, "no Account.1 findings at all in this Region: the control is disabled, or this account is not the Security Hub administrator", nil)
+				continue
+			}
+			pending++
+			set(id, Pending, "a contact is set; Security Hub has no Account.1 finding for this account yet", nil)
+			continue
+		}
+		// With several findings (one per standard, or per Region), the
+		// account passes only when every one does.
+		sort.Slice(found, func(i, j int) bool { return found[i].UpdatedAt.After(found[j].UpdatedAt) })
+		worst := found[0]
+		for _, f := range found {
+			if f.Status != "PASSED" {
+				worst = f
+				break
+			}
+		}
+		fd := &Finding{ID: worst.ID, Status: worst.Status, EvaluatedAt: worst.UpdatedAt, NextBy: worst.UpdatedAt.Add(EvaluationPeriod)}
+		if worst.Status == "PASSED" {
+			set(id, Passed, "", fd)
+			continue
+		}
+		pending++
+		set(id, Pending, fmt.Sprintf("a contact is set; the finding still says %s from the evaluation at %s; the next is due by %s",
+			worst.Status, fd.EvaluatedAt.UTC().Format(time.RFC3339), fd.NextBy.UTC().Format(time.RFC3339)), fd)
+	}
+	return pending, nil
+}
+
+func (r *Report) summarize() {
+	r.Summary = map[string]int{Passed: 0, Pending: 0, Failed: 0, Unknown: 0, Skipped: 0}
+	for _, a := range r.Accounts {
+		r.Summary[a.Status]++
+	}
+}
