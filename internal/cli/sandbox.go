@@ -97,6 +97,12 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 				}
 				st.Settings.QuotaScale = o.quotaScale
 			}
+			if cmd.Flags().Changed("evaluation-interval") {
+				if o.evalEvery < 0 {
+					return usageErr("--evaluation-interval cannot be negative")
+				}
+				st.Settings.EvaluationInterval = emulator.Duration(o.evalEvery)
+			}
 			if err := sandbox.Reset(path, st); err != nil {
 				return err
 			}
@@ -106,6 +112,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 	}
 	scenarioFlags(reset)
 	reset.Flags().Float64Var(&o.quotaScale, "quota-scale", 1, "multiply every quota's rate and burst (altcontacts paces to it too)")
+	reset.Flags().DurationVar(&o.evalEvery, "evaluation-interval", emulator.DefaultEvaluationInterval, "how often Security Hub re-evaluates Account.1")
 
 	show := &cobra.Command{
 		Use:   "show",

@@ -334,15 +334,21 @@ func (e *Emulator) evaluate() {
 	now := e.now().UTC()
 	hub.LastEvaluation = now
 	e.mutated()
-	if !hub.Enabled || e.state.Organization == nil {
+	if !hub.Enabled {
 		return
+	}
+	// Without an organization, Security Hub still evaluates each account
+	// on its own.
+	covered := e.members
+	if e.state.Organization == nil {
+		covered = e.state.SortedAccounts
 	}
 	region := hub.Region
 	if region == "" {
 		region = "us-east-1"
 	}
 	active := map[string]*Account{}
-	for _, a := range e.members() {
+	for _, a := range covered() {
 		if a.State == "ACTIVE" {
 			active[a.ID] = a
 		}
@@ -351,7 +357,7 @@ func (e *Emulator) evaluate() {
 	for _, f := range hub.Findings {
 		byID[str(f["Id"])] = f
 	}
-	for _, a := range e.members() {
+	for _, a := range covered() {
 		if a.State != "ACTIVE" && byID[e.findingID(a.ID, region)] == nil {
 			continue
 		}
