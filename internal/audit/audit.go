@@ -52,6 +52,9 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// Resolved, when not nil, are the accounts to audit, already looked up
+	// (with OU paths); the organization is not walked.
+	Resolved []awsorg.Account
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -185,7 +188,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 			rep.OUs[o.ID] = o.Path
 			ouMu.Unlock()
 		}
-		walkErr = c.WalkOrganization(ctx, 8, func(wa awsorg.Account) {
+		visit := func(wa awsorg.Account) {
 			a := &Account{ID: wa.ID, Name: wa.Name, Email: wa.Email, State: wa.State, OUPath: wa.OUPath,
 				Management: wa.ID == org.ManagementAccountID, OUIDs: wa.OUIDs}
 			if !r.selected(a) {
@@ -201,7 +204,16 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 			case work <- a:
 			case <-ctx.Done():
 			}
-		}, onOU)
+		}
+		if o.Resolved != nil {
+			// The caller already knows the accounts (the enforcer, per
+			// event): no walk.
+			for _, wa := range o.Resolved {
+				visit(wa)
+			}
+		} else {
+			walkErr = c.WalkOrganization(ctx, 8, visit, onOU)
+		}
 	}
 	close(work)
 	wg.Wait()

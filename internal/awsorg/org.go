@@ -3,6 +3,7 @@ package awsorg
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,4 +213,46 @@ func (c *Client) DelegatedAdministrators(ctx context.Context, principal string) 
 		}
 	}
 	return out, nil
+}
+
+// LookupAccount resolves one account with its OU path without walking the
+// whole organization: DescribeAccount, then ListParents up to the root and
+// DescribeOrganizationalUnit for each name. The enforcer uses it per event,
+// where a full walk of a large organization would cost hundreds of calls.
+// An account outside the organization is an error that errors.Is
+// ErrNotFound.
+func (c *Client) LookupAccount(ctx context.Context, id string) (Account, error) {
+	out, err := c.org.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String(id)})
+	if err != nil {
+		return Account{}, classify("describe account "+id, err)
+	}
+	a := out.Account
+	acct := Account{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), State: state(*a),
+		JoinedMethod: string(a.JoinedMethod), Joined: aws.ToTime(a.JoinedTimestamp)}
+	var names, ids []string
+	child := id
+	for depth := 0; depth < 10; depth++ { // Organizations nests at most 5 OUs deep
+		ps, err := c.org.ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(child)})
+		if err != nil {
+			return Account{}, classify("list parents of "+child, err)
+		}
+		if len(ps.Parents) == 0 {
+			break
+		}
+		p := ps.Parents[0]
+		pid := aws.ToString(p.Id)
+		ids = append([]string{pid}, ids...)
+		if p.Type == orgtypes.ParentTypeRoot {
+			break
+		}
+		ou, err := c.org.DescribeOrganizationalUnit(ctx, &organizations.DescribeOrganizationalUnitInput{OrganizationalUnitId: aws.String(pid)})
+		if err != nil {
+			return Account{}, classify("describe organizational unit "+pid, err)
+		}
+		names = append([]string{aws.ToString(ou.OrganizationalUnit.Name)}, names...)
+		child = pid
+	}
+	acct.OUIDs = ids
+	acct.OUPath = strings.Join(append([]string{"Root"}, names...), "/")
+	return acct, nil
 }

@@ -20,13 +20,14 @@ const (
 )
 
 type orgInput struct {
-	NextToken        *string
-	MaxResults       *int
-	ParentId         *string
-	ChildId          *string
-	ChildType        *string
-	AccountId        *string
-	ServicePrincipal *string
+	NextToken            *string
+	MaxResults           *int
+	ParentId             *string
+	ChildId              *string
+	ChildType            *string
+	AccountId            *string
+	ServicePrincipal     *string
+	OrganizationalUnitId *string
 }
 
 // orgAccess says who may call an operation.
@@ -47,6 +48,7 @@ var orgOps = map[string]orgAccess{
 	"ListParents":                         adminRead,
 	"ListChildren":                        adminRead,
 	"DescribeAccount":                     adminRead,
+	"DescribeOrganizationalUnit":          adminRead,
 	"ListAWSServiceAccessForOrganization": adminRead,
 	"ListDelegatedAdministrators":         adminRead,
 	"EnableAWSServiceAccess":              mgmtOnly,
@@ -244,6 +246,15 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 			return nil, &apiError{status: 400, code: "AccountNotFoundException", msg: "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization."}
 		}
 		return map[string]any{"Account": e.accountJSON(a)}, nil
+	case "DescribeOrganizationalUnit":
+		if err := required("OrganizationalUnitId", in.OrganizationalUnitId, regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)); err != nil {
+			return nil, err
+		}
+		o := s.ou(*in.OrganizationalUnitId)
+		if o == nil {
+			return nil, &apiError{status: 400, code: "OrganizationalUnitNotFoundException", msg: "We can't find an OU with the OrganizationalUnitId that you specified."}
+		}
+		return map[string]any{"OrganizationalUnit": e.ouJSON(o)}, nil
 	case "ListAWSServiceAccessForOrganization":
 		var items []any
 		for _, t := range s.TrustedAccess {

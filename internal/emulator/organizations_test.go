@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"context"
+	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -509,4 +511,26 @@ func TestDelegatedAdministrators(t *testing.T) {
 	}
 	// With the slot free, another account can take it.
 	mustNoErr(t, register(logID, "account.amazonaws.com"))
+}
+
+func TestDescribeOrganizationalUnit(t *testing.T) {
+	e := New()
+	org := organizations.NewFromConfig(e.Config())
+	ctx := context.Background()
+	par, err := org.ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String("619283740556")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := org.DescribeOrganizationalUnit(ctx, &organizations.DescribeOrganizationalUnitInput{OrganizationalUnitId: par.Parents[0].Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.OrganizationalUnit.Name) != "Prod" {
+		t.Errorf("name = %q", aws.ToString(out.OrganizationalUnit.Name))
+	}
+	_, err = org.DescribeOrganizationalUnit(ctx, &organizations.DescribeOrganizationalUnitInput{OrganizationalUnitId: aws.String("ou-abcd-12345678")})
+	var nf *orgtypes.OrganizationalUnitNotFoundException
+	if !errors.As(err, &nf) {
+		t.Errorf("unknown OU: %v", err)
+	}
 }

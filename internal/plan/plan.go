@@ -84,6 +84,10 @@ type Options struct {
 	Progress    func(done, total int)
 	Now         func() time.Time
 	Version     string
+	// Resolved, when not nil, limits the plan to these accounts without
+	// walking the organization (the enforcer, per event); the policy's
+	// references are then not checked against the organization.
+	Resolved []awsorg.Account
 }
 
 // InputError is a policy that does not fit the organization: it names an
@@ -132,7 +136,7 @@ func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes
 	types := Types(p)
 	rep, err := audit.Run(ctx, c, p, audit.Options{
 		Types: types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
-		Progress: o.Progress, Now: o.Now, Version: o.Version,
+		Progress: o.Progress, Now: o.Now, Version: o.Version, Resolved: o.Resolved,
 	})
 	if rep == nil {
 		return nil, err
@@ -140,7 +144,7 @@ func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes
 	if err != nil {
 		return nil, err
 	}
-	if rep.Organization != nil {
+	if rep.Organization != nil && o.Resolved == nil {
 		if err := CheckReferences(p, rep, len(o.Accounts) == 0 && len(o.OUs) == 0); err != nil {
 			return nil, err
 		}
