@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -174,17 +176,38 @@ func loadPlanFile(path string) (*plan.Plan, error) {
 	var pl plan.Plan
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pl); err != nil {
-		line := 1
+	err = dec.Decode(&pl)
+	trailing := int64(-1)
+	if err == nil && dec.More() {
+		off := dec.InputOffset()
+		trailing = off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
+		err = errors.New("unexpected data after the plan")
+	}
+	if err != nil {
+		line := func(off int64) int { return 1 + bytes.Count(data[:min(max(int(off), 0), len(data))], []byte("\n")) }
+		at := 1
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
+		case trailing >= 0:
+			at = line(trailing)
 		case errors.As(err, &se):
-			line += bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+			at = line(se.Offset)
 		case errors.As(err, &te):
-			line += bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n"))
+			at = line(te.Offset)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			// Cut short: the problem is at the end of the file.
+			at = line(int64(len(bytes.TrimRight(data, " \t\r\n"))))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			// encoding/json gives no offset; point at the first use of the key.
+			key := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			if loc := regexp.MustCompile(regexp.QuoteMeta(key) + `\s*:`).FindIndex(data); loc != nil {
+				at = line(int64(loc[0]))
+			}
+		default:
+			at = line(dec.InputOffset())
 		}
-		return nil, usageErr("%s:%d: not a plan file: %v", path, line, err)
+		return nil, usageErr("%s:%d: not a plan file: %v", path, at, err)
 	}
 	if pl.Schema != plan.Schema {
 		return nil, usageErr("%s: schema %q is not %s; make the plan again with 'altcontacts plan --out'", path, pl.Schema, plan.Schema)
@@ -194,8 +217,12 @@ func loadPlanFile(path string) (*plan.Plan, error) {
 		if !contact.IsAccountID(c.AccountID) {
 			return nil, usageErr("%s.account_id: %q is not a 12-digit account id", where, c.AccountID)
 		}
-		if c.Action != plan.Create && c.Action != plan.Update {
+		switch c.Action {
+		case plan.Create, plan.Update:
+		case plan.Noop, plan.Skip:
 			continue
+		default:
+			return nil, usageErr("%s.action: %q is not one of %s, %s, %s, %s", where, c.Action, plan.Create, plan.Update, plan.Noop, plan.Skip)
 		}
 		if _, err := contact.ParseType(string(c.Type)); err != nil {
 			return nil, usageErr("%s.type: %v", where, err)
@@ -263,7 +290,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		if pl, err = buildPlan(ctx, e, g, conn, p, data); err != nil {
 			return err
 		}
-	} else if err := recheckPlan(ctx, conn.client, pl, id); err != nil {
+	} else if err := recheckPlan(ctx, conn.client, o.planFile, pl, id); err != nil {
 		return err
 	}
 	writes := pl.Writes()
@@ -327,19 +354,23 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 
 // recheckPlan refuses a plan made for another organization, and drops
 // writes to accounts that are no longer ACTIVE members.
-func recheckPlan(ctx context.Context, c *awsorg.Client, pl *plan.Plan, id awsorg.Identity) error {
+func recheckPlan(ctx context.Context, c *awsorg.Client, path string, pl *plan.Plan, id awsorg.Identity) error {
 	org, err := c.Organization(ctx)
 	switch {
 	case errors.Is(err, awsorg.ErrNotInOrganization):
 		if pl.Organization != nil {
-			return usageErr("the plan is for organization %s, but the caller is not in an organization", pl.Organization.ID)
+			return usageErr("%s: the plan is for organization %s, but the caller is not in an organization", path, pl.Organization.ID)
 		}
 		return nil
 	case err != nil:
 		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
 	}
 	if pl.Organization == nil || pl.Organization.ID != org.ID {
-		return usageErr("the plan was made for another organization; make it again from this one")
+		made := "no organization"
+		if pl.Organization != nil {
+			made = "organization " + pl.Organization.ID
+		}
+		return usageErr("%s: the plan was made for %s, but the caller is in organization %s; make it again from this one", path, made, org.ID)
 	}
 	accts, err := c.Accounts(ctx)
 	if err != nil {
