@@ -1,0 +1,200 @@
+// Package enforce keeps every account's contacts true after the one-off
+// fix: it reads an EventBridge event (a new, invited or moved account, a
+// contact changed by someone else, or the scheduled sweep) and applies the
+// policy to the account it names, with the same plan and journaled apply as
+// the CLI. It is the core of both the Lambda function and `altcontacts
+// enforce`, and imports no Lambda runtime, so it is tested without one.
+//
+// Errors are returned, never swallowed: EventBridge retries a failed
+// invocation and finally hands it to the dead-letter queue, where someone
+// sees it.
+package enforce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/apply"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/plan"
+)
+
+// Modes.
+const (
+	ModeReport  = "report"  // log what would change; write nothing
+	ModeEnforce = "enforce" // write the policy's contacts
+)
+
+// Config is the enforcer's configuration.
+type Config struct {
+	Policy      *contact.Policy
+	PolicyBytes []byte
+	Mode        string
+	// EnforcerRole is the name (or ARN) of the role the enforcer runs as:
+	// contact writes made by it are its own, not drift.
+	EnforcerRole string
+	// Journal is the journal file (in Lambda, under /tmp).
+	Journal string
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Version string
+}
+
+// Handler handles one event at a time.
+type Handler struct {
+	c   *awsorg.Client
+	cfg Config
+}
+
+// New returns a Handler over client c.
+func New(c *awsorg.Client, cfg Config) (*Handler, error) {
+	if cfg.Policy == nil {
+		return nil, errors.New("enforcer: no policy configured")
+	}
+	switch cfg.Mode {
+	case ModeReport, ModeEnforce:
+	case "":
+		cfg.Mode = ModeReport
+	default:
+		return nil, fmt.Errorf("enforcer: mode %q is not report or enforce", cfg.Mode)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Journal == "" {
+		cfg.Journal = "altcontacts-enforcer-journal.jsonl"
+	}
+	return &Handler{c: c, cfg: cfg}, nil
+}
+
+// Result is what one event led to; it is also the Lambda's return value.
+type Result struct {
+	Event   Event  `json:"event"`
+	Mode    string `json:"mode"`
+	Ignored string `json:"ignored,omitempty"`
+	// Changes are the writes the policy asks for.
+	Changes  []Change       `json:"changes"`
+	Outcomes map[string]int `json:"outcomes,omitempty"`
+}
+
+// Change is a planned write, without contact values (the result is
+// logged).
+type Change struct {
+	Account string   `json:"account"`
+	Type    string   `json:"type"`
+	Action  string   `json:"action"`
+	Fields  []string `json:"fields,omitempty"`
+}
+
+// Handle acts on one raw EventBridge event.
+func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
+	log := h.cfg.Logger
+	ev, err := Parse(raw)
+	if err != nil {
+		log.ErrorContext(ctx, "event not handled", "error", err.Error())
+		return nil, err
+	}
+	res := &Result{Event: ev, Mode: h.cfg.Mode, Changes: []Change{}}
+	ignore := func(why string) (*Result, error) {
+		res.Ignored = why
+		log.InfoContext(ctx, "event ignored", "kind", ev.Kind, "account", ev.Account, "reason", why)
+		return res, nil
+	}
+	if ev.Ignore != "" {
+		return ignore(ev.Ignore)
+	}
+	if (ev.Kind == KindPutContact || ev.Kind == KindDeleteContact) && h.own(ev.Principal) {
+		return ignore("the enforcer's own write")
+	}
+
+	opts := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version}
+	if ev.Kind != KindSweep {
+		acct, err := h.c.LookupAccount(ctx, ev.Account)
+		switch {
+		case errors.Is(err, awsorg.ErrNotFound):
+			return ignore("account " + ev.Account + " is not a member of the organization (yet)")
+		case err != nil:
+			log.ErrorContext(ctx, "lookup failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
+			return nil, fmt.Errorf("enforce %s for account %s: %w", ev.Kind, ev.Account, err)
+		case acct.State != "ACTIVE":
+			return ignore("account state is " + acct.State)
+		}
+		opts.Resolved = []awsorg.Account{acct}
+	}
+	pl, err := plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, opts)
+	if err != nil {
+		log.ErrorContext(ctx, "plan failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
+		return nil, fmt.Errorf("enforce %s: plan: %w", ev.Kind, err)
+	}
+	writes := pl.Writes()
+	for _, w := range writes {
+		res.Changes = append(res.Changes, Change{Account: w.AccountID, Type: string(w.Type), Action: w.Action, Fields: w.Fields})
+	}
+	log.InfoContext(ctx, "planned", "kind", ev.Kind, "account", ev.Account, "mode", h.cfg.Mode,
+		"create", pl.Summary.Create, "update", pl.Summary.Update, "noop", pl.Summary.Noop, "skip", pl.Summary.Skip)
+	var problems []string
+	if pl.Summary.Unknown > 0 {
+		problems = append(problems, fmt.Sprintf("%d account(s) could not be read", pl.Summary.Unknown))
+	}
+	if h.cfg.Mode == ModeEnforce && len(writes) > 0 {
+		j, err := journal.Create(h.cfg.Journal, h.cfg.Now)
+		if err != nil {
+			return res, fmt.Errorf("enforce: %w", err)
+		}
+		defer j.Close()
+		rep, err := apply.Apply(ctx, h.c, j, writes, apply.Options{Caller: pl.Caller.Account})
+		res.Outcomes = rep.Summary
+		for _, o := range rep.Outcomes {
+			attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
+			if o.Error != "" {
+				attrs = append(attrs, "error", o.Error)
+			}
+			log.InfoContext(ctx, "write", attrs...)
+		}
+		if err != nil {
+			return res, fmt.Errorf("enforce: %w", err)
+		}
+		if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Interrupted]; n > 0 {
+			problems = append(problems, fmt.Sprintf("%d write(s) not made", n))
+		}
+	}
+	if len(problems) > 0 {
+		err := fmt.Errorf("enforce %s: %s", ev.Kind, strings.Join(problems, "; "))
+		log.ErrorContext(ctx, "incomplete", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
+		return res, err
+	}
+	return res, nil
+}
+
+// own reports whether principal is the enforcer's role, by role name, so
+// the role ARN and the assumed-role session ARN both match.
+func (h *Handler) own(principal string) bool {
+	want := roleName(h.cfg.EnforcerRole)
+	return want != "" && roleName(principal) == want
+}
+
+// roleName extracts NAME from arn:aws:iam::1:role/path/NAME,
+// arn:aws:sts::1:assumed-role/NAME/session, or a bare NAME.
+func roleName(s string) string {
+	switch {
+	case strings.Contains(s, ":assumed-role/"):
+		rest := s[strings.Index(s, ":assumed-role/")+len(":assumed-role/"):]
+		name, _, _ := strings.Cut(rest, "/")
+		return name
+	case strings.Contains(s, ":role/"):
+		rest := s[strings.Index(s, ":role/")+len(":role/"):]
+		return rest[strings.LastIndex(rest, "/")+1:]
+	case strings.HasPrefix(s, "arn:"):
+		return ""
+	}
+	return s
+}
