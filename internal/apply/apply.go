@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/journal"
@@ -59,7 +60,8 @@ type Options struct {
 	// change's Before a conflict (apply --plan). Without it (apply
 	// --policy), the fresh read is the before.
 	StrictBefore bool
-	// Concurrency bounds writes in flight; zero means 4.
+	// Concurrency bounds writes in flight; zero sizes it to the client's
+	// PutAlternateContact quota (see DefaultConcurrency).
 	Concurrency int
 	// ReadBack bounds the read-after-write attempts; zero means 5.
 	ReadBack int
@@ -73,15 +75,7 @@ type Options struct {
 // journaling through j. Cancelling ctx stops new writes; writes in flight
 // finish and are journaled, so the journal always tells the truth.
 func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []plan.Change, o Options) (*Report, error) {
-	if o.Concurrency <= 0 {
-		o.Concurrency = 4
-	}
-	if o.ReadBack <= 0 {
-		o.ReadBack = 5
-	}
-	if o.ReadBackDelay <= 0 {
-		o.ReadBackDelay = 200 * time.Millisecond
-	}
+	o = o.withDefaults(c)
 	if o.Phase == "" {
 		o.Phase = journal.PhaseApply
 	}
@@ -104,7 +98,7 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rep.Outcomes[i] = one(inflight, c, j, writes[i], o)
+				rep.Outcomes[i] = one(ctx, inflight, c, j, writes[i], o)
 				mu.Lock()
 				done++
 				if o.Progress != nil {
@@ -133,8 +127,32 @@ dispatch:
 	return rep, ctx.Err()
 }
 
-// one applies a single change.
-func one(ctx context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options) Outcome {
+// DefaultConcurrency sizes the write pool to a Put quota. Each write is
+// three calls in a row (re-read, put, read-back), so keeping the Put bucket
+// drained at ~0.5 s a write needs rate/2 writes in flight, a few more to
+// cover the pacing waits; more would only lengthen the tail an interrupt
+// has to wait for.
+func DefaultConcurrency(putRate float64) int {
+	return audit.DefaultConcurrency(putRate)
+}
+
+func (o Options) withDefaults(c *awsorg.Client) Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency(c.Quotas().PutContact.Rate)
+	}
+	if o.ReadBack <= 0 {
+		o.ReadBack = 5
+	}
+	if o.ReadBackDelay <= 0 {
+		o.ReadBackDelay = 200 * time.Millisecond
+	}
+	return o
+}
+
+// one applies a single change. A change not yet journaled when ctx is
+// cancelled is left alone (Interrupted); once its intent is on disk it runs
+// to the end on inflight, so the journal records its outcome.
+func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options) Outcome {
 	out := Outcome{Change: ch}
 	fail := func(result string, err error) Outcome {
 		out.Result = result
@@ -147,17 +165,29 @@ func one(ctx context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Chang
 		return fail(Skipped, errors.New("change without an after value"))
 	}
 	t := awsorg.Target{AccountID: ch.AccountID, Standalone: ch.AccountID == o.Caller}
+	if ctx.Err() != nil {
+		return fail(Interrupted, nil)
+	}
 	cur, err := c.GetContact(ctx, t, ch.Type)
+	if ctx.Err() != nil {
+		return fail(Interrupted, nil)
+	}
 	if err != nil {
 		return fail(Failed, fmt.Errorf("re-read before writing: %w", err))
+	}
+	// Already exactly as wanted: nothing to write, and no conflict either,
+	// so a rerun of apply --plan after a crash finishes the job.
+	if same(cur, ch.After) {
+		return fail(Unchanged, nil)
 	}
 	if o.StrictBefore && !same(cur, ch.Before) {
 		return fail(Conflict, errors.New("the contact changed since the plan was made; run plan again"))
 	}
-	// Already as wanted: exactly, or (from a policy) as the policy compares.
-	if cur != nil && (same(cur, ch.After) || (!o.StrictBefore && !contact.Differs(*cur, *ch.After))) {
+	// From a policy, as good as wanted when the policy's comparison says so.
+	if cur != nil && !o.StrictBefore && !contact.Differs(*cur, *ch.After) {
 		return fail(Unchanged, nil)
 	}
+	ctx = inflight
 	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: o.Phase, Account: ch.AccountID, Standalone: t.Standalone,
 		Type: ch.Type, Op: "put", Before: cur, After: ch.After})
 	if err != nil {

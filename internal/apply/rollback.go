@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -25,9 +24,11 @@ type Restore struct {
 // Restores reads a journal into the contacts to restore: for every
 // (account, type) an apply intent names, the before of its first intent —
 // the value before altcontacts ever touched it. An intent without an
-// outcome (a crash mid-write) counts: the write may have happened. Apply
-// intents whose outcome says Failed changed nothing and are left out unless
-// another intent touched the same contact.
+// outcome (a crash mid-write) counts: the write may have happened. An
+// intent whose write failed counts only when no other intent touched the
+// contact: a 500 does not prove AWS changed nothing, and restoring re-reads
+// first, so restoring an unchanged contact is a no-op; but a later intent's
+// before is the truer value when the failed write really did nothing.
 func Restores(entries []journal.Entry) []Restore {
 	failed := map[int]bool{}
 	for _, e := range entries {
@@ -40,17 +41,30 @@ func Restores(entries []journal.Entry) []Restore {
 		typ     contact.Type
 	}
 	first := map[key]Restore{}
+	firstFailed := map[key]Restore{}
 	var order []key
 	for _, e := range entries {
-		if e.Kind != journal.Intent || e.Phase != journal.PhaseApply || failed[e.Seq] {
+		if e.Kind != journal.Intent || e.Phase != journal.PhaseApply {
 			continue
 		}
 		k := key{e.Account, e.Type}
-		if _, seen := first[k]; seen {
-			continue
+		r := Restore{Account: e.Account, Standalone: e.Standalone, Type: e.Type, Before: e.Before}
+		_, seen := first[k]
+		_, seenFailed := firstFailed[k]
+		if !seen && !seenFailed {
+			order = append(order, k)
 		}
-		first[k] = Restore{Account: e.Account, Standalone: e.Standalone, Type: e.Type, Before: e.Before}
-		order = append(order, k)
+		switch {
+		case failed[e.Seq] && !seenFailed:
+			firstFailed[k] = r
+		case !failed[e.Seq] && !seen:
+			first[k] = r
+		}
+	}
+	for k, r := range firstFailed {
+		if _, ok := first[k]; !ok {
+			first[k] = r
+		}
 	}
 	sort.Slice(order, func(i, j int) bool {
 		if order[i].account != order[j].account {
@@ -70,15 +84,7 @@ func Restores(entries []journal.Entry) []Restore {
 // alone, so a rollback can be rerun. allowDelete must be true for restores
 // whose before is unset (they delete); otherwise they are skipped.
 func Rollback(ctx context.Context, c *awsorg.Client, j *journal.Writer, rs []Restore, allowDelete bool, o Options) (*Report, error) {
-	if o.ReadBack <= 0 {
-		o.ReadBack = 5
-	}
-	if o.ReadBackDelay <= 0 {
-		o.ReadBackDelay = 200 * time.Millisecond
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 4
-	}
+	o = o.withDefaults(c)
 	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, len(rs))}
 	inflight := context.WithoutCancel(ctx)
 	next := make(chan int)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -82,10 +83,11 @@ func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 
 // Quotas are the per-caller-account request rates AWS publishes (SPEC §2).
 type Quotas struct {
-	GetContact    Quota
-	PutContact    Quota
-	DeleteContact Quota
-	GetFindings   Quota
+	GetContact     Quota
+	PutContact     Quota
+	DeleteContact  Quota
+	GetFindings    Quota
+	ImportFindings Quota
 }
 
 // Quota is a token bucket: Rate per second, Burst at once.
@@ -96,10 +98,11 @@ type Quota struct {
 
 // DefaultQuotas are AWS's published quotas.
 var DefaultQuotas = Quotas{
-	GetContact:    Quota{10, 15},
-	PutContact:    Quota{5, 8},
-	DeleteContact: Quota{1, 6},
-	GetFindings:   Quota{3, 6},
+	GetContact:     Quota{10, 15},
+	PutContact:     Quota{5, 8},
+	DeleteContact:  Quota{1, 6},
+	GetFindings:    Quota{3, 6},
+	ImportFindings: Quota{10, 30},
 }
 
 // Scale multiplies every rate and burst by x (for raised quotas and the
@@ -108,7 +111,7 @@ func (q Quotas) Scale(x float64) Quotas {
 	s := func(v Quota) Quota {
 		return Quota{v.Rate * x, max(1, int(math.Round(float64(v.Burst)*x)))}
 	}
-	return Quotas{s(q.GetContact), s(q.PutContact), s(q.DeleteContact), s(q.GetFindings)}
+	return Quotas{s(q.GetContact), s(q.PutContact), s(q.DeleteContact), s(q.GetFindings), s(q.ImportFindings)}
 }
 
 // Client talks to AWS for one caller. It is safe for concurrent use.
@@ -121,9 +124,9 @@ type Client struct {
 	// Limiters pace requests below the quotas, so throttling is the
 	// exception the SDK's retries absorb, not the method. One bucket per
 	// quota, shared by every goroutine (and, for reads, all three types).
-	getLim, putLim, delLim, findLim *rate.Limiter
-	log                             *slog.Logger
-	hubRegion                       string
+	getLim, putLim, delLim, findLim, importLim *rate.Limiter
+	log                                        *slog.Logger
+	hubRegion                                  string
 }
 
 // Options tune a Client.
@@ -159,14 +162,21 @@ func New(cfg aws.Config, o Options) *Client {
 		cfg.HTTPClient = &http.Client{}
 	}
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = o.MaxAttempts })
+		return retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = o.MaxAttempts
+			// The SDK's retry budget (500 tokens shared by the client)
+			// runs dry in a long run with a few throttles and then fails
+			// calls outright; pacing is ours, so retries need no budget.
+			so.RateLimiter = ratelimit.None
+		})
 	}
-	// Pace a little under the quota (3% slower, one token less burst):
-	// requests reach AWS with jitter, and a bucket paced at exactly the
-	// server's rate leaves it empty, so any early arrival is throttled. The
-	// margin lets the server's bucket refill a few tokens a second.
+	// Pace a little under the quota (3% slower, a tenth less burst, at
+	// least one token): requests reach AWS with jitter, and a bucket paced
+	// at exactly the server's rate leaves it empty, so any early arrival is
+	// throttled. The margin lets the server's bucket refill a few tokens a
+	// second and absorbs jitter that grows with the rate.
 	lim := func(q Quota) *rate.Limiter {
-		return rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-1))
+		return rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-max(1, q.Burst/10)))
 	}
 	return &Client{
 		account: account.NewFromConfig(cfg),

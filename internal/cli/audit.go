@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -10,20 +11,29 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/findings"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
 type auditOptions struct {
-	types      []contact.Type
-	policyFile string
-	failOn     contact.Severity
-	output     string
+	types          []contact.Type
+	policyFile     string
+	failOn         contact.Severity
+	output         string
+	importFindings bool
+	evidence       string
+	include        []string
+	showPII        bool
 }
 
 func newAuditCmd(e *env, g *globalOptions) *cobra.Command {
 	var types []string
 	var failOn string
 	var policyFile string
+	var importFindings bool
+	var evidence string
+	var include []string
+	var showPII bool
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Inventory every account's alternate contacts and evaluate the rules (read-only)",
@@ -44,12 +54,22 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
 			if err != nil {
 				return err
 			}
+			o.importFindings, o.evidence, o.include = importFindings, evidence, include
+			o.showPII = showPII
+			if len(include) > 0 && evidence == "" {
+				return usageErr("--evidence-include needs --evidence DIR")
+			}
 			return runAudit(cmd.Context(), e, g, o)
 		},
 	}
 	cmd.Flags().StringSliceVar(&types, "types", nil, "contact types to read (default SECURITY,OPERATIONS,BILLING)")
 	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON) with required types and rules")
+	cmd.Flags().BoolVar(&showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked to the country code and last four digits)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: info, low, medium, high, critical")
+	cmd.Flags().BoolVar(&importFindings, "import-findings", false, "also send the findings (not Account.1) to Security Hub as ASFF, archiving those that stopped firing")
+	cmd.Flags().StringVar(&evidence, "evidence", "", "write an evidence bundle to this directory: JSON and HTML reports and a SHA-256 manifest")
+	cmd.Flags().StringSliceVar(&include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
+	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region for --import-findings (default: --region)")
 	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -73,7 +93,7 @@ func parseAudit(g *globalOptions, types []string, failOn, policyFile string) (au
 	if o.output == "" {
 		o.output = "table"
 	}
-	valid := false
+	valid := o.output == "asff"
 	for _, f := range report.Formats {
 		valid = valid || f == o.output
 	}
@@ -123,8 +143,27 @@ func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) err
 	if rep == nil {
 		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
 	}
-	if err := report.Audit(e.stdout, o.output, rep, e.style()); err != nil {
+	if o.output == "asff" {
+		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
+		b, _ := json.MarshalIndent(fs, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	} else if err := report.Audit(e.stdout, o.output, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err
+	}
+	if o.evidence != "" {
+		if err := writeEvidence(e, o, rep); err != nil {
+			return err
+		}
+	}
+	if o.importFindings && runErr == nil {
+		res, err := findings.Sync(ctx, conn.client, rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
+		if err != nil {
+			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(err)...)
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: Security Hub (%s): %d finding(s) imported, %d archived\n", conn.client.HubRegion(), res.Imported, res.Archived)
+		if len(res.Failed) > 0 {
+			return withHints(fmt.Errorf("Security Hub refused %d finding(s)", len(res.Failed)), ExitIncomplete)
+		}
 	}
 	if ctx.Err() != nil {
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: the report above holds the %d of %d accounts read before the interrupt",

@@ -52,10 +52,8 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 		return nil, nil, &exitError{code: ExitUsage, err: err}
 	}
 	var bad []string
-	for _, f := range p.Check() {
-		if f.Severity >= contact.High {
-			bad = append(bad, fmt.Sprintf("%s: %s (%s)", path, f.Message, f.Rule))
-		}
+	for _, pe := range p.CheckErrors() {
+		bad = append(bad, pe.Error())
 	}
 	if len(bad) > 0 {
 		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed:\n  %s", strings.Join(bad, "\n  ")),
@@ -319,7 +317,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	defer j.Close()
 	fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
 	bar := newProgress(e, g, "contacts written")
-	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update})
+	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
@@ -456,7 +454,7 @@ alone, so rollback can be rerun. Its own writes are journaled in the same file.`
 			}
 			defer j.Close()
 			bar := newProgress(e, g, "contacts restored")
-			rep, runErr := apply.Rollback(cmd.Context(), conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update})
+			rep, runErr := apply.Rollback(cmd.Context(), conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update, Concurrency: g.concurrency})
 			bar.finish()
 			if err := report.Changes(e.stdout, format, "rollback", rep, e.style()); err != nil {
 				return err

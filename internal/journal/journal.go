@@ -82,13 +82,13 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	// A torn last line from a crash must not glue itself to the next one.
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		if last, err := lastByte(path); err == nil && last != '\n' {
-			if _, err := f.Write([]byte("\n")); err != nil {
-				f.Close()
-				return nil, fmt.Errorf("journal: %w", err)
-			}
-		}
+	// If it still reads as an entry (only its newline was lost), end it;
+	// otherwise cut it off: its Append never returned, so the write it
+	// announced never started, and left in place it would become a corrupt
+	// middle line that makes the whole journal unreadable.
+	if err := mendTail(f, path); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: %w", err)
 	}
 	// The new file's directory entry must survive a crash too.
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
@@ -98,19 +98,21 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 	return &Writer{f: f, path: path, seq: seq, now: now}, nil
 }
 
-func lastByte(path string) (byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
+// mendTail ends or removes a last line that lacks its newline.
+func mendTail(f *os.File, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) == 0 || data[len(data)-1] == '\n' {
+		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 {
-		return '\n', err
+	start := bytes.LastIndexByte(data, '\n') + 1
+	if _, err := parseLine(data[start:]); err == nil {
+		_, err = f.Write([]byte("\n"))
+		return err
 	}
-	b := make([]byte, 1)
-	_, err = f.ReadAt(b, st.Size()-1)
-	return b[0], err
+	if err := f.Truncate(int64(start)); err != nil {
+		return err
+	}
+	return f.Sync()
 }
 
 // Path is the journal's file name.
@@ -177,10 +179,8 @@ func Parse(name string, data []byte) ([]Entry, error) {
 			}
 			continue
 		}
-		var e Entry
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if jerr := dec.Decode(&e); jerr != nil {
+		e, jerr := parseLine(b)
+		if jerr != nil {
 			if torn {
 				break
 			}
@@ -195,6 +195,21 @@ func Parse(name string, data []byte) ([]Entry, error) {
 		}
 	}
 	return out, nil
+}
+
+// parseLine decodes one line: exactly one JSON object with no unknown
+// fields and nothing after it.
+func parseLine(b []byte) (Entry, error) {
+	var e Entry
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return Entry{}, err
+	}
+	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
+		return Entry{}, errors.New("data after the entry")
+	}
+	return e, nil
 }
 
 func (e Entry) check() string {
