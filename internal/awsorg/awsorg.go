@@ -192,6 +192,7 @@ func New(cfg aws.Config, o Options) *Client {
 		putLim:    lim(o.Quotas.PutContact),
 		delLim:    lim(o.Quotas.DeleteContact),
 		findLim:   lim(o.Quotas.GetFindings),
+		importLim: lim(o.Quotas.ImportFindings),
 		log:       o.Logger,
 		hubRegion: hubRegion(cfg.Region, o.HubRegion),
 	}
