@@ -52,7 +52,7 @@ func TestParseAuditRejectsBadFlagsBeforeAnyCall(t *testing.T) {
 	for _, args := range [][]string{
 		{"--types", "SECRET"},
 		{"--fail-on", "severe"},
-		{"-o", "html"},
+		{"-o", "yaml"},
 		{"--accounts", "12345"},
 		{"--sandbox", "--profile", "x"},
 	} {

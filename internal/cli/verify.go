@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 
 func newVerifyCmd(e *env, g *globalOptions) *cobra.Command {
 	var wait, poll time.Duration
+	var showPII bool
 	cmd := &cobra.Command{
 		Use:   "verify [--wait DURATION] [--securityhub-region R]",
 		Short: "Read every SECURITY contact back and check Security Hub's Account.1 finding",
@@ -35,23 +37,44 @@ Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
   altcontacts verify --profile security-admin --securityhub-region eu-west-1 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := changeOutput(g)
+			format, err := verifyOutput(g)
 			if err != nil {
 				return err
 			}
 			if wait < 0 || poll < 0 {
 				return usageErr("--wait and --poll-interval cannot be negative")
 			}
-			return runVerify(cmd.Context(), e, g, format, wait, poll)
+			return runVerify(cmd.Context(), e, g, format, wait, poll, showPII)
 		},
 	}
+	cmd.Flags().BoolVar(&showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
 	cmd.Flags().DurationVar(&poll, "poll-interval", 30*time.Second, "time between polls with --wait")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
 	return cmd
 }
 
-func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration) error {
+// verifyOutput checks -o for verify: the change formats plus html.
+func verifyOutput(g *globalOptions) (string, error) {
+	o := g.output
+	if o == "" {
+		o = "table"
+	}
+	for _, f := range report.VerifyFormats {
+		if f == o {
+			return o, nil
+		}
+	}
+	return "", usageErr("--output: unknown format %q for verify (want %s)", o, strings.Join(report.VerifyFormats, ", "))
+}
+
+// withPII is st showing phone numbers in full when show is set.
+func withPII(st report.Style, show bool) report.Style {
+	st.ShowPII = show
+	return st
+}
+
+func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration, showPII bool) error {
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -67,7 +90,7 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 		}
 		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(err)...)
 	}
-	if err := report.Verify(e.stdout, format, rep, e.style()); err != nil {
+	if err := report.Verify(e.stdout, format, rep, withPII(e.style(), showPII)); err != nil {
 		return err
 	}
 	s := rep.Summary

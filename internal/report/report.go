@@ -16,12 +16,15 @@ import (
 )
 
 // Formats lists the audit output formats.
-var Formats = []string{"table", "json", "csv", "markdown", "sarif", "junit"}
+var Formats = []string{"table", "json", "csv", "markdown", "sarif", "junit", "html"}
 
 // Style tunes human formats.
 type Style struct {
 	// Color enables ANSI colors (a terminal without NO_COLOR).
 	Color bool
+	// ShowPII shows phone numbers in full in the HTML report; they are
+	// masked to the country code and last four digits by default.
+	ShowPII bool
 }
 
 // Audit writes r in format.
@@ -39,6 +42,8 @@ func Audit(w io.Writer, format string, r *audit.Report, st Style) error {
 		return auditSARIF(w, r)
 	case "junit":
 		return auditJUnit(w, r)
+	case "html":
+		return auditHTML(w, r, st)
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
 }

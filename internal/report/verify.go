@@ -11,6 +11,9 @@ import (
 	"github.com/altcontacts/altcontacts/internal/verify"
 )
 
+// VerifyFormats are the formats of verify.
+var VerifyFormats = []string{"table", "json", "html"}
+
 var verifyOrder = map[string]int{verify.Failed: 0, verify.Unknown: 1, verify.Pending: 2, verify.Passed: 3, verify.Skipped: 4}
 
 // Verify writes a verify report: what needs action first.
@@ -18,9 +21,11 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 	switch format {
 	case "json":
 		return writeJSON(w, r)
+	case "html":
+		return verifyHTML(w, r, st)
 	case "table":
 	default:
-		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(VerifyFormats, ", "))
 	}
 	accts := append([]verify.Account(nil), r.Accounts...)
 	sort.SliceStable(accts, func(i, j int) bool { return verifyOrder[accts[i].Status] < verifyOrder[accts[j].Status] })

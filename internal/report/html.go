@@ -1,0 +1,580 @@
+package report
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/verify"
+)
+
+// The HTML report is one self-contained file an auditor can file as
+// evidence: styles, script and chart are inline, nothing is fetched (the
+// Content-Security-Policy forbids it), and it reads and prints without
+// JavaScript. html/template escapes every value taken from AWS.
+
+//go:embed templates/*
+var htmlFS embed.FS
+
+var (
+	htmlCSS  = mustRead("templates/report.css")
+	htmlJS   = mustRead("templates/report.js")
+	htmlTmpl = template.Must(template.New("").Funcs(template.FuncMap{
+		"lower":  strings.ToLower,
+		"upper":  strings.ToUpper,
+		"orDash": ouOrDash,
+		"ouPath": ouPathHTML,
+		"email":  emailHTML,
+	}).ParseFS(htmlFS, "templates/*.tmpl"))
+)
+
+// htmlCSP allows only the page's own styles and script, by hash: nothing is
+// fetched, and an injected script would not run even if escaping failed.
+func htmlCSP(pageCSS string) string {
+	return fmt.Sprintf("default-src 'none'; style-src '%s' '%s'; script-src '%s'; img-src data:; base-uri 'none'; form-action 'none'",
+		cspHash(htmlCSS), cspHash(pageCSS), cspHash(htmlJS))
+}
+
+// cssString quotes s as a CSS string, escaping all but plain characters.
+func cssString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(" .,:-_/()", r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "\\%x ", r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// printCSS puts the report's identity and page numbers in every printed
+// page's margin, so a single page of the PDF still says what it is.
+func printCSS(label string) string {
+	return "@media print{@page{@bottom-left{content:" + cssString(label) +
+		";font:8pt system-ui,sans-serif;color:#52606d}@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt system-ui,sans-serif;color:#52606d}}}"
+}
+
+// ouPathHTML lets a long OU path wrap after its slashes, not mid-name.
+func ouPathHTML(path string) template.HTML {
+	parts := strings.Split(ouOrDash(path), "/")
+	for i, p := range parts {
+		parts[i] = template.HTMLEscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, "/<wbr>"))
+}
+
+// emailHTML lets a long address wrap after the @ and before dots.
+func emailHTML(addr string) template.HTML {
+	var b strings.Builder
+	for _, r := range addr {
+		if r == '.' {
+			b.WriteString("<wbr>")
+		}
+		b.WriteString(template.HTMLEscapeString(string(r)))
+		if r == '@' {
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
+func mustRead(name string) string {
+	b, err := htmlFS.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+func cspHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(h[:])
+}
+
+// htmlPage is what every HTML report shares.
+type htmlPage struct {
+	Title       string
+	Kind        string // audit or verify
+	CSS         template.CSS
+	PageCSS     template.CSS
+	JS          template.JS
+	CSP         string
+	OrgID       string
+	Management  string
+	Caller      string
+	CallerAcct  string
+	Generated   string
+	GeneratedTS string
+	Version     string
+	Schema      string
+	ShowPII     bool
+	Cards       []htmlCard
+	Chart       *htmlChart
+	Extra       []htmlCard // more header fields: Label and Value
+}
+
+type htmlCard struct {
+	Label, Value, Note, Class string
+}
+
+func newPage(kind, schema string, generated time.Time, version string, org *audit.Organization, callerARN, callerAcct string, st Style) htmlPage {
+	p := htmlPage{
+		Kind: kind, Schema: schema, CSS: template.CSS(htmlCSS), JS: template.JS(htmlJS),
+		Caller: callerARN, CallerAcct: callerAcct, Version: version, ShowPII: st.ShowPII,
+		Generated: generated.UTC().Format("2006-01-02 15:04:05 UTC"), GeneratedTS: generated.UTC().Format(time.RFC3339),
+	}
+	if p.Version == "" {
+		p.Version = "unknown"
+	}
+	if org != nil {
+		p.OrgID, p.Management = org.ID, org.ManagementAccountID
+	}
+	return p
+}
+
+// finish sets what depends on the title: the print margins and the CSP.
+func (p *htmlPage) finish() {
+	scope := p.OrgID
+	if scope == "" {
+		scope = "account " + p.CallerAcct
+	}
+	css := printCSS(fmt.Sprintf("altcontacts %s · %s · %s", p.Kind, scope, p.Generated))
+	p.PageCSS, p.CSP = template.CSS(css), htmlCSP(css)
+}
+
+// auditHTML renders an audit report as one HTML file.
+func auditHTML(w io.Writer, r *audit.Report, st Style) error {
+	p := newPage("audit", r.Schema, r.GeneratedAt, r.ToolVersion, r.Organization, r.Caller.ARN, r.Caller.Account, st)
+	p.Title = "Alternate contacts audit"
+	p.finish()
+	s := r.Summary
+	sevs := contact.Severities()
+	var findings int
+	for _, n := range s.FindingsBySeverity {
+		findings += n
+	}
+	p.Cards = []htmlCard{
+		card("Accounts", s.Accounts, fmt.Sprintf("%d evaluated · %d skipped", s.Evaluated, s.Skipped), ""),
+		card("Account.1 passed", s.Account1.Passed, "SECURITY contact set", "good"),
+		card("Account.1 failed", s.Account1.Failed, "no SECURITY contact", "bad"),
+		card("Unknown", s.Unknown, "contacts could not be read", "warn"),
+		card("Findings", findings, severityCounts(r), "bad"),
+	}
+	var sevCount []htmlSevCount
+	for i := len(sevs) - 1; i >= 0; i-- {
+		sevCount = append(sevCount, htmlSevCount{Name: sevs[i].String(), Count: s.FindingsBySeverity[sevs[i].String()]})
+	}
+
+	var accts []htmlAuditAccount
+	rulesSeen := map[string]bool{}
+	var statuses []string
+	statusSeen := map[string]bool{}
+	for i, a := range grouped(r) {
+		ha := htmlAuditAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management, Status: a.Status,
+			StatusRank: statusOrder[a.Status], Account1: a.Account1, Order: i, Reason: a.Reason, MaxSev: -1}
+		if a.Error != nil {
+			ha.Error = *a.Error
+		}
+		if !statusSeen[a.Status] {
+			statusSeen[a.Status] = true
+			statuses = append(statuses, a.Status)
+		}
+		for _, t := range contact.Types() {
+			hc := htmlContact{Type: strings.ToLower(string(t))}
+			d, read := a.Contacts[t]
+			switch {
+			case a.Contacts == nil || !read:
+				hc.State = "not read"
+			case d == nil:
+				hc.State = "not set"
+			default:
+				hc.Set, hc.Name, hc.Title, hc.Email = true, d.Name, d.Title, d.Email
+				hc.Phone = d.Phone
+				if !st.ShowPII {
+					hc.Phone = contact.MaskPhone(d.Phone)
+				}
+			}
+			ha.Contacts = append(ha.Contacts, hc)
+		}
+		for _, f := range a.Findings {
+			rulesSeen[f.Rule] = true
+			ha.Findings = append(ha.Findings, htmlFinding{Rule: f.Rule, Severity: f.Severity.String(), Type: string(f.Type),
+				Message: f.Message, Hint: f.Hint})
+			if int(f.Severity) > ha.MaxSev {
+				ha.MaxSev = int(f.Severity)
+			}
+		}
+		// Most urgent finding first within the account.
+		sort.SliceStable(ha.Findings, func(i, j int) bool {
+			return sevRank(ha.Findings[i].Severity) > sevRank(ha.Findings[j].Severity)
+		})
+		accts = append(accts, ha)
+	}
+	sort.SliceStable(statuses, func(i, j int) bool { return statusOrder[statuses[i]] < statusOrder[statuses[j]] })
+
+	var rules []contact.Rule
+	for _, id := range contact.RuleIDs() {
+		if rulesSeen[id] {
+			ri, _ := contact.RuleInfo(id)
+			rules = append(rules, ri)
+		}
+	}
+	p.Chart = account1Chart(r)
+	return htmlTmpl.ExecuteTemplate(w, "audit.html.tmpl", struct {
+		htmlPage
+		Accounts   []htmlAuditAccount
+		Statuses   []string
+		Severities []htmlSevCount
+		Rules      []contact.Rule
+		Summary    string
+	}{p, accts, statuses, sevCount, rules, SummaryLine(r)})
+}
+
+type htmlSevCount struct {
+	Name  string
+	Count int
+}
+
+type htmlAuditAccount struct {
+	ID, Name, OUPath  string
+	Management        bool
+	Status            string
+	StatusRank, Order int
+	Account1          string
+	Contacts          []htmlContact
+	Findings          []htmlFinding
+	MaxSev            int
+	Error, Reason     string
+}
+
+type htmlContact struct {
+	Type                      string
+	Set                       bool
+	State                     string // "not set" or "not read" when !Set
+	Name, Title, Email, Phone string
+}
+
+type htmlFinding struct {
+	Rule, Severity, Type, Message, Hint string
+}
+
+func sevRank(name string) int {
+	s, err := contact.ParseSeverity(name)
+	if err != nil {
+		return -1
+	}
+	return int(s)
+}
+
+// card is a summary figure; its colour marks the category, and a zero
+// is shown in plain ink so only counts that matter stand out.
+func card(label string, n int, note, class string) htmlCard {
+	if n == 0 && class != "" {
+		class += " zero"
+	}
+	return htmlCard{Label: label, Value: fmt.Sprint(n), Note: note, Class: class}
+}
+
+// htmlChart is a hand-built SVG: one row per OU path, Account.1 outcomes as
+// a stacked bar on the left and findings by severity on the right.
+type htmlChart struct {
+	Width, Height int
+	Title, Desc   string
+	Rows          []htmlChartRow
+	Panels        []htmlChartPanel
+	Legend        []htmlLegend
+	LegendY       int
+}
+
+type htmlChartPanel struct {
+	X, Width, TitleY int
+	Title            string
+	Ticks            []htmlTick
+	AxisTop, AxisBot int
+}
+
+type htmlTick struct {
+	X     int
+	Label string
+}
+
+type htmlChartRow struct {
+	Label        string
+	Y, LabelY    int
+	Segs         []htmlSeg
+	Total1, TotF string
+	Total1X      int
+	TotFX        int
+	Summary      string
+}
+
+type htmlSeg struct {
+	X, Y, W, H int
+	Class      string
+	Title      string
+}
+
+type htmlLegend struct {
+	X, Y  int
+	Class string
+	Label string
+}
+
+func niceMax(n int) int {
+	switch {
+	case n <= 6:
+		return max(n, 1)
+	case n <= 12:
+		return n + n%2
+	}
+	steps := []int{1, 2, 5}
+	for mag := 1; ; mag *= 10 {
+		for _, s := range steps {
+			if s*mag*4 >= n {
+				return s * mag * 4
+			}
+		}
+	}
+}
+
+func ticks(x, width, maxV int) []htmlTick {
+	n := 4
+	switch {
+	case maxV <= 6:
+		n = maxV
+	case maxV <= 12:
+		n = maxV / 2
+	}
+	var out []htmlTick
+	for i := 0; i <= n; i++ {
+		v := maxV * i / n
+		out = append(out, htmlTick{X: x + int(math.Round(float64(width)*float64(v)/float64(maxV))), Label: fmt.Sprint(v)})
+	}
+	return out
+}
+
+func account1Chart(r *audit.Report) *htmlChart {
+	type ouStat struct {
+		passed, failed, other int
+		sev                   map[string]int
+		findings              int
+	}
+	stats := map[string]*ouStat{}
+	var ous []string
+	for _, a := range r.Accounts {
+		ou := a.OUPath
+		if ou == "" {
+			ou = "(no OU)"
+		}
+		s := stats[ou]
+		if s == nil {
+			s = &ouStat{sev: map[string]int{}}
+			stats[ou] = s
+			ous = append(ous, ou)
+		}
+		switch {
+		case a.Status == audit.StatusSkipped || a.Status == audit.StatusUnknown:
+			s.other++
+		case a.Account1 == audit.Account1Passed:
+			s.passed++
+		case a.Account1 == audit.Account1Failed:
+			s.failed++
+		default:
+			s.other++
+		}
+		for _, f := range a.Findings {
+			s.sev[f.Severity.String()]++
+			s.findings++
+		}
+	}
+	sort.Strings(ous)
+	maxA, maxF := 1, 1
+	for _, s := range stats {
+		maxA = max(maxA, s.passed+s.failed+s.other)
+		maxF = max(maxF, s.findings)
+	}
+	maxA, maxF = niceMax(maxA), niceMax(maxF)
+
+	const (
+		labelW = 190
+		panelW = 330
+		gap    = 90
+		top    = 48
+		rowH   = 30
+		barH   = 18
+	)
+	c := &htmlChart{Width: labelW + 2*panelW + gap + 40}
+	p1 := htmlChartPanel{X: labelW, Width: panelW, Title: "Account.1 by OU (accounts)", TitleY: 18}
+	p2 := htmlChartPanel{X: labelW + panelW + gap, Width: panelW, Title: "Findings by OU and severity", TitleY: 18}
+	sevs := contact.Severities()
+	var summaries []string
+	for i, ou := range ous {
+		s := stats[ou]
+		y := top + i*rowH
+		row := htmlChartRow{Label: ou, Y: y, LabelY: y + barH/2 + 5}
+		x := p1.X
+		add := func(n, maxV int, class, what string) {
+			if n == 0 {
+				return
+			}
+			w := int(math.Round(float64(panelW) * float64(n) / float64(maxV)))
+			row.Segs = append(row.Segs, htmlSeg{X: x, Y: y, W: max(w, 2), H: barH, Class: class,
+				Title: fmt.Sprintf("%s: %d %s", ou, n, what)})
+			x += w
+		}
+		add(s.passed, maxA, "pass", "Account.1 passed")
+		add(s.failed, maxA, "fail", "Account.1 failed")
+		add(s.other, maxA, "other", "not evaluated (skipped or unknown)")
+		row.Total1X, row.Total1 = x+6, fmt.Sprintf("%d/%d", s.passed, s.passed+s.failed+s.other)
+		x = p2.X
+		var parts []string
+		for j := len(sevs) - 1; j >= 0; j-- {
+			n := s.sev[sevs[j].String()]
+			add(n, maxF, "sev-"+sevs[j].String(), sevs[j].String()+" findings")
+			if n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, sevs[j]))
+			}
+		}
+		row.TotFX, row.TotF = x+6, fmt.Sprint(s.findings)
+		if len(parts) == 0 {
+			parts = []string{"no findings"}
+		}
+		row.Summary = fmt.Sprintf("%s: Account.1 passed on %d, failed on %d, %d not evaluated; findings: %s",
+			ou, s.passed, s.failed, s.other, strings.Join(parts, ", "))
+		summaries = append(summaries, row.Summary)
+		c.Rows = append(c.Rows, row)
+	}
+	bottom := top + len(ous)*rowH
+	for _, p := range []*htmlChartPanel{&p1, &p2} {
+		p.AxisTop, p.AxisBot = top-8, bottom
+	}
+	p1.Ticks, p2.Ticks = ticks(p1.X, panelW, maxA), ticks(p2.X, panelW, maxF)
+	c.Panels = []htmlChartPanel{p1, p2}
+	c.LegendY = bottom + 34
+	lx := labelW
+	legend := []struct{ class, label string }{{"pass", "Account.1 passed"}, {"fail", "Account.1 failed"}, {"other", "Not evaluated"}}
+	for j := len(sevs) - 1; j >= 0; j-- {
+		legend = append(legend, struct{ class, label string }{"sev-" + sevs[j].String(), strings.ToUpper(sevs[j].String()[:1]) + sevs[j].String()[1:]})
+	}
+	for i, l := range legend {
+		if i == 3 {
+			lx = p2.X
+		}
+		c.Legend = append(c.Legend, htmlLegend{X: lx, Y: c.LegendY, Class: l.class, Label: l.label})
+		lx += 17 + int(6.5*float64(len(l.label))) + 16
+	}
+	c.Height = c.LegendY + 16
+	c.Title = "Account.1 outcome and findings by severity, per OU path"
+	c.Desc = strings.Join(summaries, ". ") + "."
+	return c
+}
+
+// verifyHTML renders a verify report as one HTML file.
+func verifyHTML(w io.Writer, r *verify.Report, st Style) error {
+	p := newPage("verify", r.Schema, r.GeneratedAt, r.ToolVersion, r.Organization, r.Caller.ARN, r.Caller.Account, st)
+	p.Title = "Security contact verification"
+	p.finish()
+	s := r.Summary
+	total := len(r.Accounts)
+	p.Cards = []htmlCard{
+		card("Accounts", total, "in scope", ""),
+		card("Passed", s[verify.Passed], "contact set, Account.1 PASSED", "good"),
+		card("Pending", s[verify.Pending], "awaiting AWS's next evaluation", "pending"),
+		card("Failed", s[verify.Failed], "no SECURITY contact", "bad"),
+		card("Unknown", s[verify.Unknown], "could not be determined", "warn"),
+		card("Skipped", s[verify.Skipped], "not ACTIVE or excluded", "muted"),
+	}
+	hub := "not enabled or not readable"
+	if r.Hub != nil {
+		hub = r.Hub.Region
+		if r.Hub.ControlFindingGenerator != "" {
+			hub += " (" + r.Hub.ControlFindingGenerator + ")"
+		}
+	}
+	type vAcct struct {
+		ID, Name, OUPath   string
+		Management         bool
+		Status             string
+		StatusRank, Order  int
+		ContactName, Email string
+		HasContact         bool
+		FindingStatus      string
+		Evaluated, NextBy  string
+		EvalTS, NextTS     string
+		Reason             string
+	}
+	accts := append([]verify.Account(nil), r.Accounts...)
+	sort.SliceStable(accts, func(i, j int) bool { return verifyOrder[accts[i].Status] < verifyOrder[accts[j].Status] })
+	var rows []vAcct
+	var statuses []string
+	seen := map[string]bool{}
+	for i, a := range accts {
+		v := vAcct{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management, Status: a.Status,
+			StatusRank: verifyOrder[a.Status], Order: i, Reason: a.Reason}
+		if !seen[a.Status] {
+			seen[a.Status] = true
+			statuses = append(statuses, a.Status)
+		}
+		if a.Contact != nil {
+			v.HasContact, v.ContactName, v.Email = true, a.Contact.Name, a.Contact.Email
+		}
+		if f := a.Finding; f != nil {
+			v.FindingStatus = f.Status
+			if !f.EvaluatedAt.IsZero() {
+				v.Evaluated, v.EvalTS = f.EvaluatedAt.UTC().Format("2006-01-02 15:04Z"), f.EvaluatedAt.UTC().Format(time.RFC3339)
+			}
+			if !f.NextBy.IsZero() && a.Status != verify.Passed {
+				v.NextBy, v.NextTS = f.NextBy.UTC().Format("2006-01-02 15:04Z"), f.NextBy.UTC().Format(time.RFC3339)
+			}
+		}
+		rows = append(rows, v)
+	}
+	p.Extra = []htmlCard{{Label: "Security Hub", Value: hub}}
+	return htmlTmpl.ExecuteTemplate(w, "verify.html.tmpl", struct {
+		htmlPage
+		Hub      string
+		Accounts []vAcct
+		Statuses []string
+		Bar      []htmlSeg
+		Summary  string
+	}{p, hub, rows, statuses, verifyBar(r),
+		fmt.Sprintf("%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped",
+			s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped])})
+}
+
+// verifyBar is one 100% stacked bar of the verify statuses.
+func verifyBar(r *verify.Report) []htmlSeg {
+	total := len(r.Accounts)
+	if total == 0 {
+		return nil
+	}
+	const width = 1000
+	var out []htmlSeg
+	x := 0
+	for _, st := range []string{verify.Passed, verify.Pending, verify.Failed, verify.Unknown, verify.Skipped} {
+		n := r.Summary[st]
+		if n == 0 {
+			continue
+		}
+		w := int(math.Round(float64(width) * float64(n) / float64(total)))
+		out = append(out, htmlSeg{X: x, W: w, H: 24, Class: "v-" + strings.ToLower(st), Title: fmt.Sprintf("%s: %d of %d accounts", st, n, total)})
+		x += w
+	}
+	if len(out) > 0 {
+		out[len(out)-1].W = width - out[len(out)-1].X
+	}
+	return out
+}
