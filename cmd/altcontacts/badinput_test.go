@@ -65,21 +65,15 @@ var badInputs = []badInput{
 	{file: "policy-account-11-digits.yaml", want: `overrides[0].account: "93826510447" is not a 12-digit account id`, lines: []int{5}},
 	{file: "policy-json-number-id.json", want: "38265104473 is not a 12-digit account id (write account ids as quoted strings", lines: []int{8}},
 	// Contacts that would not work when needed: refused (SPEC §5).
-	{file: "policy-placeholder.yaml", want: "policy refused", lines: []int{3, 6},
-		bug: "policy refusal names the file but no line: contact.Policy keeps no source line for the organization-default contacts, and Check() findings carry none"},
-	{file: "policy-freemail.yaml", want: "(free-mail)", lines: []int{3, 6},
-		bug: "policy refusal names the file but no line: contact.Policy keeps no source line for the organization-default contacts, and Check() findings carry none"},
-	{file: "policy-denied-address.yaml", want: "(denied-address)", lines: []int{3, 6},
-		bug: "policy refusal names the file but no line: contact.Policy keeps no source line for the organization-default contacts, and Check() findings carry none"},
-	{file: "policy-placeholder-override.yaml", want: "(placeholder)", lines: []int{5, 7},
-		bug: `policy refusal of an override says "(ou Root/Sandbox, line 5)" inside the message, not FILE:5: Check() findings carry no line field for the CLI to format`},
+	{file: "policy-placeholder.yaml", want: "policy refused", lines: []int{3, 6}},
+	{file: "policy-freemail.yaml", want: "(free-mail)", lines: []int{3, 6}},
+	{file: "policy-denied-address.yaml", want: "(denied-address)", lines: []int{3, 6}},
+	{file: "policy-placeholder-override.yaml", want: "(placeholder)", lines: []int{5, 7}},
 	// References the organization does not have (read, then refused).
 	{file: "policy-unknown-ou.yaml", want: `overrides[0].ou: "Root/Workloads/Prd" is not an OU of organization o-7xq2m4k9pz`, lines: []int{5}},
 	{file: "policy-unknown-account-override.yaml", want: "overrides[1].account: 111111111111 is not an account of organization", lines: []int{8}},
-	{file: "policy-unknown-account-exclude.yaml", want: "exclude.accounts[1]: 111111111111 is not an account of organization", lines: []int{5, 7},
-		bug: "exclude references have no line: contact.Exclude keeps none, so plan.CheckReferences reports them with where(0, ...)"},
-	{file: "policy-unknown-ou-exclude.yaml", want: `exclude.ous[1]: "Root/Sandboxes" is not an OU of organization`, lines: []int{5},
-		bug: "exclude references have no line: contact.Exclude keeps none, so plan.CheckReferences reports them with where(0, ...)"},
+	{file: "policy-unknown-account-exclude.yaml", want: "exclude.accounts[1]: 111111111111 is not an account of organization", lines: []int{5, 7}},
+	{file: "policy-unknown-ou-exclude.yaml", want: `exclude.ous[1]: "Root/Sandboxes" is not an OU of organization`, lines: []int{5}},
 
 	// Plan files.
 	{file: "plan-corrupt.json", want: "not a plan file: unexpected EOF", lines: []int{26}},

@@ -66,6 +66,11 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 		checkFindings(t, p.Check(), false)
+		for _, e := range p.CheckErrors() {
+			if e.Line <= 0 || e.Column <= 0 || e.Path == "" || strings.ContainsAny(e.Error(), "\n\r") {
+				t.Errorf("policy refusal not located on one line: %q", e.Error())
+			}
+		}
 		a := Account{ID: "123456789012", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"r-ab12"}, Email: "root@acmepay.io"}
 		for typ, d := range p.Desired(a) {
 			d := d

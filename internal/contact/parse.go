@@ -27,12 +27,16 @@ type PolicyError struct {
 	Message string
 }
 
-// Error returns "file:line:column: path: message".
+// Error returns "file:line:column: path: message", leaving out what is
+// unknown (a policy built in code has no lines).
 func (e *PolicyError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
 	}
 	b.WriteString(": ")
 	if e.Path != "" {
@@ -110,6 +114,7 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	p.pos = ps.pos
 	return p, nil
 }
 
@@ -128,6 +133,21 @@ type policyParser struct {
 	file    string
 	anchors map[string][]ast.Node // by name, in document order
 	errs    []*PolicyError
+	// pos records where declared values sit, by canonical path (see
+	// Policy.Position); it becomes the parsed policy's pos.
+	pos map[string]position
+}
+
+// record notes where the value at the canonical path p is declared.
+func (ps *policyParser) record(p string, n ast.Node) {
+	line, col := nodePos(n)
+	if line <= 0 {
+		return
+	}
+	if ps.pos == nil {
+		ps.pos = map[string]position{}
+	}
+	ps.pos[p] = position{line: line, column: col}
 }
 
 func (ps *policyParser) err() error {
@@ -446,7 +466,7 @@ func (ps *policyParser) policy(body ast.Node) *Policy {
 		case "require":
 			p.Require = ps.require(e)
 		case "contacts":
-			p.Contacts = ps.contacts(e.val, e.keyN, "contacts")
+			p.Contacts = ps.contacts(e.val, e.keyN, "contacts", "contacts")
 		case "rules":
 			ps.rules(e, &p.Rules)
 		case "overrides":
@@ -488,8 +508,10 @@ func (ps *policyParser) require(e entry) []Type {
 }
 
 // contacts reads a type → contact mapping. Type keys are case-insensitive
-// like everywhere else in the tool; the path keeps the spelling in the file.
-func (ps *policyParser) contacts(n, at ast.Node, p string) map[Type]Details {
+// like everywhere else in the tool; the path keeps the spelling in the file,
+// while canon, the same path with types spelled canonically, is what
+// positions are recorded under.
+func (ps *policyParser) contacts(n, at ast.Node, p, canon string) map[Type]Details {
 	entries, ok := ps.mapping(n, at, p)
 	if !ok {
 		return nil
@@ -506,7 +528,7 @@ func (ps *policyParser) contacts(n, at ast.Node, p string) map[Type]Details {
 			ps.errorAt(e.keyN, kp, "%s is declared twice", t)
 			continue
 		}
-		if d, ok := ps.details(e, kp); ok {
+		if d, ok := ps.details(e, kp, fmt.Sprintf("%s.%s", canon, t)); ok {
 			out[t] = d
 		}
 	}
@@ -515,8 +537,9 @@ func (ps *policyParser) contacts(n, at ast.Node, p string) map[Type]Details {
 
 // details reads one contact. All four fields are required because
 // PutAlternateContact replaces the whole contact; the values are trimmed so
-// stray spaces are not written to AWS.
-func (ps *policyParser) details(e entry, p string) (Details, bool) {
+// stray spaces are not written to AWS. On success the contact's key and each
+// field's key are recorded under canon and canon.FIELD.
+func (ps *policyParser) details(e entry, p, canon string) (Details, bool) {
 	val := ps.resolve(e.val, p)
 	if val == nil && !isNull(e.val) {
 		return Details{}, false // alias error already reported
@@ -574,6 +597,10 @@ func (ps *policyParser) details(e entry, p string) (Details, bool) {
 			ps.errorAt(e.keyN, p, "%v", err)
 		}
 		return Details{}, false
+	}
+	ps.record(canon, e.keyN)
+	for f, n := range keys {
+		ps.record(canon+"."+f, n)
 	}
 	return d, true
 }
@@ -675,6 +702,7 @@ func (ps *policyParser) overrides(e entry) []Override {
 		}
 		line, _ := nodePos(it)
 		o := Override{Line: line}
+		ps.record(ip, it)
 		var hasOU, hasAccount, hasContacts, good = false, false, false, true
 		for _, f := range entries {
 			fp := join(ip, f.key)
@@ -692,6 +720,7 @@ func (ps *policyParser) overrides(e entry) []Override {
 					good = false
 					continue
 				}
+				ps.record(ip+".ou", f.keyN)
 				o.OU = ref
 			case "account":
 				hasAccount = true
@@ -700,11 +729,12 @@ func (ps *policyParser) overrides(e entry) []Override {
 					good = false
 					continue
 				}
+				ps.record(ip+".account", f.keyN)
 				o.Account = id
 			case "contacts":
 				hasContacts = true
 				before := len(ps.errs)
-				o.Contacts = ps.contacts(f.val, f.keyN, fp)
+				o.Contacts = ps.contacts(f.val, f.keyN, fp, fmt.Sprintf("overrides[%d].contacts", i))
 				if len(o.Contacts) == 0 && len(ps.errs) == before {
 					ps.errorAt(f.keyN, fp, "must declare at least one contact")
 					good = false
@@ -748,6 +778,7 @@ func (ps *policyParser) exclude(e entry, x *Exclude) {
 			}
 			for i, it := range items {
 				if id, ok := ps.accountID(it, it, fmt.Sprintf("%s[%d]", fp, i)); ok {
+					ps.record(fmt.Sprintf("exclude.accounts[%d]", len(x.Accounts)), it)
 					x.Accounts = append(x.Accounts, id)
 				}
 			}
@@ -758,6 +789,7 @@ func (ps *policyParser) exclude(e entry, x *Exclude) {
 					ps.errorAt(item, ip, "%v", err)
 					return
 				}
+				ps.record(fmt.Sprintf("exclude.ous[%d]", len(x.OUs)), item)
 				x.OUs = append(x.OUs, ref)
 			})
 		default:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const fullPolicy = `version: 1
@@ -62,7 +63,7 @@ func TestParsePolicyFull(t *testing.T) {
 		Exclude: Exclude{Accounts: []string{"999999999999"}, OUs: []string{"Root/Suspended", "r-ab12"}},
 		Source:  "policy.yaml",
 	}
-	if diff := cmp.Diff(want, p); diff != "" {
+	if diff := cmp.Diff(want, p, cmpopts.IgnoreUnexported(Policy{})); diff != "" {
 		t.Errorf("policy mismatch (-want +got):\n%s", diff)
 	}
 	if fs := p.Check(); len(fs) != 0 {
@@ -99,7 +100,7 @@ func TestParsePolicyMinimal(t *testing.T) {
 	}
 	want := DefaultPolicy()
 	want.Source = "p.yaml"
-	if diff := cmp.Diff(want, p); diff != "" {
+	if diff := cmp.Diff(want, p, cmpopts.IgnoreUnexported(Policy{})); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	// An explicit empty require list means nothing beyond Account.1.

@@ -2,6 +2,7 @@ package contact
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -55,7 +56,14 @@ type Policy struct {
 	Exclude   Exclude
 	// Source is the file name the policy came from, for messages.
 	Source string
+
+	// pos holds where ParsePolicy found each declared value, by canonical
+	// path; nil for a policy built in code. See Position.
+	pos map[string]position
 }
+
+// position is a 1-based line and column in the policy file.
+type position struct{ line, column int }
 
 // Override replaces desired contacts for the accounts under one OU or for one
 // account. Exactly one of OU and Account is set.
@@ -74,6 +82,28 @@ type Override struct {
 type Exclude struct {
 	Accounts []string
 	OUs      []string
+}
+
+// Position returns the 1-based line and column at which the policy file
+// declares the value at path, or 0, 0 when it is not known (a policy built
+// in code, or a path the parser does not record). Paths use the parsed
+// policy's indexes and canonical type spelling:
+//
+//	contacts.SECURITY                       the contact's type key
+//	contacts.SECURITY.email                 one field's key (name, title, email, phone)
+//	overrides[1]                            the start of the override
+//	overrides[1].ou, overrides[1].account   the override's target key
+//	overrides[1].contacts.BILLING[.FIELD]   as for contacts
+//	exclude.accounts[0], exclude.ous[2]     the list item
+//
+// A field that came from a YAML alias or merge key is reported where its
+// value is written, i.e. at the anchor.
+func (p *Policy) Position(path string) (line, column int) {
+	if p == nil {
+		return 0, 0
+	}
+	pos := p.pos[path]
+	return pos.line, pos.column
 }
 
 // DefaultPolicy is the policy in force without a policy file: SECURITY is
@@ -178,15 +208,81 @@ func (p *Policy) requires(t Type) bool {
 // contact-missing, root-email-fallback, drift) do not apply. Findings come in
 // declaration order (defaults, then each override), and each message is
 // prefixed with where the contact is declared. Callers refuse the policy
-// when any finding is High or above.
+// when any finding is High or above; CheckErrors gives those findings as
+// errors located at file:line:column.
 func (p *Policy) Check() []Finding {
+	var out []Finding
+	for _, c := range p.check() {
+		f := c.Finding
+		f.Message = c.where + ": " + f.Message
+		out = append(out, f)
+	}
+	return out
+}
+
+// CheckErrors returns the findings of Check whose severity is High or above
+// (those for which callers refuse the policy) as errors in the format of
+// ParsePolicy's: File is p.Source, Line and Column locate the offending
+// field (or the contact, for a finding about no one field), Path is e.g.
+// "overrides[0].contacts.SECURITY.email", and Message is the finding's
+// message followed by the rule id in parentheses. Line and Column are 0 for
+// a policy not read by ParsePolicy. The errors are in file order.
+func (p *Policy) CheckErrors() []*PolicyError {
+	var out []*PolicyError
+	for _, c := range p.check() {
+		if c.Severity < High {
+			continue
+		}
+		path := c.path
+		if c.Field != "" {
+			path += "." + c.Field
+		}
+		line, col := p.Position(path)
+		if line == 0 {
+			line, col = p.Position(c.path)
+		}
+		if line == 0 {
+			line, col = c.line, 0
+		}
+		out = append(out, &PolicyError{File: p.Source, Line: line, Column: col, Path: path,
+			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return out
+}
+
+// checked is a finding of Check with where its contact is declared.
+type checked struct {
+	Finding
+	// path is the contact's canonical path, e.g. overrides[0].contacts.SECURITY.
+	path string
+	// where is the prefix Check gives the message.
+	where string
+	// line is the override's line (Override.Line), a fallback for
+	// policies whose positions are unknown.
+	line int
+}
+
+func (p *Policy) check() []checked {
 	if p == nil {
 		return nil
 	}
-	var out []Finding
+	var out []checked
+	add := func(path, where string, line int, fs []Finding) {
+		for _, f := range fs {
+			out = append(out, checked{Finding: f, path: path, where: where, line: line})
+		}
+	}
 	for _, t := range Types() {
 		if d, ok := p.Contacts[t]; ok {
-			out = append(out, located(fmt.Sprintf("contacts.%s", t), p.contactFindings(t, d))...)
+			path := fmt.Sprintf("contacts.%s", t)
+			add(path, path, 0, p.contactFindings(t, d))
 		}
 	}
 	for i, o := range p.Overrides {
@@ -201,16 +297,9 @@ func (p *Policy) Check() []Finding {
 					where += fmt.Sprintf(", line %d", o.Line)
 				}
 				where += fmt.Sprintf(") contacts.%s", t)
-				out = append(out, located(where, p.contactFindings(t, d))...)
+				add(fmt.Sprintf("overrides[%d].contacts.%s", i, t), where, o.Line, p.contactFindings(t, d))
 			}
 		}
 	}
 	return out
-}
-
-func located(where string, fs []Finding) []Finding {
-	for i := range fs {
-		fs[i].Message = where + ": " + fs[i].Message
-	}
-	return fs
 }

@@ -30,10 +30,8 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 	if err != nil {
 		return nil, fmt.Errorf("enforcer: %w", err)
 	}
-	for _, f := range p.Check() {
-		if f.Severity >= contact.High {
-			return nil, fmt.Errorf("enforcer: policy refused: %s (%s)", f.Message, f.Rule)
-		}
+	if errs := p.CheckErrors(); len(errs) > 0 {
+		return nil, fmt.Errorf("enforcer: policy refused: its own contacts would not work when needed: %v", errs[0])
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{})
 	if err != nil {

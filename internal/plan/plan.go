@@ -237,35 +237,52 @@ func CheckReferences(p *contact.Policy, rep *audit.Report, allAccounts bool) err
 		}
 		return paths[strings.TrimSuffix(ref, "/")]
 	}
-	var probs []string
-	where := func(line int, field string) string {
+	// Problems are reported in file order, which sorting the text would
+	// not give once lines reach two digits.
+	type problem struct {
+		line int
+		text string
+	}
+	var found []problem
+	where := func(line int, field string) problem {
 		if line > 0 {
-			return fmt.Sprintf("%s:%d: %s", p.Source, line, field)
+			return problem{line, fmt.Sprintf("%s:%d: %s", p.Source, line, field)}
 		}
-		return fmt.Sprintf("%s: %s", p.Source, field)
+		return problem{0, fmt.Sprintf("%s: %s", p.Source, field)}
 	}
 	for i, o := range p.Overrides {
 		switch {
 		case o.OU != "" && !ouExists(o.OU):
-			probs = append(probs, where(o.Line, fmt.Sprintf("overrides[%d].ou: %q is not an OU of organization %s", i, o.OU, rep.Organization.ID)))
+			found = append(found, where(o.Line, fmt.Sprintf("overrides[%d].ou: %q is not an OU of organization %s", i, o.OU, rep.Organization.ID)))
 		case o.Account != "" && allAccounts && !accounts[o.Account]:
-			probs = append(probs, where(o.Line, fmt.Sprintf("overrides[%d].account: %s is not an account of organization %s", i, o.Account, rep.Organization.ID)))
+			found = append(found, where(o.Line, fmt.Sprintf("overrides[%d].account: %s is not an account of organization %s", i, o.Account, rep.Organization.ID)))
 		}
 	}
 	for i, ou := range p.Exclude.OUs {
 		if !ouExists(ou) {
-			probs = append(probs, where(0, fmt.Sprintf("exclude.ous[%d]: %q is not an OU of organization %s", i, ou, rep.Organization.ID)))
+			line, _ := p.Position(fmt.Sprintf("exclude.ous[%d]", i))
+			found = append(found, where(line, fmt.Sprintf("exclude.ous[%d]: %q is not an OU of organization %s", i, ou, rep.Organization.ID)))
 		}
 	}
 	for i, id := range p.Exclude.Accounts {
 		if allAccounts && !accounts[id] {
-			probs = append(probs, where(0, fmt.Sprintf("exclude.accounts[%d]: %s is not an account of organization %s", i, id, rep.Organization.ID)))
+			line, _ := p.Position(fmt.Sprintf("exclude.accounts[%d]", i))
+			found = append(found, where(line, fmt.Sprintf("exclude.accounts[%d]: %s is not an account of organization %s", i, id, rep.Organization.ID)))
 		}
 	}
-	if len(probs) == 0 {
+	if len(found) == 0 {
 		return nil
 	}
-	sort.Strings(probs)
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].line != found[j].line {
+			return found[i].line < found[j].line
+		}
+		return found[i].text < found[j].text
+	})
+	probs := make([]string, len(found))
+	for i, pr := range found {
+		probs[i] = pr.text
+	}
 	return &InputError{Problems: probs}
 }
 
