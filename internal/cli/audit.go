@@ -162,7 +162,7 @@ func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) err
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: Security Hub (%s): %d finding(s) imported, %d archived\n", conn.client.HubRegion(), res.Imported, res.Archived)
 		if len(res.Failed) > 0 {
-			return withHints(fmt.Errorf("Security Hub refused %d finding(s)", len(res.Failed)), ExitIncomplete)
+			return withHints(fmt.Errorf("%d finding(s) refused by Security Hub", len(res.Failed)), ExitIncomplete)
 		}
 	}
 	if ctx.Err() != nil {

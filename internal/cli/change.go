@@ -335,16 +335,17 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 		return withHints(runErr, ExitIncomplete)
 	}
 	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
-		var errs []error
+		var errs []string
 		for _, o := range rep.Outcomes {
 			if o.Result == apply.Failed {
-				errs = append(errs, errors.New(o.Error))
+				errs = append(errs, o.Error)
 			}
 		}
 		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
 		if rep.Summary[apply.Conflict] > 0 {
 			hints = append(hints, "conflicts changed since the plan: make a new plan")
 		}
+		hints = append(hints, awsFailureHints(errs)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
 	}
 	return nil
@@ -465,4 +466,25 @@ alone, so rollback can be rerun. Its own writes are journaled in the same file.`
 	cmd.Flags().StringVar(&path, "journal", "", "journal file written by apply")
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask (required without a terminal); allows deletes")
 	return cmd
+}
+
+// awsFailureHints recognises AWS causes in the text of failed writes (the
+// outcomes carry text, as the journal does).
+func awsFailureHints(errs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range errs {
+		var h string
+		switch {
+		case strings.Contains(e, "AccessDenied"):
+			h = "access denied: check trusted access (aws organizations enable-aws-service-access --service-principal account.amazonaws.com) and account:PutAlternateContact; 'altcontacts doctor' checks both"
+		case strings.Contains(e, "TooManyRequests"):
+			h = "AWS throttled beyond the retries; rerun, or lower --concurrency"
+		}
+		if h != "" && !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	return out
 }
