@@ -85,9 +85,19 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 			writes = append(writes, ch)
 		}
 	}
-	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, len(writes))}
-	// In-flight writes run on a context that ignores cancellation, so an
-	// interrupt never leaves a write whose outcome the journal lacks.
+	return pool(ctx, j, len(writes), o,
+		func(ctx, inflight context.Context, i int) Outcome { return one(ctx, inflight, c, j, writes[i], o) },
+		func(i int) Outcome { return Outcome{Change: writes[i], Result: Interrupted} })
+}
+
+// pool runs n changes on a pool of o.Concurrency workers. Cancelling ctx
+// stops dispatching; do gets ctx, to stop before journaling, and inflight,
+// a context without cancellation, for a write already journaled, so an
+// interrupt never leaves a write whose outcome the journal lacks. Changes
+// never dispatched are reported by notStarted.
+func pool(ctx context.Context, j *journal.Writer, n int, o Options,
+	do func(ctx, inflight context.Context, i int) Outcome, notStarted func(i int) Outcome) (*Report, error) {
+	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, n)}
 	inflight := context.WithoutCancel(ctx)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -98,23 +108,23 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rep.Outcomes[i] = one(ctx, inflight, c, j, writes[i], o)
+				rep.Outcomes[i] = do(ctx, inflight, i)
 				mu.Lock()
 				done++
 				if o.Progress != nil {
-					o.Progress(done, len(writes))
+					o.Progress(done, n)
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 dispatch:
-	for i := range writes {
+	for i := 0; i < n; i++ {
 		select {
 		case next <- i:
 		case <-ctx.Done():
-			for k := i; k < len(writes); k++ {
-				rep.Outcomes[k] = Outcome{Change: writes[k], Result: Interrupted}
+			for k := i; k < n; k++ {
+				rep.Outcomes[k] = notStarted(k)
 			}
 			break dispatch
 		}

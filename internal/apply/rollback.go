@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -85,44 +84,11 @@ func Restores(entries []journal.Entry) []Restore {
 // whose before is unset (they delete); otherwise they are skipped.
 func Rollback(ctx context.Context, c *awsorg.Client, j *journal.Writer, rs []Restore, allowDelete bool, o Options) (*Report, error) {
 	o = o.withDefaults(c)
-	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, len(rs))}
-	inflight := context.WithoutCancel(ctx)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for w := 0; w < o.Concurrency; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rep.Outcomes[i] = restore(inflight, c, j, rs[i], allowDelete, o)
-				mu.Lock()
-				done++
-				if o.Progress != nil {
-					o.Progress(done, len(rs))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-dispatch:
-	for i := range rs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			for k := i; k < len(rs); k++ {
-				rep.Outcomes[k] = Outcome{Change: change(rs[k]), Result: Interrupted}
-			}
-			break dispatch
-		}
-	}
-	close(next)
-	wg.Wait()
-	for _, oc := range rep.Outcomes {
-		rep.Summary[oc.Result]++
-	}
-	return rep, ctx.Err()
+	return pool(ctx, j, len(rs), o,
+		func(ctx, inflight context.Context, i int) Outcome {
+			return restore(ctx, inflight, c, j, rs[i], allowDelete, o)
+		},
+		func(i int) Outcome { return Outcome{Change: change(rs[i]), Result: Interrupted} })
 }
 
 func change(r Restore) plan.Change {
@@ -133,10 +99,15 @@ func change(r Restore) plan.Change {
 	return ch
 }
 
-func restore(ctx context.Context, c *awsorg.Client, j *journal.Writer, r Restore, allowDelete bool, o Options) Outcome {
+func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, r Restore, allowDelete bool, o Options) Outcome {
 	out := Outcome{Change: change(r)}
+	// Before the journal line, an interrupt still stops the change.
+	if ctx.Err() != nil {
+		out.Result = Interrupted
+		return out
+	}
 	t := awsorg.Target{AccountID: r.Account, Standalone: r.Standalone}
-	cur, err := c.GetContact(ctx, t, r.Type)
+	cur, err := c.GetContact(inflight, t, r.Type)
 	if err != nil {
 		out.Result, out.Error = Failed, fmt.Sprintf("read before restoring: %v", err)
 		return out
@@ -161,7 +132,7 @@ func restore(ctx context.Context, c *awsorg.Client, j *journal.Writer, r Restore
 		return out
 	}
 	out.Seq = seq
-	result, werr := write(ctx, c, t, r.Type, r.Before, o)
+	result, werr := write(inflight, c, t, r.Type, r.Before, o)
 	oe := journal.Entry{Kind: journal.Outcome, Phase: journal.PhaseRollback, Seq: seq, Outcome: result}
 	if werr != nil {
 		oe.Error = werr.Error()
