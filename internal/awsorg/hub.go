@@ -63,29 +63,40 @@ func (c *Client) Account1Findings(ctx context.Context, accounts []string) ([]Fin
 			},
 			MaxResults: aws.Int32(100),
 		}
-		p := securityhub.NewGetFindingsPaginator(c.hub, in)
-		for p.HasMorePages() {
-			if err := pace(ctx, c.findLim); err != nil {
-				return nil, err
+		err := c.eachFinding(ctx, "get Account.1 findings", in, func(f shtypes.AwsSecurityFinding) {
+			fd := Finding{ID: aws.ToString(f.Id), AccountID: aws.ToString(f.AwsAccountId), Region: aws.ToString(f.Region),
+				GeneratorID: aws.ToString(f.GeneratorId)}
+			if f.Compliance != nil {
+				fd.Status = string(f.Compliance.Status)
 			}
-			pg, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, classify("get Account.1 findings", err)
+			if t, err := time.Parse(time.RFC3339Nano, aws.ToString(f.UpdatedAt)); err == nil {
+				fd.UpdatedAt = t
 			}
-			for _, f := range pg.Findings {
-				fd := Finding{ID: aws.ToString(f.Id), AccountID: aws.ToString(f.AwsAccountId), Region: aws.ToString(f.Region),
-					GeneratorID: aws.ToString(f.GeneratorId)}
-				if f.Compliance != nil {
-					fd.Status = string(f.Compliance.Status)
-				}
-				if t, err := time.Parse(time.RFC3339Nano, aws.ToString(f.UpdatedAt)); err == nil {
-					fd.UpdatedAt = t
-				}
-				out = append(out, fd)
-			}
+			out = append(out, fd)
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// eachFinding pages through GetFindings at the quota's pace.
+func (c *Client) eachFinding(ctx context.Context, op string, in *securityhub.GetFindingsInput, fn func(shtypes.AwsSecurityFinding)) error {
+	p := securityhub.NewGetFindingsPaginator(c.hub, in)
+	for p.HasMorePages() {
+		if err := pace(ctx, c.findLim); err != nil {
+			return err
+		}
+		pg, err := p.NextPage(ctx)
+		if err != nil {
+			return classify(op, err)
+		}
+		for _, f := range pg.Findings {
+			fn(f)
+		}
+	}
+	return nil
 }
 
 // CanReadContacts probes account:GetAlternateContact on t without changing

@@ -68,26 +68,16 @@ func (c *Client) OwnFindings(ctx context.Context, productArn string) ([]OwnFindi
 		MaxResults: aws.Int32(100),
 	}
 	var out []OwnFinding
-	p := securityhub.NewGetFindingsPaginator(c.hub, in)
-	for p.HasMorePages() {
-		if err := pace(ctx, c.findLim); err != nil {
-			return nil, err
-		}
-		pg, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, classify("get own findings", err)
-		}
-		for _, f := range pg.Findings {
-			of := OwnFinding{ID: aws.ToString(f.Id), CreatedAt: aws.ToString(f.CreatedAt),
-				GeneratorID: aws.ToString(f.GeneratorId), Title: aws.ToString(f.Title)}
-			if len(f.Resources) > 0 {
-				id := aws.ToString(f.Resources[0].Id)
-				if len(id) >= 12 {
-					of.Account = id[len(id)-12:]
-				}
+	err := c.eachFinding(ctx, "get own findings", in, func(f shtypes.AwsSecurityFinding) {
+		of := OwnFinding{ID: aws.ToString(f.Id), CreatedAt: aws.ToString(f.CreatedAt),
+			GeneratorID: aws.ToString(f.GeneratorId), Title: aws.ToString(f.Title)}
+		if len(f.Resources) > 0 {
+			id := aws.ToString(f.Resources[0].Id)
+			if len(id) >= 12 {
+				of.Account = id[len(id)-12:]
 			}
-			out = append(out, of)
 		}
-	}
-	return out, nil
+		out = append(out, of)
+	})
+	return out, err
 }
