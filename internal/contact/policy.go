@@ -113,7 +113,8 @@ func DefaultPolicy() *Policy {
 }
 
 // Desired returns the contacts the policy wants for the account: the
-// organization default, then every matching OU override in file order, then
+// organization default, then every matching OU override from the root
+// down (the nearest ancestor wins; for the same OU, the later entry), then
 // every matching account override in file order. Each override replaces a
 // whole contact per type, never single fields, because a contact mixed from
 // two teams would reach neither. Types the policy does not declare are
@@ -126,11 +127,24 @@ func (p *Policy) Desired(a Account) map[Type]Details {
 	for t, d := range p.Contacts {
 		out[t] = d
 	}
+	// OU overrides apply from the root down, so the nearest ancestor of
+	// the account wins; among overrides of the same OU, the later entry.
+	var ous []Override
+	var depths []int
 	for _, o := range p.Overrides {
 		if o.Account == "" && ouMatches(o.OU, a) {
-			for t, d := range o.Contacts {
-				out[t] = d
-			}
+			ous = append(ous, o)
+			depths = append(depths, ouDepth(o.OU, a))
+		}
+	}
+	idx := make([]int, len(ous))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return depths[idx[i]] < depths[idx[j]] })
+	for _, i := range idx {
+		for t, d := range ous[i].Contacts {
+			out[t] = d
 		}
 	}
 	for _, o := range p.Overrides {
@@ -165,6 +179,19 @@ func (p *Policy) Excluded(a Account) bool {
 // ouMatches matches an OU reference against an account. Ids match any OU on
 // the account's path; a path matches itself and everything below it, and
 // compares exactly because OU names are case-sensitive in Organizations.
+// ouDepth is how deep the OU ref (which matches a) sits: 0 for the root.
+func ouDepth(ref string, a Account) int {
+	if isOUPath(ref) {
+		return strings.Count(strings.Trim(ref, "/"), "/")
+	}
+	for i, id := range a.OUIDs {
+		if id == ref {
+			return i
+		}
+	}
+	return 0
+}
+
 func ouMatches(ref string, a Account) bool {
 	if ref == "" {
 		return false

@@ -37,8 +37,10 @@ func TestDesired(t *testing.T) {
 			map[Type]Details{Security: team("Dev"), Operations: team("SandboxOps2"), Billing: team("Billing")}},
 		{"path prefix is per segment", Account{ID: "111111111111", OUPath: "Root/SandboxOld"},
 			map[Type]Details{Security: team("Org"), Billing: team("Billing")}},
-		{"ou id anywhere on the path", Account{ID: "111111111111", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"r-ab12", "ou-ab12-11111111", "ou-ab12-22222222"}},
-			map[Type]Details{Security: team("ById"), Operations: team("SandboxOps2"), Billing: team("Billing")}},
+		// The id names the Sandbox OU; the nearer Root/Sandbox/Dev wins
+		// SECURITY although it comes earlier in the file.
+		{"ou id anywhere on the path, nearest ancestor wins", Account{ID: "111111111111", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"r-ab12", "ou-ab12-11111111", "ou-ab12-22222222"}},
+			map[Type]Details{Security: team("Dev"), Operations: team("SandboxOps2"), Billing: team("Billing")}},
 		{"account beats ou regardless of order; later account entry wins", Account{ID: "222222222222", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"ou-ab12-11111111"}},
 			map[Type]Details{Security: team("Acct2"), Operations: team("SandboxOps2"), Billing: team("Billing")}},
 	}
@@ -132,5 +134,37 @@ overrides:
 	}
 	if fs := DefaultPolicy().Check(); len(fs) != 0 {
 		t.Errorf("default policy Check() = %v", fs)
+	}
+}
+
+// The nearest ancestor OU wins, whatever the order in the file; for the
+// same OU the later entry wins; an account override beats both.
+func TestDesiredNearestAncestorWins(t *testing.T) {
+	mk := func(email string) Details {
+		return Details{Name: "Security Operations", Title: "Security Team", Email: email, Phone: "+1 206 555 7700"}
+	}
+	p := &Policy{
+		Contacts: map[Type]Details{Security: mk("org@acmepay.io")},
+		Overrides: []Override{
+			{OU: "Root/Workloads/Prod", Contacts: map[Type]Details{Security: mk("prod@acmepay.io")}},
+			{OU: "Root/Workloads", Contacts: map[Type]Details{Security: mk("workloads@acmepay.io")}},
+			{OU: "ou-ab12-prod0001", Contacts: map[Type]Details{Security: mk("prod-by-id@acmepay.io")}},
+		},
+	}
+	prod := Account{ID: "111111111111", OUPath: "Root/Workloads/Prod", OUIDs: []string{"r-ab12", "ou-ab12-work0001", "ou-ab12-prod0001"}}
+	dev := Account{ID: "222222222222", OUPath: "Root/Workloads/Dev", OUIDs: []string{"r-ab12", "ou-ab12-work0001", "ou-ab12-dev00001"}}
+	if got := p.Desired(prod)[Security].Email; got != "prod-by-id@acmepay.io" {
+		t.Errorf("prod: %s (the later entry for the nearest OU should win)", got)
+	}
+	if got := p.Desired(dev)[Security].Email; got != "workloads@acmepay.io" {
+		t.Errorf("dev: %s", got)
+	}
+	p.Overrides = append(p.Overrides, Override{Account: "111111111111", Contacts: map[Type]Details{Security: mk("acct@acmepay.io")}})
+	p.Overrides = append(p.Overrides, Override{OU: "Root", Contacts: map[Type]Details{Security: mk("root@acmepay.io")}})
+	if got := p.Desired(prod)[Security].Email; got != "acct@acmepay.io" {
+		t.Errorf("account override: %s", got)
+	}
+	if got := p.Desired(dev)[Security].Email; got != "workloads@acmepay.io" {
+		t.Errorf("a later Root override must not beat a nearer OU: %s", got)
 	}
 }
