@@ -1,0 +1,3 @@
+package bench
+
+func rssKiB(v int64) int64 { return v / 1024 }

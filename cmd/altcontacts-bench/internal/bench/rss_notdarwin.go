@@ -1,0 +1,5 @@
+//go:build unix && !darwin
+
+package bench
+
+func rssKiB(v int64) int64 { return v }
