@@ -81,7 +81,7 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 	}
 	var writes []plan.Change
 	for _, ch := range changes {
-		if ch.Action == plan.Create || ch.Action == plan.Update {
+		if ch.Action == plan.Create || ch.Action == plan.Update || ch.Action == plan.Ensure {
 			writes = append(writes, ch)
 		}
 	}

@@ -26,6 +26,9 @@ const (
 	StatusFail    = "FAIL"
 	StatusUnknown = "UNKNOWN"
 	StatusSkipped = "SKIPPED"
+	// StatusNotRead marks an account an inventory (Options.SkipReads)
+	// would have read.
+	StatusNotRead = "NOT_READ"
 )
 
 // Account.1 states.
@@ -52,6 +55,9 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// SkipReads makes Run an inventory: the walk, the filters and the skip
+	// rules, but no contact reads; readable accounts get StatusNotRead.
+	SkipReads bool
 	// Resolved, when not nil, are the accounts to audit, already looked up
 	// (with OU paths); the organization is not walked.
 	Resolved []awsorg.Account
@@ -315,6 +321,10 @@ func (r *runner) read(ctx context.Context, a *Account) {
 	}
 	if a.Management && r.caller != a.ID {
 		fail("a delegated administrator cannot read or change the management account's contacts; run from the management account")
+		return
+	}
+	if r.o.SkipReads {
+		a.Status, a.Account1 = StatusNotRead, Account1Unknown
 		return
 	}
 	// The caller's own account is always read in standalone context: the

@@ -89,9 +89,15 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 
 // buildPlan connects and makes the plan, mapping its errors to exit codes.
 func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte) (*plan.Plan, error) {
+	return buildPlanStream(ctx, e, g, conn, p, data, false)
+}
+
+// buildPlanStream is buildPlan; with stream, no contact is read (see
+// plan.Options.Stream).
+func buildPlanStream(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
 	bar := newProgress(e, g, "accounts read")
 	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update, Now: e.now, Version: version()})
+		Progress: bar.update, Now: e.now, Version: version(), Stream: stream})
 	bar.finish()
 	switch {
 	case err == nil:
@@ -284,8 +290,13 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	if err != nil {
 		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
 	}
+	// Unattended, apply streams: no contact is read for a plan, and each
+	// worker's own re-read decides whether to write, which saves a read per
+	// contact (reads bind before writes do). On a terminal the plan is read
+	// in full first, to be shown and confirmed.
+	stream := o.yes && pl == nil
 	if pl == nil {
-		if pl, err = buildPlan(ctx, e, g, conn, p, data); err != nil {
+		if pl, err = buildPlanStream(ctx, e, g, conn, p, data, stream); err != nil {
 			return err
 		}
 	} else if err := recheckPlan(ctx, conn.client, o.planFile, pl, id); err != nil {
@@ -293,6 +304,9 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
+		if err := unknownExit(pl); err != nil {
+			return err
+		}
 		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
 		return nil
 	}
@@ -310,19 +324,48 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	if path == "" {
 		path = defaultJournal(e)
 	}
-	j, err := journal.Create(path, e.now)
+	// The journal file appears with the first write: a run that changes
+	// nothing leaves none behind.
+	j, err := journal.Lazy(path, e.now)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	defer j.Close()
-	fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
-	bar := newProgress(e, g, "contacts written")
+	if stream {
+		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ; journal %s\n", len(writes), len(accounts), path)
+	} else {
+		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
+	}
+	bar := newProgress(e, g, "contacts done")
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
+	if runErr == nil && ctx.Err() == nil && rep.Summary[apply.Unchanged] == len(rep.Outcomes) && pl.Summary.Unknown == 0 {
+		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
+		return nil
+	}
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
 	}
-	return changeExit(ctx, runErr, rep, path)
+	if err := changeExit(ctx, runErr, rep, path); err != nil {
+		return err
+	}
+	return unknownExit(pl)
+}
+
+// unknownExit fails a run that left accounts unread: they were neither
+// written nor checked, so the organization is not known to match.
+func unknownExit(pl *plan.Plan) error {
+	if pl.Summary.Unknown == 0 {
+		return nil
+	}
+	var reasons []string
+	for _, c := range pl.Changes {
+		if c.Unknown && len(reasons) < 3 {
+			reasons = append(reasons, fmt.Sprintf("account %s: %s", c.AccountID, c.Reason))
+		}
+	}
+	return withHints(fmt.Errorf("%d account(s) could not be read and were not written", pl.Summary.Unknown), ExitIncomplete,
+		append(reasons, "rerun to finish; 'altcontacts doctor' checks access")...)
 }
 
 // changeExit picks the exit code of apply and rollback.

@@ -69,6 +69,20 @@ type Writer struct {
 // Create opens path for appending, creating it (mode 0600: it holds contact
 // details) if needed. Sequence numbers continue after any existing entries.
 func Create(path string, now func() time.Time) (*Writer, error) {
+	w, err := Lazy(path, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.open(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Lazy is Create that opens (and creates) the file only at the first
+// Append, so a run that writes nothing leaves no journal behind. An
+// existing journal is read now: a corrupt one is refused before any work.
+func Lazy(path string, now func() time.Time) (*Writer, error) {
 	seq := 0
 	if entries, err := Read(path); err == nil {
 		for _, e := range entries {
@@ -77,25 +91,30 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	return &Writer{path: path, seq: seq, now: now}, nil
+}
+
+func (w *Writer) open() error {
+	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return fmt.Errorf("journal: %w", err)
 	}
 	// A torn last line from a crash must not glue itself to the next one.
 	// If it still reads as an entry (only its newline was lost), end it;
 	// otherwise cut it off: its Append never returned, so the write it
 	// announced never started, and left in place it would become a corrupt
 	// middle line that makes the whole journal unreadable.
-	if err := mendTail(f, path); err != nil {
+	if err := mendTail(f, w.path); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("journal: %w", err)
+		return fmt.Errorf("journal: %w", err)
 	}
 	// The new file's directory entry must survive a crash too.
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
+	if d, err := os.Open(filepath.Dir(w.path)); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return &Writer{f: f, path: path, seq: seq, now: now}, nil
+	w.f = f
+	return nil
 }
 
 // mendTail ends or removes a last line that lacks its newline.
@@ -123,6 +142,11 @@ func (w *Writer) Path() string { return w.path }
 func (w *Writer) Append(e Entry) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.f == nil {
+		if err := w.open(); err != nil {
+			return 0, err
+		}
+	}
 	if e.Kind == Intent {
 		w.seq++
 		e.Seq = w.seq
@@ -141,8 +165,22 @@ func (w *Writer) Append(e Entry) (int, error) {
 	return e.Seq, nil
 }
 
-// Close closes the file.
-func (w *Writer) Close() error { return w.f.Close() }
+// Close closes the file, if it was ever opened.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	return w.f.Close()
+}
+
+// Written reports whether anything was appended (the file exists).
+func (w *Writer) Written() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.f != nil
+}
 
 // LineError is a journal line that cannot be read.
 type LineError struct {
