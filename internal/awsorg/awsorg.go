@@ -161,15 +161,6 @@ func New(cfg aws.Config, o Options) *Client {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) {
-			so.MaxAttempts = o.MaxAttempts
-			// The SDK's retry budget (500 tokens shared by the client)
-			// runs dry in a long run with a few throttles and then fails
-			// calls outright; pacing is ours, so retries need no budget.
-			so.RateLimiter = ratelimit.None
-		})
-	}
 	// Pace a little under the quota (3% slower, a tenth less burst, at
 	// least one token): requests reach AWS with jitter, and a bucket paced
 	// at exactly the server's rate leaves it empty, so any early arrival is
@@ -178,15 +169,7 @@ func New(cfg aws.Config, o Options) *Client {
 	lim := func(q Quota) *rate.Limiter {
 		return rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-max(1, q.Burst/10)))
 	}
-	return &Client{
-		account: account.NewFromConfig(cfg),
-		org:     organizations.NewFromConfig(cfg),
-		sts:     sts.NewFromConfig(cfg),
-		hub: securityhub.NewFromConfig(cfg, func(so *securityhub.Options) {
-			if o.HubRegion != "" {
-				so.Region = o.HubRegion
-			}
-		}),
+	c := &Client{
 		quotas:    o.Quotas,
 		getLim:    lim(o.Quotas.GetContact),
 		putLim:    lim(o.Quotas.PutContact),
@@ -196,6 +179,26 @@ func New(cfg aws.Config, o Options) *Client {
 		log:       o.Logger,
 		hubRegion: hubRegion(cfg.Region, o.HubRegion),
 	}
+	cfg.Retryer = func() aws.Retryer {
+		std := retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = o.MaxAttempts
+			// The SDK's retry budget (500 tokens shared by the client)
+			// runs dry in a long run with a few throttles and then fails
+			// calls outright; pacing is ours, so retries need no budget.
+			so.RateLimiter = ratelimit.None
+		})
+		// Every attempt, retries included, waits for the quota's token.
+		return pacedRetryer{RetryerV2: std, c: c}
+	}
+	c.account = account.NewFromConfig(cfg)
+	c.org = organizations.NewFromConfig(cfg)
+	c.sts = sts.NewFromConfig(cfg)
+	c.hub = securityhub.NewFromConfig(cfg, func(so *securityhub.Options) {
+		if o.HubRegion != "" {
+			so.Region = o.HubRegion
+		}
+	})
+	return c
 }
 
 func hubRegion(cfg, override string) string {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	accttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
@@ -35,9 +33,6 @@ func (t Target) String() string { return "account " + t.AccountID }
 
 // GetContact reads one alternate contact; an unset contact is (nil, nil).
 func (c *Client) GetContact(ctx context.Context, t Target, typ contact.Type) (*contact.Details, error) {
-	if err := pace(ctx, c.getLim); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	out, err := c.account.GetAlternateContact(ctx, &account.GetAlternateContactInput{
 		AccountId:            t.accountID(),
@@ -69,9 +64,6 @@ func (c *Client) PutContact(ctx context.Context, t Target, typ contact.Type, d c
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("put %s contact of %s: %w", typ, t, err)
 	}
-	if err := pace(ctx, c.putLim); err != nil {
-		return err
-	}
 	start := time.Now()
 	_, err := c.account.PutAlternateContact(ctx, &account.PutAlternateContactInput{
 		AccountId:            t.accountID(),
@@ -86,19 +78,6 @@ func (c *Client) PutContact(ctx context.Context, t Target, typ contact.Type, d c
 	return err
 }
 
-// pace waits for a token. The limiter refuses at once when the context's
-// deadline would pass first; that is still a deadline, so say so in a way
-// errors.Is understands.
-func pace(ctx context.Context, lim *rate.Limiter) error {
-	if err := lim.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("waiting for the quota: %w", context.DeadlineExceeded)
-	}
-	return nil
-}
-
 func outcome(err error) string {
 	if err != nil {
 		return "error"
@@ -109,9 +88,6 @@ func outcome(err error) string {
 // DeleteContact removes one alternate contact; deleting an unset contact
 // succeeds, as the end state is the same.
 func (c *Client) DeleteContact(ctx context.Context, t Target, typ contact.Type) error {
-	if err := pace(ctx, c.delLim); err != nil {
-		return err
-	}
 	start := time.Now()
 	_, err := c.account.DeleteAlternateContact(ctx, &account.DeleteAlternateContactInput{
 		AccountId:            t.accountID(),

@@ -85,9 +85,6 @@ func (c *Client) Account1Findings(ctx context.Context, accounts []string) ([]Fin
 func (c *Client) eachFinding(ctx context.Context, op string, in *securityhub.GetFindingsInput, fn func(shtypes.AwsSecurityFinding)) error {
 	p := securityhub.NewGetFindingsPaginator(c.hub, in)
 	for p.HasMorePages() {
-		if err := pace(ctx, c.findLim); err != nil {
-			return err
-		}
 		pg, err := p.NextPage(ctx)
 		if err != nil {
 			return classify(op, err)

@@ -32,9 +32,6 @@ func (c *Client) ImportFindings(ctx context.Context, fs []asff.Finding) (map[str
 		if err := json.Unmarshal(b, &in); err != nil {
 			return nil, fmt.Errorf("convert findings: %w", err)
 		}
-		if err := pace(ctx, c.importLim); err != nil {
-			return nil, err
-		}
 		out, err := c.hub.BatchImportFindings(ctx, &securityhub.BatchImportFindingsInput{Findings: in})
 		if err != nil {
 			return nil, classify("import findings", err)
