@@ -78,18 +78,11 @@ func Baseline(ctx context.Context, o BaselineOptions) (*BaselineResult, error) {
 		o.Runs = 3
 	}
 	logf := logger(o.Log)
-	dir, cleanup, err := workDir(o.Dir)
+	dir, bin, cleanup, err := prepare(ctx, o.Dir, o.Bin, logf)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	bin := o.Bin
-	if bin == "" {
-		logf("building ./cmd/altcontacts")
-		if bin, err = Binary(ctx, dir); err != nil {
-			return nil, err
-		}
-	}
 	st, err := emulator.Builtin("fintech")
 	if err != nil {
 		return nil, err

@@ -146,18 +146,11 @@ func Speed(ctx context.Context, o SpeedOptions) ([]SpeedResult, error) {
 		o.Scale = 1
 	}
 	logf := logger(o.Log)
-	dir, cleanup, err := workDir(o.Dir)
+	dir, bin, cleanup, err := prepare(ctx, o.Dir, o.Bin, logf)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	bin := o.Bin
-	if bin == "" {
-		logf("building ./cmd/altcontacts")
-		if bin, err = Binary(ctx, dir); err != nil {
-			return nil, err
-		}
-	}
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, []byte(SecurityPolicy), 0o600); err != nil {
 		return nil, err
@@ -304,6 +297,23 @@ func logger(w io.Writer) func(string, ...any) {
 			fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 		}
 	}
+}
+
+// prepare makes the work directory and builds the altcontacts binary
+// into it, unless bin names one already built.
+func prepare(ctx context.Context, dirOpt, bin string, logf func(string, ...any)) (dir, binary string, cleanup func(), err error) {
+	dir, cleanup, err = workDir(dirOpt)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if bin == "" {
+		logf("building ./cmd/altcontacts")
+		if bin, err = Binary(ctx, dir); err != nil {
+			cleanup()
+			return "", "", nil, err
+		}
+	}
+	return dir, bin, cleanup, nil
 }
 
 func workDir(dir string) (string, func(), error) {
