@@ -185,6 +185,14 @@ func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch 
 	if err != nil {
 		return fail(Failed, fmt.Errorf("re-read before writing: %w", err))
 	}
+	if !o.StrictBefore {
+		// From a policy, the fresh read is the before: report the change
+		// it makes (a streamed Ensure learns here what it is).
+		out.Before, out.Action, out.Fields = cur, plan.Create, nil
+		if cur != nil {
+			out.Action, out.Fields = plan.Update, contact.DiffFields(*cur, *ch.After)
+		}
+	}
 	// Already exactly as wanted: nothing to write, and no conflict either,
 	// so a rerun of apply --plan after a crash finishes the job.
 	if same(cur, ch.After) {

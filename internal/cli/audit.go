@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -90,15 +91,9 @@ func parseAudit(g *globalOptions, types []string, failOn, policyFile string) (au
 		return o, usageErr("--fail-on: %v", err)
 	}
 	o.failOn = sev
-	if o.output == "" {
-		o.output = "table"
-	}
-	valid := o.output == "asff"
-	for _, f := range report.Formats {
-		valid = valid || f == o.output
-	}
-	if !valid {
-		return o, usageErr("--output: unknown format %q for audit (want %s)", o.output, strings.Join(report.Formats, ", "))
+	// asff is not a report.Audit format: the findings package makes it.
+	if o.output, err = outputFormat(g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
+		return o, err
 	}
 	for _, id := range g.accounts {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,18 +24,22 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
-// changeOutput checks -o for plan, apply and rollback.
-func changeOutput(g *globalOptions) (string, error) {
+// outputFormat checks -o against the formats a command renders; the
+// default is table.
+func outputFormat(g *globalOptions, command string, formats []string) (string, error) {
 	o := g.output
 	if o == "" {
 		o = "table"
 	}
-	for _, f := range report.ChangeFormats {
-		if f == o {
-			return o, nil
-		}
+	if slices.Contains(formats, o) {
+		return o, nil
 	}
-	return "", usageErr("--output: unknown format %q for this command (want %s)", o, strings.Join(report.ChangeFormats, ", "))
+	return "", usageErr("--output: unknown format %q for %s (want %s)", o, command, strings.Join(formats, ", "))
+}
+
+// changeOutput checks -o for plan, apply, rollback and doctor.
+func changeOutput(g *globalOptions) (string, error) {
+	return outputFormat(g, "this command", report.ChangeFormats)
 }
 
 // readPolicy loads a policy for writing: parse errors and a policy whose
@@ -87,14 +92,9 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 	return cmd
 }
 
-// buildPlan connects and makes the plan, mapping its errors to exit codes.
-func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte) (*plan.Plan, error) {
-	return buildPlanStream(ctx, e, g, conn, p, data, false)
-}
-
-// buildPlanStream is buildPlan; with stream, no contact is read (see
-// plan.Options.Stream).
-func buildPlanStream(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
+// buildPlan makes the plan, mapping its errors to exit codes; with stream,
+// no contact is read (see plan.Options.Stream).
+func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
 	bar := newProgress(e, g, "accounts read")
 	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
 		Progress: bar.update, Now: e.now, Version: version(), Stream: stream})
@@ -116,7 +116,7 @@ func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, d
 		return err
 	}
 	defer conn.close()
-	pl, err := buildPlan(ctx, e, g, conn, p, data)
+	pl, err := buildPlan(ctx, e, g, conn, p, data, false)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	// in full first, to be shown and confirmed.
 	stream := o.yes && pl == nil
 	if pl == nil {
-		if pl, err = buildPlanStream(ctx, e, g, conn, p, data, stream); err != nil {
+		if pl, err = buildPlan(ctx, e, g, conn, p, data, stream); err != nil {
 			return err
 		}
 	} else if err := recheckPlan(ctx, conn.client, o.planFile, pl, id); err != nil {

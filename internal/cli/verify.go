@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,7 +36,7 @@ Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
   altcontacts verify --profile security-admin --securityhub-region eu-west-1 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := verifyOutput(g)
+			format, err := outputFormat(g, "verify", report.VerifyFormats)
 			if err != nil {
 				return err
 			}
@@ -52,20 +51,6 @@ Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
 	cmd.Flags().DurationVar(&poll, "poll-interval", 30*time.Second, "time between polls with --wait")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
 	return cmd
-}
-
-// verifyOutput checks -o for verify: the change formats plus html.
-func verifyOutput(g *globalOptions) (string, error) {
-	o := g.output
-	if o == "" {
-		o = "table"
-	}
-	for _, f := range report.VerifyFormats {
-		if f == o {
-			return o, nil
-		}
-	}
-	return "", usageErr("--output: unknown format %q for verify (want %s)", o, strings.Join(report.VerifyFormats, ", "))
 }
 
 // withPII is st showing phone numbers in full when show is set.

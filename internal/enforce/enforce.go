@@ -81,7 +81,8 @@ type Result struct {
 	Event   Event  `json:"event"`
 	Mode    string `json:"mode"`
 	Ignored string `json:"ignored,omitempty"`
-	// Changes are the writes the policy asks for.
+	// Changes are the writes the policy asks for: planned in report mode,
+	// made (or tried) in enforce mode.
 	Changes  []Change       `json:"changes"`
 	Outcomes map[string]int `json:"outcomes,omitempty"`
 }
@@ -116,7 +117,9 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return ignore("the enforcer's own write")
 	}
 
-	opts := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version}
+	// Enforcing streams (see plan.Options.Stream): a sweep of a large
+	// organization must fit the Lambda's 15 minutes, and reads bind first.
+	opts := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: h.cfg.Mode == ModeEnforce}
 	if ev.Kind != KindSweep {
 		acct, err := h.c.LookupAccount(ctx, ev.Account)
 		switch {
@@ -136,17 +139,19 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return nil, fmt.Errorf("enforce %s: plan: %w", ev.Kind, err)
 	}
 	writes := pl.Writes()
-	for _, w := range writes {
-		res.Changes = append(res.Changes, Change{Account: w.AccountID, Type: string(w.Type), Action: w.Action, Fields: w.Fields})
+	if h.cfg.Mode == ModeReport {
+		for _, w := range writes {
+			res.Changes = append(res.Changes, Change{Account: w.AccountID, Type: string(w.Type), Action: w.Action, Fields: w.Fields})
+		}
 	}
 	log.InfoContext(ctx, "planned", "kind", ev.Kind, "account", ev.Account, "mode", h.cfg.Mode,
-		"create", pl.Summary.Create, "update", pl.Summary.Update, "noop", pl.Summary.Noop, "skip", pl.Summary.Skip)
+		"create", pl.Summary.Create, "update", pl.Summary.Update, "check", pl.Summary.Ensure, "noop", pl.Summary.Noop, "skip", pl.Summary.Skip)
 	var problems []string
 	if pl.Summary.Unknown > 0 {
 		problems = append(problems, fmt.Sprintf("%d account(s) could not be read", pl.Summary.Unknown))
 	}
 	if h.cfg.Mode == ModeEnforce && len(writes) > 0 {
-		j, err := journal.Create(h.cfg.Journal, h.cfg.Now)
+		j, err := journal.Lazy(h.cfg.Journal, h.cfg.Now)
 		if err != nil {
 			return res, fmt.Errorf("enforce: %w", err)
 		}
@@ -154,6 +159,10 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		rep, err := apply.Apply(ctx, h.c, j, writes, apply.Options{Caller: pl.Caller.Account})
 		res.Outcomes = rep.Summary
 		for _, o := range rep.Outcomes {
+			if o.Result == apply.Unchanged {
+				continue
+			}
+			res.Changes = append(res.Changes, Change{Account: o.AccountID, Type: string(o.Type), Action: o.Action, Fields: o.Fields})
 			attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
 			if o.Error != "" {
 				attrs = append(attrs, "error", o.Error)

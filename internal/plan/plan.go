@@ -149,9 +149,6 @@ func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes
 		Types: types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
 		Progress: o.Progress, Now: o.Now, Version: o.Version, Resolved: o.Resolved, SkipReads: o.Stream,
 	})
-	if rep == nil {
-		return nil, err
-	}
 	if err != nil {
 		return nil, err
 	}

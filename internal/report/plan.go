@@ -49,7 +49,7 @@ func Plan(w io.Writer, format string, pl *plan.Plan, st Style) error {
 		return writeJSON(w, pl)
 	case "table":
 	default:
-		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+		return badFormat(format, ChangeFormats)
 	}
 	chs := append([]plan.Change(nil), pl.Changes...)
 	sort.SliceStable(chs, func(i, j int) bool { return actionOrder[chs[i].Action] < actionOrder[chs[j].Action] })
@@ -104,7 +104,7 @@ func Changes(w io.Writer, format, verb string, r *apply.Report, st Style) error 
 		return writeJSON(w, r)
 	case "table":
 	default:
-		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+		return badFormat(format, ChangeFormats)
 	}
 	ocs := append([]apply.Outcome(nil), r.Outcomes...)
 	sort.SliceStable(ocs, func(i, j int) bool { return resultOrder[ocs[i].Result] < resultOrder[ocs[j].Result] })

@@ -45,7 +45,12 @@ func Audit(w io.Writer, format string, r *audit.Report, st Style) error {
 	case "html":
 		return auditHTML(w, r, st)
 	}
-	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+	return badFormat(format, Formats)
+}
+
+// badFormat is the error for a format a renderer does not know.
+func badFormat(format string, formats []string) error {
+	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(formats, ", "))
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/altcontacts/altcontacts/internal/doctor"
@@ -25,7 +24,7 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 		return verifyHTML(w, r, st)
 	case "table":
 	default:
-		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(VerifyFormats, ", "))
+		return badFormat(format, VerifyFormats)
 	}
 	accts := append([]verify.Account(nil), r.Accounts...)
 	sort.SliceStable(accts, func(i, j int) bool { return verifyOrder[accts[i].Status] < verifyOrder[accts[j].Status] })
@@ -71,7 +70,7 @@ func Doctor(w io.Writer, format string, r *doctor.Report, st Style) error {
 		return writeJSON(w, r)
 	case "table":
 	default:
-		return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ChangeFormats, ", "))
+		return badFormat(format, ChangeFormats)
 	}
 	for _, c := range r.Checks {
 		color := ansiGreen

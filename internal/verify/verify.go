@@ -157,12 +157,13 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 // judge reads the findings of the accounts with a contact and sets their
 // status; it returns how many are PENDING.
 func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hubErr error, o Options) (int, error) {
+	index := make(map[string]int, len(r.Accounts))
+	for i, a := range r.Accounts {
+		index[a.ID] = i
+	}
 	set := func(id, status, reason string, f *Finding) {
-		for i := range r.Accounts {
-			if r.Accounts[i].ID == id {
-				r.Accounts[i].Status, r.Accounts[i].Reason, r.Accounts[i].Finding = status, reason, f
-			}
-		}
+		a := &r.Accounts[index[id]]
+		a.Status, a.Reason, a.Finding = status, reason, f
 	}
 	if len(live) == 0 {
 		return 0, nil
