@@ -36,10 +36,7 @@ func (e *Emulator) serveAccount(c *call) {
 	switch c.op {
 	case "GetAlternateContact", "PutAlternateContact", "DeleteAlternateContact":
 	default:
-		e.mu.Lock()
-		e.stats.Requests++
-		e.mu.Unlock()
-		e.fail(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.r.URL.Path})
+		e.unknown(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.r.URL.Path})
 		return
 	}
 	var in contactInput

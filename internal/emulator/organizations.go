@@ -66,10 +66,7 @@ func invalidInput(reason string) func(string) apiError {
 func (e *Emulator) serveOrganizations(c *call) {
 	access, known := orgOps[c.op]
 	if !known || c.r.Method != "POST" {
-		e.mu.Lock()
-		e.stats.Requests++
-		e.mu.Unlock()
-		e.fail(c, apiError{status: 400, code: "UnknownOperationException", msg: "The requested operation is not recognized by the service."})
+		e.unknown(c, apiError{status: 400, code: "UnknownOperationException", msg: "The requested operation is not recognized by the service."})
 		return
 	}
 	var in orgInput

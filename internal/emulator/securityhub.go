@@ -59,10 +59,7 @@ func (e *Emulator) serveSecurityHub(c *call) {
 	switch c.op {
 	case "GetFindings", "BatchImportFindings", "DescribeHub":
 	default:
-		e.mu.Lock()
-		e.stats.Requests++
-		e.mu.Unlock()
-		e.fail(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.op})
+		e.unknown(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.op})
 		return
 	}
 	var in findingsInput

@@ -24,6 +24,15 @@ type apiError struct {
 
 func (e apiError) Error() string { return e.code + ": " + e.msg }
 
+// unknown answers an operation the emulator (like AWS) does not know,
+// counting it as a request.
+func (e *Emulator) unknown(c *call, err apiError) {
+	e.mu.Lock()
+	e.stats.Requests++
+	e.mu.Unlock()
+	e.fail(c, err)
+}
+
 // fail writes err in the error dialect of c.service and counts it.
 func (e *Emulator) fail(c *call, err apiError) {
 	h := c.w.Header()
