@@ -86,18 +86,36 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 		}
 	}
 	return pool(ctx, j, len(writes), o,
-		func(ctx, inflight context.Context, i int) Outcome { return one(ctx, inflight, c, j, writes[i], o) },
+		func(ctx, inflight context.Context, i int, abort func(error)) Outcome {
+			return one(ctx, inflight, c, j, writes[i], o, abort)
+		},
 		func(i int) Outcome { return Outcome{Change: writes[i], Result: Interrupted} })
 }
+
+// JournalError is a journal that could not be written: the change it was
+// to announce was not made, and the run stopped there, since without a
+// durable record of the old value no contact may be overwritten.
+type JournalError struct{ Err error }
+
+func (e *JournalError) Error() string {
+	return "the journal could not be written, so nothing more was: " + e.Err.Error()
+}
+
+func (e *JournalError) Unwrap() error { return e.Err }
 
 // pool runs n changes on a pool of o.Concurrency workers. Cancelling ctx
 // stops dispatching; do gets ctx, to stop before journaling, and inflight,
 // a context without cancellation, for a write already journaled, so an
 // interrupt never leaves a write whose outcome the journal lacks. Changes
-// never dispatched are reported by notStarted.
-func pool(ctx context.Context, j *journal.Writer, n int, o Options,
-	do func(ctx, inflight context.Context, i int) Outcome, notStarted func(i int) Outcome) (*Report, error) {
+// never dispatched are reported by notStarted. do calls abort when the
+// journal fails: the pool stops as on an interrupt and returns the
+// *JournalError.
+func pool(parent context.Context, j *journal.Writer, n int, o Options,
+	do func(ctx, inflight context.Context, i int, abort func(error)) Outcome, notStarted func(i int) Outcome) (*Report, error) {
 	rep := &Report{Schema: Schema, Journal: j.Path(), Summary: map[string]int{}, Outcomes: make([]Outcome, n)}
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
+	abort := func(err error) { stop(&JournalError{Err: err}) }
 	inflight := context.WithoutCancel(ctx)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -108,7 +126,7 @@ func pool(ctx context.Context, j *journal.Writer, n int, o Options,
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rep.Outcomes[i] = do(ctx, inflight, i)
+				rep.Outcomes[i] = do(ctx, inflight, i, abort)
 				mu.Lock()
 				done++
 				if o.Progress != nil {
@@ -134,7 +152,11 @@ dispatch:
 	for _, oc := range rep.Outcomes {
 		rep.Summary[oc.Result]++
 	}
-	return rep, ctx.Err()
+	var je *JournalError
+	if errors.As(context.Cause(ctx), &je) && parent.Err() == nil {
+		return rep, je
+	}
+	return rep, parent.Err()
 }
 
 // DefaultConcurrency sizes the write pool to a Put quota. Each write is
@@ -162,7 +184,7 @@ func (o Options) withDefaults(c *awsorg.Client) Options {
 // one applies a single change. A change not yet journaled when ctx is
 // cancelled is left alone (Interrupted); once its intent is on disk it runs
 // to the end on inflight, so the journal records its outcome.
-func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options) Outcome {
+func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options, abort func(error)) Outcome {
 	out := Outcome{Change: ch}
 	fail := func(result string, err error) Outcome {
 		out.Result = result
@@ -209,7 +231,9 @@ func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch 
 	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: o.Phase, Account: ch.AccountID, Standalone: t.Standalone,
 		Type: ch.Type, Op: "put", Before: cur, After: ch.After})
 	if err != nil {
-		// Without a durable record of the old value, no write may happen.
+		// Without a durable record of the old value, no write may happen:
+		// not this one, and none after it.
+		abort(err)
 		return fail(Failed, err)
 	}
 	out.Seq = seq

@@ -85,8 +85,8 @@ func Restores(entries []journal.Entry) []Restore {
 func Rollback(ctx context.Context, c *awsorg.Client, j *journal.Writer, rs []Restore, allowDelete bool, o Options) (*Report, error) {
 	o = o.withDefaults(c)
 	return pool(ctx, j, len(rs), o,
-		func(ctx, inflight context.Context, i int) Outcome {
-			return restore(ctx, inflight, c, j, rs[i], allowDelete, o)
+		func(ctx, inflight context.Context, i int, abort func(error)) Outcome {
+			return restore(ctx, inflight, c, j, rs[i], allowDelete, o, abort)
 		},
 		func(i int) Outcome { return Outcome{Change: change(rs[i]), Result: Interrupted} })
 }
@@ -99,7 +99,7 @@ func change(r Restore) plan.Change {
 	return ch
 }
 
-func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, r Restore, allowDelete bool, o Options) Outcome {
+func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, r Restore, allowDelete bool, o Options, abort func(error)) Outcome {
 	out := Outcome{Change: change(r)}
 	// Before the journal line, an interrupt still stops the change.
 	if ctx.Err() != nil {
@@ -128,6 +128,7 @@ func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer,
 	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: journal.PhaseRollback, Account: r.Account, Standalone: r.Standalone,
 		Type: r.Type, Op: op, Before: cur, After: r.Before})
 	if err != nil {
+		abort(err)
 		out.Result, out.Error = Failed, err.Error()
 		return out
 	}

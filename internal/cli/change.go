@@ -165,7 +165,7 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	}
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
 	cmd.Flags().StringVar(&o.planFile, "plan", "", "plan file from 'plan --out'")
-	cmd.Flags().StringVar(&o.journal, "journal", "", "journal file (default altcontacts-journal-TIME.jsonl here)")
+	cmd.Flags().StringVar(&o.journal, "journal", "", "journal: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX (a new run under it)")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask for confirmation (required without a terminal)")
 	cmd.Flags().BoolVar(&o.allowDelete, "allow-delete", false, "allow deleting contacts (policies cannot ask for deletes yet; reserved)")
 	return cmd
@@ -320,17 +320,21 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
 		}
 	}
-	path := o.journal
-	if path == "" {
-		path = defaultJournal(e)
+	if o.journal == "" {
+		o.journal = defaultJournal(e)
 	}
-	// The journal file appears with the first write: a run that changes
-	// nothing leaves none behind.
-	j, err := journal.Lazy(path, e.now)
+	target, err := g.journalTarget(ctx, e, o.journal)
+	if err != nil {
+		return err
+	}
+	// The journal appears with the first write: a run that changes nothing
+	// leaves none behind.
+	j, err := target.Open(ctx, journal.RunInfo{Mode: journal.PhaseApply, Caller: id.ARN, ToolVersion: version()}, e.now)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	defer j.Close()
+	path := j.Path()
 	if stream {
 		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ; journal %s\n", len(writes), len(accounts), path)
 	} else {
@@ -373,6 +377,11 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 	if ctx.Err() != nil {
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: writes in flight finished and are journaled; %d not started", rep.Summary[apply.Interrupted]),
 			hints: []string{"rerun to finish, or undo with: altcontacts rollback --journal " + journalPath}}
+	}
+	var je *apply.JournalError
+	if errors.As(runErr, &je) {
+		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: altcontacts rollback --journal "+journalPath)
+		return withHints(runErr, ExitIncomplete, hints...)
 	}
 	if runErr != nil {
 		return withHints(runErr, ExitIncomplete)
@@ -436,79 +445,6 @@ func recheckPlan(ctx context.Context, c *awsorg.Client, path string, pl *plan.Pl
 		}
 	}
 	return nil
-}
-
-func newRollbackCmd(e *env, g *globalOptions) *cobra.Command {
-	var path string
-	var yes bool
-	cmd := &cobra.Command{
-		Use:   "rollback --journal FILE [--yes]",
-		Short: "Restore every contact a journaled apply changed to its value before",
-		Long: `rollback reads an apply journal, even one cut short by a crash, and puts every contact it
-changed back to the value it had before altcontacts first touched it. A contact that was
-unset before is deleted (asked for, or --yes). Contacts already at their old value are left
-alone, so rollback can be rerun. Its own writes are journaled in the same file.`,
-		Example: `  altcontacts rollback --sandbox --journal altcontacts-journal-20261126T101500Z.jsonl --yes`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := changeOutput(g)
-			if err != nil {
-				return err
-			}
-			if path == "" {
-				return usageErr("--journal is required")
-			}
-			if !yes && !e.interactive() {
-				return usageErr("--yes required when not running interactively")
-			}
-			entries, err := journal.Read(path)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			rs := apply.Restores(entries)
-			if len(rs) == 0 {
-				fmt.Fprintf(e.stderr, "altcontacts: nothing to roll back: %s records no change\n", path)
-				return nil
-			}
-			allowDelete := yes
-			if !yes {
-				deletes := 0
-				for _, r := range rs {
-					if r.Before == nil {
-						deletes++
-					}
-				}
-				msg := fmt.Sprintf("Restore %d contact(s) from %s", len(rs), path)
-				if deletes > 0 {
-					msg += fmt.Sprintf(", deleting %d that were unset before", deletes)
-				}
-				if !e.confirm(msg + "?") {
-					return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
-				}
-				allowDelete = true
-			}
-			conn, err := g.connect(cmd.Context(), e)
-			if err != nil {
-				return err
-			}
-			defer conn.close()
-			j, err := journal.Create(path, e.now)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			defer j.Close()
-			bar := newProgress(e, g, "contacts restored")
-			rep, runErr := apply.Rollback(cmd.Context(), conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update, Concurrency: g.concurrency})
-			bar.finish()
-			if err := report.Changes(e.stdout, format, "rollback", rep, e.style()); err != nil {
-				return err
-			}
-			return changeExit(cmd.Context(), runErr, rep, path)
-		},
-	}
-	cmd.Flags().StringVar(&path, "journal", "", "journal file written by apply")
-	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask (required without a terminal); allows deletes")
-	return cmd
 }
 
 // awsFailureHints recognises AWS causes in the text of failed writes (the

@@ -63,15 +63,22 @@ Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad
 			if doApply {
 				mode = enforce.ModeEnforce
 			}
+			if journalFile == "" {
+				journalFile = defaultJournal(e)
+			}
+			target, err := g.journalTarget(ctx, e, journalFile)
+			if err != nil {
+				return err
+			}
 			return runEnforce(ctx, e, g, raw, enforce.Config{Policy: p, PolicyBytes: data, Mode: mode, EnforcerRole: role,
-				Journal: journalFile, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version()})
+				Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version()})
 		},
 	}
 	cmd.Flags().StringVar(&eventFile, "event", "", "EventBridge event (JSON file)")
 	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (default: $"+enforce.EnvPolicy+")")
 	cmd.Flags().BoolVar(&doApply, "apply", false, "write (enforce mode); without it, report only")
 	cmd.Flags().StringVar(&role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
-	cmd.Flags().StringVar(&journalFile, "journal", "", "journal file for --apply (default altcontacts-journal-TIME.jsonl here)")
+	cmd.Flags().StringVar(&journalFile, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
 	return cmd
 }
 
@@ -81,9 +88,6 @@ func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg e
 		return err
 	}
 	defer conn.close()
-	if cfg.Journal == "" {
-		cfg.Journal = defaultJournal(e)
-	}
 	h, err := enforce.New(conn.client, cfg)
 	if err != nil {
 		return usageErr("%v", err)

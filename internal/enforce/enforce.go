@@ -39,8 +39,10 @@ type Config struct {
 	// EnforcerRole is the name (or ARN) of the role the enforcer runs as:
 	// contact writes made by it are its own, not drift.
 	EnforcerRole string
-	// Journal is the journal file (in Lambda, under /tmp).
-	Journal string
+	// Journal is where the old value of every contact is recorded before
+	// it is written: in Lambda an S3 prefix (ALTCONTACTS_JOURNAL), since
+	// the function's /tmp does not outlive its container.
+	Journal journal.Target
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Version string
@@ -70,8 +72,8 @@ func New(c *awsorg.Client, cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Journal == "" {
-		cfg.Journal = "altcontacts-enforcer-journal.jsonl"
+	if cfg.Journal == (journal.Target{}) {
+		cfg.Journal = journal.Target{File: "altcontacts-enforcer-journal.jsonl"}
 	}
 	return &Handler{c: c, cfg: cfg}, nil
 }
@@ -151,7 +153,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		problems = append(problems, fmt.Sprintf("%d account(s) could not be read", pl.Summary.Unknown))
 	}
 	if h.cfg.Mode == ModeEnforce && len(writes) > 0 {
-		j, err := journal.Lazy(h.cfg.Journal, h.cfg.Now)
+		j, err := h.cfg.Journal.Open(ctx, journal.RunInfo{Mode: "enforce", Caller: pl.Caller.ARN, ToolVersion: h.cfg.Version}, h.cfg.Now)
 		if err != nil {
 			return res, fmt.Errorf("enforce: %w", err)
 		}

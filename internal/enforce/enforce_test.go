@@ -15,6 +15,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/enforce"
+	"github.com/altcontacts/altcontacts/internal/journal"
 )
 
 const policyYAML = `version: 1
@@ -47,7 +48,7 @@ func setup(t *testing.T, mode string, opts ...emulator.Option) fixture {
 	var log bytes.Buffer
 	h, err := enforce.New(awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50), MaxAttempts: 2}), enforce.Config{
 		Policy: p, PolicyBytes: []byte(policyYAML), Mode: mode, EnforcerRole: "altcontacts-enforcer",
-		Journal: filepath.Join(t.TempDir(), "journal.jsonl"), Logger: slog.New(slog.NewJSONHandler(&log, nil)),
+		Journal: journal.Target{File: filepath.Join(t.TempDir(), "journal.jsonl")}, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -57,13 +57,22 @@ type Entry struct {
 	Error   string `json:"error,omitempty"`
 }
 
-// Writer appends entries durably.
+// Writer appends entries durably, to a file or to S3 (see [Target]).
 type Writer struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
-	seq  int
-	now  func() time.Time
+	mu     sync.Mutex
+	sink   sink
+	opened bool
+	seq    int
+	now    func() time.Time
+}
+
+// sink is where a Writer's entries go. open runs once, before the first
+// write; write returns only when the entry is durable.
+type sink interface {
+	name() string
+	open() error
+	write(e Entry, line []byte) error
+	close() error
 }
 
 // Create opens path for appending, creating it (mode 0600: it holds contact
@@ -73,9 +82,10 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.open(); err != nil {
+	if err := w.sink.open(); err != nil {
 		return nil, err
 	}
+	w.opened = true
 	return w, nil
 }
 
@@ -91,11 +101,19 @@ func Lazy(path string, now func() time.Time) (*Writer, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	return &Writer{path: path, seq: seq, now: now}, nil
+	return &Writer{sink: &fileSink{path: path}, seq: seq, now: now}, nil
 }
 
-func (w *Writer) open() error {
-	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+// fileSink is a JSON Lines file, fsynced after every line.
+type fileSink struct {
+	f    *os.File
+	path string
+}
+
+func (s *fileSink) name() string { return s.path }
+
+func (s *fileSink) open() error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -104,17 +122,34 @@ func (w *Writer) open() error {
 	// otherwise cut it off: its Append never returned, so the write it
 	// announced never started, and left in place it would become a corrupt
 	// middle line that makes the whole journal unreadable.
-	if err := mendTail(f, w.path); err != nil {
+	if err := mendTail(f, s.path); err != nil {
 		f.Close()
 		return fmt.Errorf("journal: %w", err)
 	}
 	// The new file's directory entry must survive a crash too.
-	if d, err := os.Open(filepath.Dir(w.path)); err == nil {
+	if d, err := os.Open(filepath.Dir(s.path)); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	w.f = f
+	s.f = f
 	return nil
+}
+
+func (s *fileSink) write(_ Entry, line []byte) error {
+	if _, err := s.f.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("journal %s: %w", s.path, err)
+	}
+	if err := s.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: fsync: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *fileSink) close() error {
+	if s.f == nil {
+		return nil
+	}
+	return s.f.Close()
 }
 
 // mendTail ends or removes a last line that lacks its newline.
@@ -134,18 +169,21 @@ func mendTail(f *os.File, path string) error {
 	return f.Sync()
 }
 
-// Path is the journal's file name.
-func (w *Writer) Path() string { return w.path }
+// Path names the journal: the file, or the run's s3:// prefix. It is what
+// rollback --journal takes.
+func (w *Writer) Path() string { return w.sink.name() }
 
-// Append writes e with the next sequence number (for intents) and fsyncs
-// before returning: only then may the write it announces start.
+// Append writes e with the next sequence number (for intents) and returns
+// only when it is durable (fsynced, or acknowledged by S3): only then may
+// the write it announces start.
 func (w *Writer) Append(e Entry) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f == nil {
-		if err := w.open(); err != nil {
+	if !w.opened {
+		if err := w.sink.open(); err != nil {
 			return 0, err
 		}
+		w.opened = true
 	}
 	if e.Kind == Intent {
 		w.seq++
@@ -156,30 +194,29 @@ func (w *Writer) Append(e Entry) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("journal: %w", err)
 	}
-	if _, err := w.f.Write(append(b, '\n')); err != nil {
-		return 0, fmt.Errorf("journal %s: %w", w.path, err)
-	}
-	if err := w.f.Sync(); err != nil {
-		return 0, fmt.Errorf("journal %s: fsync: %w", w.path, err)
+	if err := w.sink.write(e, b); err != nil {
+		// An intent's number stays taken: its record may have landed
+		// even if the acknowledgement did not, and keys are never reused.
+		return 0, err
 	}
 	return e.Seq, nil
 }
 
-// Close closes the file, if it was ever opened.
+// Close releases the journal, if it was ever opened.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f == nil {
+	if !w.opened {
 		return nil
 	}
-	return w.f.Close()
+	return w.sink.close()
 }
 
-// Written reports whether anything was appended (the file exists).
+// Written reports whether anything was appended (the journal exists).
 func (w *Writer) Written() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.f != nil
+	return w.opened
 }
 
 // LineError is a journal line that cannot be read.

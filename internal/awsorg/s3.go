@@ -1,0 +1,224 @@
+package awsorg
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+// ErrExists is a conditional create (If-None-Match: *) refused because the
+// key already holds different bytes: someone else's record.
+var ErrExists = errors.New("object already exists")
+
+// Bucket is one S3 bucket, for the durable journal and the sweep's
+// inventory. It speaks to AWS S3 or any S3-compatible store: the endpoint
+// follows the SDK's conventions, so AWS_ENDPOINT_URL_S3 wins over
+// AWS_ENDPOINT_URL and --endpoint-url.
+type Bucket struct {
+	s3   *s3.Client
+	name string
+}
+
+// BucketOptions tune a Bucket.
+type BucketOptions struct {
+	// PathStyle addresses the bucket in the path (http://host/bucket/key),
+	// as S3-compatible stores on a custom endpoint expect.
+	PathStyle bool
+	// MaxAttempts per call, retries included; zero means 5.
+	MaxAttempts int
+}
+
+// NewBucket returns the bucket name reached through cfg.
+func NewBucket(cfg aws.Config, name string, o BucketOptions) *Bucket {
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = 5
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = o.MaxAttempts })
+	}
+	c := s3.NewFromConfig(cfg, func(so *s3.Options) {
+		so.UsePathStyle = o.PathStyle
+		// The SDK's default sends a CRC trailer with every upload (aws-chunked
+		// encoding) that several S3-compatible stores refuse; checksums go
+		// only where S3 requires them, and TLS guards the rest.
+		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	})
+	return &Bucket{s3: c, name: name}
+}
+
+// Name is the bucket's name.
+func (b *Bucket) Name() string { return b.name }
+
+// PutNew stores body at key only if key does not exist yet (If-None-Match:
+// *), so two writers can never overwrite each other's records. The reply
+// is S3's acknowledgement that the object is stored. A conflict on a key
+// that already holds exactly body is success: the SDK retried a request
+// of ours whose first attempt had landed.
+func (b *Bucket) PutNew(ctx context.Context, key string, body []byte) error {
+	_, err := b.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: &b.name, Key: &key, Body: bytes.NewReader(body), IfNoneMatch: aws.String("*"),
+		ContentType: aws.String("application/json"), ContentLength: aws.Int64(int64(len(body))),
+	})
+	if err == nil {
+		return nil
+	}
+	if isPreconditionFailed(err) {
+		have, gerr := b.Get(ctx, key)
+		if gerr == nil && bytes.Equal(have, body) {
+			return nil
+		}
+		return &APIError{Op: "put s3://" + b.name + "/" + key, Code: "PreconditionFailed", Message: "the key is taken", Kind: ErrExists, Err: err}
+	}
+	return classifyS3("put s3://"+b.name+"/"+key, err)
+}
+
+// Put stores body at key, replacing what is there.
+func (b *Bucket) Put(ctx context.Context, key string, body []byte) error {
+	_, err := b.s3.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: &b.name, Key: &key, Body: bytes.NewReader(body),
+		ContentType: aws.String("application/json"), ContentLength: aws.Int64(int64(len(body))),
+	})
+	return classifyS3("put s3://"+b.name+"/"+key, err)
+}
+
+// Get returns the object at key; ErrNotFound if there is none.
+func (b *Bucket) Get(ctx context.Context, key string) ([]byte, error) {
+	out, err := b.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.name, Key: &key})
+	if err != nil {
+		return nil, classifyS3("get s3://"+b.name+"/"+key, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(out.Body)
+	if err != nil {
+		return nil, fmt.Errorf("get s3://%s/%s: %w", b.name, key, err)
+	}
+	return data, nil
+}
+
+// List calls fn with every key under prefix, in S3's (lexical) order.
+func (b *Bucket) List(ctx context.Context, prefix string, fn func(key string) error) error {
+	p := s3.NewListObjectsV2Paginator(b.s3, &s3.ListObjectsV2Input{Bucket: &b.name, Prefix: &prefix})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return classifyS3("list s3://"+b.name+"/"+prefix, err)
+		}
+		for _, o := range page.Contents {
+			if err := fn(aws.ToString(o.Key)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Folders lists the common prefixes directly under prefix ("folders"
+// ending in "/"), in lexical order.
+func (b *Bucket) Folders(ctx context.Context, prefix string) ([]string, error) {
+	out := []string{}
+	p := s3.NewListObjectsV2Paginator(b.s3, &s3.ListObjectsV2Input{Bucket: &b.name, Prefix: &prefix, Delimiter: aws.String("/")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, classifyS3("list s3://"+b.name+"/"+prefix, err)
+		}
+		for _, cp := range page.CommonPrefixes {
+			out = append(out, aws.ToString(cp.Prefix))
+		}
+	}
+	return out, nil
+}
+
+func isPreconditionFailed(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && (ae.ErrorCode() == "PreconditionFailed" || ae.ErrorCode() == "ConditionalRequestConflict") {
+		return true
+	}
+	var re interface{ HTTPStatusCode() int }
+	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusPreconditionFailed
+}
+
+// classifyS3 is classify with S3's own codes.
+func classifyS3(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var nsk *s3types.NoSuchKey
+	var nsb *s3types.NoSuchBucket
+	switch {
+	case errors.As(err, &nsk):
+		return &APIError{Op: op, Code: "NoSuchKey", Message: "no such key", Kind: ErrNotFound, Err: err}
+	case errors.As(err, &nsb):
+		return &APIError{Op: op, Code: "NoSuchBucket", Message: "the bucket does not exist", Kind: ErrNotFound, Err: err}
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch code := ae.ErrorCode(); {
+		case code == "NotFound" || code == "NoSuchKey":
+			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrNotFound, Err: err}
+		case code == "AccessDenied" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || strings.HasPrefix(code, "AllAccessDisabled"):
+			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrAccessDenied, Err: err}
+		case code == "SlowDown" || code == "Throttling" || code == "TooManyRequests":
+			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrThrottled, Err: err}
+		}
+	}
+	return classify(op, err)
+}
+
+// BucketLoadOptions say how to reach a journal bucket.
+type BucketLoadOptions struct {
+	LoadOptions
+	Bucket string
+	// Getenv reads the environment the SDK reads (os.Getenv in production).
+	Getenv func(string) string
+	// Local is for the sandbox: the AWS calls are emulated, so the bucket
+	// must be an S3-compatible store named by AWS_ENDPOINT_URL_S3 (or
+	// AWS_ENDPOINT_URL), never real S3 by accident; without credentials in
+	// the chain, placeholder ones sign (local stores accept any).
+	Local bool
+}
+
+// ErrNoLocalStore is a sandbox run asked to journal to S3 with no
+// S3-compatible store configured.
+var ErrNoLocalStore = errors.New("the sandbox has no S3: set AWS_ENDPOINT_URL_S3 to an S3-compatible store")
+
+// LoadBucket builds a Bucket from the usual configuration chain. A custom
+// endpoint (--endpoint-url, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3) gets
+// path-style addressing, as S3-compatible stores expect.
+func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	custom := o.EndpointURL != "" || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
+	if o.Local && getenv("AWS_ENDPOINT_URL_S3") == "" && getenv("AWS_ENDPOINT_URL") == "" {
+		return nil, ErrNoLocalStore
+	}
+	cfg, err := LoadConfig(ctx, o.LoadOptions)
+	if err != nil {
+		return nil, err
+	}
+	if o.Local {
+		if cfg.Credentials == nil {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")
+		} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")
+		}
+	}
+	return NewBucket(cfg, o.Bucket, BucketOptions{PathStyle: custom}), nil
+}

@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/apply"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/report"
+)
+
+// journalTarget resolves a --journal value: a file path, or
+// s3://BUCKET/PREFIX reached through the usual configuration chain (with
+// --sandbox, an S3-compatible store named by AWS_ENDPOINT_URL_S3).
+func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (journal.Target, error) {
+	if !journal.IsS3(s) {
+		return journal.Target{File: s}, nil
+	}
+	loc, err := journal.ParseLocation(s)
+	if err != nil {
+		return journal.Target{}, usageErr("--journal: %v", err)
+	}
+	lo := awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr}
+	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{LoadOptions: lo, Bucket: loc.Bucket, Getenv: e.getenv, Local: g.sandbox})
+	switch {
+	case errors.Is(err, awsorg.ErrNoLocalStore):
+		return journal.Target{}, withHints(fmt.Errorf("--journal %s: %w", s, err), ExitUsage,
+			"the sandbox emulates AWS but not S3; point the journal at any S3-compatible store, e.g.:",
+			"moto_server -p 5000 & export AWS_ENDPOINT_URL_S3=http://127.0.0.1:5000; aws s3 mb s3://"+loc.Bucket,
+			"or journal to a file: --journal FILE")
+	case err != nil:
+		return journal.Target{}, withHints(err, ExitIncomplete, "check --profile and your AWS configuration")
+	}
+	return journal.Target{Store: b, Loc: loc}, nil
+}
+
+// journalHints is the advice for a journal that cannot be read or written.
+func journalHints(err error) []string {
+	var ae *awsorg.APIError
+	switch {
+	case errors.As(err, &ae) && ae.Code == "NoSuchBucket":
+		return []string{"the journal's bucket does not exist: create it (aws s3 mb s3://BUCKET) or fix --journal"}
+	case errors.Is(err, awsorg.ErrAccessDenied):
+		return []string{"the journal needs s3:PutObject, s3:GetObject and s3:ListBucket on its bucket and prefix"}
+	case errors.Is(err, awsorg.ErrExists):
+		return []string{"another run's record holds that key; this is a bug if it happens twice"}
+	}
+	return nil
+}
+
+// journalListOptions are `journal list`'s flags.
+type journalListOptions struct {
+	journal string
+}
+
+func newJournalCmd(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "journal",
+		Short: "Inspect journals: the old value of every contact altcontacts changed",
+		Args:  cobra.NoArgs,
+	}
+	o := &journalListOptions{}
+	list := &cobra.Command{
+		Use:   "list --journal s3://BUCKET/PREFIX|FILE",
+		Short: "List the runs a journal holds: time, mode, caller, and counts of intents, verified and failed writes",
+		Long: `list shows every run under an S3 journal prefix (or the one run of a journal file), oldest
+first: when it started, what wrote it (apply, rollback, enforce), as whom, and how many
+writes it announced (intents) and how they ended. UNFINISHED counts intents without an
+outcome: writes a crash or a timeout cut short, which rollback also restores.
+
+Each run's location is what 'altcontacts rollback --journal' takes to undo that run alone;
+the whole prefix undoes every run under it.`,
+		Example: `  altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer
+  altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer -o json | jq '.runs[] | select(.failed > 0)'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runJournalList(cmd.Context(), e, g, o) },
+	}
+	list.Flags().StringVar(&o.journal, "journal", "", "journal: s3://BUCKET/PREFIX or a file")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+func runJournalList(ctx context.Context, e *env, g *globalOptions, o *journalListOptions) error {
+	format, err := changeOutput(g)
+	if err != nil {
+		return err
+	}
+	if o.journal == "" {
+		return usageErr("--journal is required")
+	}
+	t, err := g.journalTarget(ctx, e, o.journal)
+	if err != nil {
+		return err
+	}
+	runs, err := t.Runs(ctx)
+	if err != nil {
+		return journalReadError(err)
+	}
+	return report.Runs(e.stdout, format, &report.RunList{Schema: report.RunListSchema, Journal: t.String(), Runs: runs})
+}
+
+// journalReadError is the exit for a journal that cannot be read: a bad
+// line is the user's input (exit 2), a store that fails is not.
+func journalReadError(err error) error {
+	var le *journal.LineError
+	var ae *awsorg.APIError
+	switch {
+	case errors.As(err, &le):
+		return usageErr("%v", err)
+	case errors.As(err, &ae):
+		return withHints(err, ExitIncomplete, journalHints(err)...)
+	}
+	return usageErr("%v", err)
+}
+
+// rollbackOptions are rollback's flags.
+type rollbackOptions struct {
+	journal string
+	account string
+	yes     bool
+}
+
+func newRollbackCmd(e *env, g *globalOptions) *cobra.Command {
+	o := &rollbackOptions{}
+	cmd := &cobra.Command{
+		Use:   "rollback --journal FILE|s3://BUCKET/PREFIX [--account ID] [--yes]",
+		Short: "Restore every contact a journaled apply changed to its value before",
+		Long: `rollback reads journals, even ones cut short by a crash, and puts every contact they
+changed back to the value it had before altcontacts first touched it. A contact that was
+unset before is deleted (asked for, or --yes). Contacts already at their old value are left
+alone, so rollback can be rerun.
+
+--journal is a file written by apply, or an S3 prefix: every run under it (the enforcer's
+and apply's) is read, and each contact goes back to its earliest before; a run's own prefix
+(from 'altcontacts journal list') undoes that run alone. --account limits the restore to
+one account. Rollback's own writes are journaled too: appended to the file, or as a new run
+under the prefix.`,
+		Example: `  altcontacts rollback --sandbox --journal altcontacts-journal-20261126T101500Z.jsonl --yes
+  altcontacts rollback --journal s3://acme-altcontacts-journal/enforcer --account 105847293316 --yes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runRollback(cmd.Context(), e, g, o) },
+	}
+	cmd.Flags().StringVar(&o.journal, "journal", "", "journal written by apply or the enforcer: a file or s3://BUCKET/PREFIX")
+	cmd.Flags().StringVar(&o.account, "account", "", "restore only this account's contacts")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask (required without a terminal); allows deletes")
+	return cmd
+}
+
+func runRollback(ctx context.Context, e *env, g *globalOptions, o *rollbackOptions) error {
+	format, err := changeOutput(g)
+	if err != nil {
+		return err
+	}
+	if o.journal == "" {
+		return usageErr("--journal is required")
+	}
+	if o.account != "" && !contact.IsAccountID(o.account) {
+		return usageErr("--account %q: want a 12-digit account ID", o.account)
+	}
+	if !o.yes && !e.interactive() {
+		return usageErr("--yes required when not running interactively")
+	}
+	t, err := g.journalTarget(ctx, e, o.journal)
+	if err != nil {
+		return err
+	}
+	entries, base, err := t.Entries(ctx)
+	if err != nil {
+		return journalReadError(err)
+	}
+	rs := apply.Restores(entries)
+	if o.account != "" {
+		kept := rs[:0]
+		for _, r := range rs {
+			if r.Account == o.account {
+				kept = append(kept, r)
+			}
+		}
+		rs = kept
+	}
+	if len(rs) == 0 {
+		what := t.String() + " records no change"
+		if o.account != "" {
+			what = t.String() + " records no change to account " + o.account
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: nothing to roll back: %s\n", what)
+		return nil
+	}
+	allowDelete := o.yes
+	if !o.yes {
+		deletes := 0
+		for _, r := range rs {
+			if r.Before == nil {
+				deletes++
+			}
+		}
+		msg := fmt.Sprintf("Restore %d contact(s) from %s", len(rs), t)
+		if deletes > 0 {
+			msg += fmt.Sprintf(", deleting %d that were unset before", deletes)
+		}
+		if !e.confirm(msg + "?") {
+			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
+		}
+		allowDelete = true
+	}
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	info := journal.RunInfo{Mode: journal.PhaseRollback, ToolVersion: version()}
+	if base.Store != nil {
+		id, err := conn.client.Identity(ctx)
+		if err != nil {
+			return withHints(fmt.Errorf("rollback: %w", err), ExitIncomplete, awsHints(err)...)
+		}
+		info.Caller = id.ARN
+	}
+	j, err := base.Open(ctx, info, e.now)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	defer j.Close()
+	bar := newProgress(e, g, "contacts restored")
+	rep, runErr := apply.Rollback(ctx, conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update, Concurrency: g.concurrency})
+	bar.finish()
+	if err := report.Changes(e.stdout, format, "rollback", rep, e.style()); err != nil {
+		return err
+	}
+	return changeExit(ctx, runErr, rep, t.String())
+}
