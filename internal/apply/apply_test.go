@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
+	"github.com/altcontacts/altcontacts/internal/s3test"
 )
 
 const (
@@ -574,7 +577,17 @@ func crashChild() int {
 		BaseEndpoint: aws.String(os.Getenv("ALTCONTACTS_ENDPOINT")),
 	}
 	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
-	j, err := journal.Create(os.Getenv("ALTCONTACTS_JOURNAL"), time.Now)
+	target := journal.Target{File: os.Getenv("ALTCONTACTS_JOURNAL")}
+	if journal.IsS3(target.File) {
+		loc, err := journal.ParseLocation(target.File)
+		if err != nil {
+			return fail(err)
+		}
+		s3cfg := cfg.Copy()
+		s3cfg.BaseEndpoint = aws.String(os.Getenv("ALTCONTACTS_S3_ENDPOINT"))
+		target = journal.Target{Store: awsorg.NewBucket(s3cfg, loc.Bucket, awsorg.BucketOptions{PathStyle: true}), Loc: loc}
+	}
+	j, err := target.Open(context.Background(), journal.RunInfo{Mode: "apply"}, time.Now)
 	if err != nil {
 		return fail(err)
 	}
@@ -591,9 +604,12 @@ func crashChild() int {
 // the child before any test, so in the parent it has nothing to do.
 func TestCrashChild(t *testing.T) {}
 
-// TestCrashRollback kills an apply with SIGKILL at random points and checks
-// that nothing was written without a journal intent and that rollback from
-// the (possibly torn) journal restores every contact exactly.
+// TestCrashRollback kills an apply with SIGKILL and checks that nothing was
+// written without a durable journal intent and that rollback from the
+// journal restores every contact byte for byte. File journals are killed
+// at random times (the journal may be torn); S3 journals are killed by the
+// store itself right after it stored an intent and before the child heard
+// back: the record is durable, the write it announced never happened.
 func TestCrashRollback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
@@ -609,6 +625,8 @@ func TestCrashRollback(t *testing.T) {
 	e := newEmulator(emulator.WithLatency(latency))
 	srv := httptest.NewServer(e.Handler())
 	defer srv.Close()
+	store := s3test.Start(t, "journal")
+	bucket := awsorg.NewBucket(store.Config(), "journal", awsorg.BucketOptions{PathStyle: true})
 	c := newClient(e, awsorg.Options{})
 	orig := contacts(e.State())
 	pl := buildPlan(t, c, twoTypePolicy)
@@ -622,35 +640,68 @@ func TestCrashRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for trial := 0; trial < 5; trial++ {
+	for trial := 0; trial < 6; trial++ {
+		toS3 := trial%2 == 1
 		path := filepath.Join(dir, fmt.Sprintf("journal-%d.jsonl", trial))
+		target := journal.Target{File: path}
+		if toS3 {
+			loc, _ := journal.ParseLocation(fmt.Sprintf("s3://journal/trial-%d", trial))
+			target = journal.Target{Store: bucket, Loc: loc}
+			path = loc.String()
+		}
 		kill := time.Duration(50+rng.IntN(1450)) * time.Millisecond
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
 		cmd.Env = append(os.Environ(), childEnv+"=1",
 			"ALTCONTACTS_ENDPOINT="+srv.URL, "ALTCONTACTS_JOURNAL="+path, "ALTCONTACTS_CHANGES="+changesPath,
-			"ALTCONTACTS_CALLER="+mgmt, "ALTCONTACTS_CONCURRENCY=2")
+			"ALTCONTACTS_S3_ENDPOINT="+store.URL, "ALTCONTACTS_CALLER="+mgmt, "ALTCONTACTS_CONCURRENCY=2")
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
+		killed := make(chan struct{})
+		if toS3 {
+			// Kill at the k-th intent, inside the store's reply.
+			k, intents := 1+rng.IntN(len(pl.Writes())), 0
+			var once sync.Once
+			store.AfterPut(func(r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "-intent.json") {
+					intents++
+					if intents == k {
+						once.Do(func() { cmd.Process.Kill(); close(killed) })
+					}
+				}
+			})
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		waited := make(chan error, 1)
 		go func() { waited <- cmd.Wait() }()
 		exited := false
+		var timer <-chan time.Time
+		if !toS3 {
+			timer = time.After(kill)
+		}
 		select {
 		case err := <-waited:
 			exited = true
 			if err != nil {
 				t.Fatalf("trial %d: child failed before the kill: %v\n%s", trial, err, stderr.String())
 			}
-		case <-time.After(kill):
+		case <-timer:
 			cmd.Process.Kill() // SIGKILL
 			<-waited
+		case <-killed:
+			<-waited
 		}
+		store.AfterPut(nil)
 		// Let the server finish (or drop) requests the child had sent.
 		time.Sleep(4 * latency)
 
-		entries, err := journal.Read(path)
+		var entries []journal.Entry
+		if toS3 {
+			entries, _, err = target.Entries(ctxT(t, 30*time.Second))
+		} else {
+			entries, err = journal.Read(path)
+		}
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("trial %d: journal after SIGKILL: %v", trial, err)
 		}
@@ -667,13 +718,17 @@ func TestCrashRollback(t *testing.T) {
 				t.Errorf("trial %d: %s changed without a journal intent", trial, k)
 			}
 		}
-		t.Logf("trial %d: killed at %v (exited first: %v): %d intents, %d outcomes, %d contacts changed",
-			trial, kill, exited, len(ix.intents), len(ix.outcomes), changed)
+		t.Logf("trial %d (%s): killed (exited first: %v): %d intents, %d outcomes, %d contacts changed",
+			trial, path, exited, len(ix.intents), len(ix.outcomes), changed)
 
-		// Roll back in-process, appending to the same journal (after its
-		// torn line, if any).
-		j := newJournal(t, path)
-		rep, err := apply.Rollback(ctxT(t, 30*time.Second), c, j, apply.Restores(readJournal(t, path)), true, fast)
+		// Roll back in-process: appending to the same file (after its torn
+		// line, if any), or as a new run beside the killed one.
+		j, err := target.Open(ctxT(t, 30*time.Second), journal.RunInfo{Mode: journal.PhaseRollback}, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := apply.Rollback(ctxT(t, 30*time.Second), c, j, apply.Restores(entries), true, fast)
+		j.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -683,7 +738,78 @@ func TestCrashRollback(t *testing.T) {
 		if d := cmp.Diff(orig, contacts(e.State())); d != "" {
 			t.Fatalf("trial %d: contacts after rollback (-orig +got):\n%s", trial, d)
 		}
-		// The journal stays readable after the rollback appended to it.
-		readJournal(t, path)
+		// The journal stays readable after the rollback wrote to it.
+		if toS3 {
+			if _, _, err := target.Entries(ctxT(t, 30*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			readJournal(t, path)
+		}
+	}
+}
+
+// A journal that fails midway stops the run: the writes it journaled are
+// made and recorded, nothing after the failure is written, the error is
+// returned, and rollback from what was stored restores every contact.
+func TestJournalFailureStopsTheRun(t *testing.T) {
+	e := newEmulator()
+	c := newClient(e, awsorg.Options{})
+	orig := contacts(e.State())
+	pl := buildPlan(t, c, twoTypePolicy)
+	store := s3test.Start(t, "journal")
+	loc, _ := journal.ParseLocation("s3://journal/apply")
+	target := journal.Target{Store: awsorg.NewBucket(store.Config(), "journal", awsorg.BucketOptions{PathStyle: true}), Loc: loc}
+	const okIntents = 7
+	intents := 0
+	var mu sync.Mutex
+	store.FailWhen(func(r *http.Request) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "-intent.json") {
+			intents++
+			if intents > okIntents {
+				return http.StatusServiceUnavailable
+			}
+		}
+		return 0
+	})
+	j, _ := target.Open(context.Background(), journal.RunInfo{Mode: "apply"}, time.Now)
+	o := fast
+	o.Caller, o.Concurrency = caller(t, c), 1
+	rep, err := apply.Apply(ctxT(t, 60*time.Second), c, j, pl.Writes(), o)
+	var je *apply.JournalError
+	if !errors.As(err, &je) {
+		t.Fatalf("Apply = %v, want a *JournalError", err)
+	}
+	store.FailWhen(nil)
+	entries, _, rerr := target.Entries(ctxT(t, 30*time.Second))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	ix := index(entries, journal.PhaseApply)
+	now := contacts(e.State())
+	changed := 0
+	for k := range unionKeys(orig, now) {
+		if orig[k] != now[k] {
+			changed++
+			account, typ, _ := strings.Cut(k, "/")
+			if len(ix.byKey[key{account, contact.Type(typ)}]) == 0 {
+				t.Errorf("%s changed without a stored intent", k)
+			}
+		}
+	}
+	if changed != okIntents || len(ix.intents) != okIntents {
+		t.Errorf("%d contacts changed, %d intents stored; want %d of each (%s)", changed, len(ix.intents), okIntents, summary(rep))
+	}
+	if rep.Summary[apply.Interrupted] == 0 {
+		t.Errorf("no change was left unstarted after the journal failed: %s", summary(rep))
+	}
+	j2, _ := target.Open(context.Background(), journal.RunInfo{Mode: journal.PhaseRollback}, time.Now)
+	if _, err := apply.Rollback(ctxT(t, 30*time.Second), c, j2, apply.Restores(entries), true, fast); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(orig, contacts(e.State())); d != "" {
+		t.Fatalf("contacts after rollback (-orig +got):\n%s", d)
 	}
 }
