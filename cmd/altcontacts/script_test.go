@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/altcontacts/altcontacts/internal/cli"
+	"github.com/altcontacts/altcontacts/internal/s3test"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
@@ -29,7 +30,12 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the user-visible contract in testdata/script/*.txtar: the
 // real command against a sandbox whose state lives in the script's $WORK.
+//
+// Scripts that journal to S3 reach an in-process S3 (bucket "journal")
+// through AWS_ENDPOINT_URL_S3, as a user points altcontacts at any
+// S3-compatible store.
 func TestScripts(t *testing.T) {
+	store := s3test.Start(t, "journal")
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
@@ -37,6 +43,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
 			return nil
 		},
 	})

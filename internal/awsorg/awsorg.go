@@ -47,6 +47,8 @@ type LoadOptions struct {
 	EndpointURL string
 	// Stderr receives the SDK's own warnings (e.g. IMDS fallbacks).
 	Stderr io.Writer
+	// Credentials, when set, replace the credential chain.
+	Credentials aws.CredentialsProvider
 }
 
 // LoadConfig builds an aws.Config from the usual chain (environment, shared
@@ -68,6 +70,9 @@ func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 	}
 	if o.Stderr != nil {
 		opts = append(opts, config.WithLogger(logging.NewStandardLogger(o.Stderr)))
+	}
+	if o.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {

@@ -209,16 +209,19 @@ func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
 	if o.Local && getenv("AWS_ENDPOINT_URL_S3") == "" && getenv("AWS_ENDPOINT_URL") == "" {
 		return nil, ErrNoLocalStore
 	}
+	if o.Local {
+		// No credential chain: it would end at the instance metadata
+		// service, slowly, for a store that accepts any key. Keys in the
+		// environment are used as they are (a local MinIO checks them).
+		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+		if id == "" || secret == "" {
+			id, secret = "sandbox", "sandbox-secret"
+		}
+		o.LoadOptions.Credentials = credentials.NewStaticCredentialsProvider(id, secret, "")
+	}
 	cfg, err := LoadConfig(ctx, o.LoadOptions)
 	if err != nil {
 		return nil, err
-	}
-	if o.Local {
-		if cfg.Credentials == nil {
-			cfg.Credentials = credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")
-		} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			cfg.Credentials = credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")
-		}
 	}
 	return NewBucket(cfg, o.Bucket, BucketOptions{PathStyle: custom}), nil
 }

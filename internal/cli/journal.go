@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -108,14 +109,10 @@ func runJournalList(ctx context.Context, e *env, g *globalOptions, o *journalLis
 // line is the user's input (exit 2), a store that fails is not.
 func journalReadError(err error) error {
 	var le *journal.LineError
-	var ae *awsorg.APIError
-	switch {
-	case errors.As(err, &le):
+	if errors.As(err, &le) || errors.Is(err, os.ErrNotExist) {
 		return usageErr("%v", err)
-	case errors.As(err, &ae):
-		return withHints(err, ExitIncomplete, journalHints(err)...)
 	}
-	return usageErr("%v", err)
+	return withHints(err, ExitIncomplete, journalHints(err)...)
 }
 
 // rollbackOptions are rollback's flags.

@@ -1,0 +1,110 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/cli"
+	"github.com/altcontacts/altcontacts/internal/peertest"
+)
+
+// TestMotoS3Journal runs the durable journal against moto_server's S3, a
+// peer S3-compatible store, as a user of the sandbox would: the bucket is
+// made with the aws CLI, apply journals to it through AWS_ENDPOINT_URL_S3,
+// the aws CLI sees one object per record, S3's conditional create refuses
+// to overwrite a record, and rollback from the prefix restores every
+// contact byte for byte.
+func TestMotoS3Journal(t *testing.T) {
+	awsBin := peertest.Require(t, "aws")
+	url := peertest.Moto(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	var procEnv []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			procEnv = append(procEnv, kv)
+		}
+	}
+	procEnv = append(procEnv, "AWS_ENDPOINT_URL="+url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"),
+		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
+	aws := &motoCLI{bin: awsBin, env: procEnv}
+	if _, err := aws.run(ctx, "s3", "mb", "s3://altcontacts-journal"); err != nil {
+		t.Fatal(err)
+	}
+
+	// altcontacts in-process, with the environment the SDK reads.
+	t.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(dir, "state.json"))
+	t.Setenv("AWS_ENDPOINT_URL_S3", url)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	policy := filepath.Join(dir, "contacts.yaml")
+	if err := os.WriteFile(policy, []byte(`version: 1
+require: [SECURITY]
+contacts:
+  SECURITY: {name: Security Operations, title: Security Team, email: security@acmepay.io, phone: "+1 206 555 7700"}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(want int, args ...string) (string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := cli.Main(ctx, args, &out, &errb, os.Getenv); code != want {
+			t.Fatalf("altcontacts %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out.String(), errb.String())
+		}
+		return out.String(), errb.String()
+	}
+	run(0, "sandbox", "reset", "--quota-scale", "50")
+	before, _ := run(1, "audit", "--sandbox", "-o", "csv")
+	out, _ := run(0, "apply", "--sandbox", "--policy", policy, "--yes", "--journal", "s3://altcontacts-journal/cli")
+	m := regexp.MustCompile(`journal s3://altcontacts-journal/(cli/[^/\s]+/)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("apply did not name its run:\n%s", out)
+	}
+	runPrefix := m[1]
+
+	var listed struct{ Contents []struct{ Key string } }
+	if err := aws.json(ctx, &listed, "s3api", "list-objects-v2", "--bucket", "altcontacts-journal", "--prefix", runPrefix); err != nil {
+		t.Fatal(err)
+	}
+	intents, outcomes := 0, 0
+	for _, o := range listed.Contents {
+		switch {
+		case strings.HasSuffix(o.Key, "-intent.json"):
+			intents++
+		case strings.Contains(o.Key, "-outcome-verified"):
+			outcomes++
+		}
+	}
+	if len(listed.Contents) != 37 || intents != 18 || outcomes != 18 {
+		t.Errorf("the aws CLI lists %d objects (%d intents, %d verified outcomes) in %s; want a header, 18 intents and 18 outcomes",
+			len(listed.Contents), intents, outcomes, runPrefix)
+	}
+	// A record is never overwritten: S3's conditional create says no.
+	other := filepath.Join(dir, "other.json")
+	os.WriteFile(other, []byte(`{}`), 0o600)
+	_, err := aws.run(ctx, "s3api", "put-object", "--bucket", "altcontacts-journal", "--key", runPrefix+"00000001-intent.json", "--body", other, "--if-none-match", "*")
+	if err == nil || !strings.Contains(err.Error(), "PreconditionFailed") {
+		t.Errorf("overwriting a record with If-None-Match: * = %v, want PreconditionFailed", err)
+	}
+
+	out, _ = run(0, "journal", "list", "--sandbox", "--journal", "s3://altcontacts-journal/cli")
+	if !regexp.MustCompile(`(?m) apply +\S+ +18 +18 +0 +0 +0 +s3://altcontacts-journal/` + regexp.QuoteMeta(runPrefix) + `$`).MatchString(out) {
+		t.Errorf("journal list:\n%s", out)
+	}
+	run(0, "rollback", "--sandbox", "--journal", "s3://altcontacts-journal/cli", "--yes")
+	after, _ := run(1, "audit", "--sandbox", "-o", "csv")
+	if after != before {
+		t.Errorf("audit after rollback differs from before apply:\n--- before\n%s\n--- after\n%s", before, after)
+	}
+}
