@@ -219,6 +219,12 @@ func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
 		}
 		o.LoadOptions.Credentials = credentials.NewStaticCredentialsProvider(id, secret, "")
 	}
+	if getenv("AWS_ENDPOINT_URL_S3") != "" {
+		// An endpoint set in code outranks every variable in the SDK's
+		// order, so the one-for-all --endpoint-url would hijack S3 from
+		// the variable that names S3 alone.
+		o.EndpointURL = ""
+	}
 	cfg, err := LoadConfig(ctx, o.LoadOptions)
 	if err != nil {
 		return nil, err
