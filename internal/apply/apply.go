@@ -39,6 +39,10 @@ type Outcome struct {
 	plan.Change
 	Result string `json:"result"`
 	Error  string `json:"error,omitempty"`
+	// ErrorKind is the error's kind (awsorg.KindName: access_denied,
+	// throttled, ...), for machines; Err is the error itself, in-process.
+	ErrorKind string `json:"error_kind,omitempty"`
+	Err       error  `json:"-"`
 	// Seq is the journal intent line of a write.
 	Seq int `json:"seq,omitempty"`
 }
@@ -90,6 +94,14 @@ func Apply(ctx context.Context, c *awsorg.Client, j *journal.Writer, changes []p
 			return one(ctx, inflight, c, j, writes[i], o, abort)
 		},
 		func(i int) Outcome { return Outcome{Change: writes[i], Result: Interrupted} })
+}
+
+// failed records err on the outcome: its text, its kind, and the value.
+func (out *Outcome) failed(result string, err error) {
+	out.Result = result
+	if err != nil {
+		out.Error, out.ErrorKind, out.Err = err.Error(), awsorg.KindName(err), err
+	}
 }
 
 // JournalError is a journal that could not be written: the change it was
@@ -187,10 +199,7 @@ func (o Options) withDefaults(c *awsorg.Client) Options {
 func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch plan.Change, o Options, abort func(error)) Outcome {
 	out := Outcome{Change: ch}
 	fail := func(result string, err error) Outcome {
-		out.Result = result
-		if err != nil {
-			out.Error = err.Error()
-		}
+		out.failed(result, err)
 		return out
 	}
 	if ch.After == nil {
@@ -240,7 +249,7 @@ func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch 
 	result, werr := write(ctx, c, t, ch.Type, ch.After, o)
 	oe := journal.Entry{Kind: journal.Outcome, Phase: o.Phase, Seq: seq, Outcome: result}
 	if werr != nil {
-		oe.Error = werr.Error()
+		oe.Error, oe.ErrorKind = werr.Error(), awsorg.KindName(werr)
 	}
 	if _, err := j.Append(oe); err != nil && werr == nil {
 		werr = fmt.Errorf("written, but the outcome could not be journaled: %w", err)

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -109,7 +110,7 @@ func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer,
 	t := awsorg.Target{AccountID: r.Account, Standalone: r.Standalone}
 	cur, err := c.GetContact(inflight, t, r.Type)
 	if err != nil {
-		out.Result, out.Error = Failed, fmt.Sprintf("read before restoring: %v", err)
+		out.failed(Failed, fmt.Errorf("read before restoring: %w", err))
 		return out
 	}
 	out.Before = cur
@@ -118,7 +119,7 @@ func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer,
 		return out
 	}
 	if r.Before == nil && !allowDelete {
-		out.Result, out.Error = Skipped, "restoring means deleting the contact; pass --yes to allow it"
+		out.failed(Skipped, errors.New("restoring means deleting the contact; pass --yes to allow it"))
 		return out
 	}
 	op := "put"
@@ -129,17 +130,18 @@ func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer,
 		Type: r.Type, Op: op, Before: cur, After: r.Before})
 	if err != nil {
 		abort(err)
-		out.Result, out.Error = Failed, err.Error()
+		out.failed(Failed, err)
 		return out
 	}
 	out.Seq = seq
 	result, werr := write(inflight, c, t, r.Type, r.Before, o)
 	oe := journal.Entry{Kind: journal.Outcome, Phase: journal.PhaseRollback, Seq: seq, Outcome: result}
 	if werr != nil {
-		oe.Error = werr.Error()
-		out.Error = werr.Error()
+		oe.Error, oe.ErrorKind = werr.Error(), awsorg.KindName(werr)
 	}
-	j.Append(oe)
-	out.Result = result
+	if _, err := j.Append(oe); err != nil && werr == nil {
+		werr = fmt.Errorf("written, but the outcome could not be journaled: %w", err)
+	}
+	out.failed(result, werr)
 	return out
 }

@@ -38,7 +38,60 @@ var (
 	ErrNotFound          = errors.New("not found")
 	ErrInvalid           = errors.New("invalid request")
 	ErrNotSubscribed     = errors.New("security hub not enabled")
+	// ErrManagementStandalone is the access denied AWS gives when the
+	// management account names itself with AccountId: its own contacts
+	// are only reachable in standalone context. It is also ErrAccessDenied.
+	ErrManagementStandalone = errors.New("the management account's own contacts need the standalone context")
 )
+
+// KindName names an error's kind for reports and journals, where the
+// error itself cannot travel: "access_denied", "throttled", ..., or
+// "error" for any other failure.
+func KindName(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrAccessDenied):
+		return "access_denied"
+	case errors.Is(err, ErrThrottled):
+		return "throttled"
+	case errors.Is(err, ErrNotFound):
+		return "not_found"
+	case errors.Is(err, ErrInvalid):
+		return "invalid"
+	case errors.Is(err, ErrNotInOrganization):
+		return "not_in_organization"
+	case errors.Is(err, ErrNotSubscribed):
+		return "not_subscribed"
+	case errors.Is(err, ErrExists):
+		return "exists"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "interrupted"
+	}
+	return "error"
+}
+
+// KindByName is KindName's inverse: the kind a report or journal recorded,
+// as the error value errors.Is matches (nil for "error" and unknown names).
+func KindByName(name string) error {
+	switch name {
+	case "access_denied":
+		return ErrAccessDenied
+	case "throttled":
+		return ErrThrottled
+	case "not_found":
+		return ErrNotFound
+	case "invalid":
+		return ErrInvalid
+	case "not_in_organization":
+		return ErrNotInOrganization
+	case "not_subscribed":
+		return ErrNotSubscribed
+	case "exists":
+		return ErrExists
+	}
+	return nil
+}
 
 // LoadOptions are the global connection flags.
 type LoadOptions struct {
@@ -232,11 +285,16 @@ func (c *Client) Quotas() Quotas { return c.quotas }
 // APIError is an AWS error with our kind attached. Code and Message are
 // AWS's; Kind is one of the Err* values or nil.
 type APIError struct {
-	Op      string
+	Op string
+	// Service is the SDK's service id ("Organizations", "Account", ...).
+	Service string
 	Code    string
 	Message string
 	Kind    error
-	Err     error
+	// Detail narrows Kind (e.g. ErrManagementStandalone); errors.Is
+	// matches both.
+	Detail error
+	Err    error
 }
 
 func (e *APIError) Error() string {
@@ -247,7 +305,9 @@ func (e *APIError) Error() string {
 }
 
 // Is makes errors.Is(err, ErrAccessDenied) and friends work.
-func (e *APIError) Is(target error) bool { return e.Kind != nil && target == e.Kind }
+func (e *APIError) Is(target error) bool {
+	return (e.Kind != nil && target == e.Kind) || (e.Detail != nil && target == e.Detail)
+}
 
 func (e *APIError) Unwrap() error { return e.Err }
 
@@ -265,9 +325,18 @@ func classify(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	e := &APIError{Op: op, Code: ae.ErrorCode(), Message: ae.ErrorMessage(), Err: err}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		e.Service = oe.ServiceID
+	}
 	switch code := ae.ErrorCode(); {
 	case code == "AccessDeniedException" || code == "AccessDenied" || strings.HasPrefix(code, "UnauthorizedOperation"):
 		e.Kind = ErrAccessDenied
+		// AWS says this one only in words; they are its documented text
+		// (see internal/emulator/account.go, which serves them).
+		if strings.Contains(e.Message, "standalone context") {
+			e.Detail = ErrManagementStandalone
+		}
 	case code == "TooManyRequestsException" || code == "LimitExceededException" || code == "ThrottlingException" || code == "Throttling":
 		e.Kind = ErrThrottled
 	case code == "AWSOrganizationsNotInUseException":

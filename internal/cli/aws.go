@@ -73,9 +73,9 @@ func awsHints(err error) []string {
 	switch {
 	case errors.Is(err, awsorg.ErrNotInOrganization):
 		return []string{"this account is not in an AWS Organization; altcontacts audits it alone"}
-	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && strings.Contains(ae.Message, "standalone context"):
+	case errors.Is(err, awsorg.ErrManagementStandalone):
 		return []string{"the management account's own contacts must be read without --account-id (standalone context); this is a bug if altcontacts did it"}
-	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && strings.HasPrefix(ae.Op, "list "):
+	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && ae.Service == "Organizations":
 		return []string{
 			"run from the management account, or from a delegated administrator for account.amazonaws.com",
 			"register one from the management account: aws organizations register-delegated-administrator --account-id ACCOUNT_ID --service-principal account.amazonaws.com",

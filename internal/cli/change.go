@@ -387,17 +387,11 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 		return withHints(runErr, ExitIncomplete)
 	}
 	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
-		var errs []string
-		for _, o := range rep.Outcomes {
-			if o.Result == apply.Failed {
-				errs = append(errs, o.Error)
-			}
-		}
 		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
 		if rep.Summary[apply.Conflict] > 0 {
 			hints = append(hints, "conflicts changed since the plan: make a new plan")
 		}
-		hints = append(hints, awsFailureHints(errs)...)
+		hints = append(hints, failureHints(rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
 	}
 	return nil
@@ -447,22 +441,20 @@ func recheckPlan(ctx context.Context, c *awsorg.Client, path string, pl *plan.Pl
 	return nil
 }
 
-// awsFailureHints recognises AWS causes in the text of failed writes (the
-// outcomes carry text, as the journal does).
-func awsFailureHints(errs []string) []string {
+// failureHints is the advice for the outcomes that failed, by their
+// errors' kinds, each hint once.
+func failureHints(ocs []apply.Outcome) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, e := range errs {
-		var h string
-		switch {
-		case strings.Contains(e, "AccessDenied"):
-			h = "access denied: check trusted access (aws organizations enable-aws-service-access --service-principal account.amazonaws.com) and account:PutAlternateContact; 'altcontacts doctor' checks both"
-		case strings.Contains(e, "TooManyRequests"):
-			h = "AWS throttled beyond the retries; rerun, or lower --concurrency"
+	for _, o := range ocs {
+		if o.Err == nil {
+			continue
 		}
-		if h != "" && !seen[h] {
-			seen[h] = true
-			out = append(out, h)
+		for _, h := range awsHints(o.Err) {
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
 		}
 	}
 	return out

@@ -55,6 +55,9 @@ type Entry struct {
 	// Outcome lines refer to their intent by Seq.
 	Outcome string `json:"outcome,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// ErrorKind is the error's kind (access_denied, throttled, ...): what
+	// a reader acts on without parsing Error's text.
+	ErrorKind string `json:"error_kind,omitempty"`
 }
 
 // Writer appends entries durably, to a file or to S3 (see [Target]).
