@@ -311,7 +311,7 @@ func (r *runner) skip(a *Account) string {
 }
 
 func (r *runner) contactAccount(a *Account) contact.Account {
-	return contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts}
+	return contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, Management: a.Management, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts}
 }
 
 // read fetches an account's contacts and evaluates the rules.
@@ -349,7 +349,9 @@ func (r *runner) read(ctx context.Context, a *Account) {
 	fs := contact.Evaluate(r.p, r.contactAccount(a))
 	a.Findings = fs[:0]
 	for _, f := range fs {
-		if f.Type == "" || contains(r.o.Types, f.Type) {
+		// Root-email findings are about the account, not a contact
+		// type, and cost no read: --types never hides them.
+		if f.Type == "" || f.Type == contact.Root || contains(r.o.Types, f.Type) {
 			a.Findings = append(a.Findings, f)
 		}
 	}

@@ -38,8 +38,9 @@ func byID(rep *audit.Report) map[string]audit.Account {
 func TestFintech(t *testing.T) {
 	rep := run(t, emulator.New(), "", audit.Options{FailOn: contact.Medium})
 	want := audit.Summary{Accounts: 24, Evaluated: 23, Skipped: 1, Account1: audit.Account1Counts{Passed: 9, Failed: 14},
-		FindingsByRule:     map[string]int{"Account.1": 14, "placeholder": 4, "personal-address": 1, "free-mail": 1, "root-email-fallback": 1, "personal-name": 1},
-		FindingsBySeverity: map[string]int{"high": 5, "medium": 16, "low": 1}}
+		FindingsByRule: map[string]int{"Account.1": 14, "placeholder": 4, "personal-address": 1, "free-mail": 1, "root-email-fallback": 1, "personal-name": 1,
+			"root-email-personal": 1, "root-email-free-mail": 1},
+		FindingsBySeverity: map[string]int{"high": 6, "medium": 17, "low": 1}}
 	if diff := cmp.Diff(want, rep.Summary); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
@@ -47,6 +48,25 @@ func TestFintech(t *testing.T) {
 		if rep.Accounts[i-1].ID >= rep.Accounts[i].ID {
 			t.Fatalf("accounts not sorted by id at %d", i)
 		}
+	}
+	// The root emails come with the walk: sandbox-alice's is a person's,
+	// sandbox-bob's a free-mail inbox.
+	for id, rule := range map[string]string{"938265104473": contact.RuleRootEmailPersonal, "446103928857": contact.RuleRootEmailFreeMail} {
+		a := byID(rep)[id]
+		var got []string
+		for _, f := range a.Findings {
+			if f.Type == contact.Root {
+				got = append(got, f.Rule)
+			}
+		}
+		if len(got) != 1 || got[0] != rule {
+			t.Errorf("%s root-email findings = %v, want [%s]", id, got, rule)
+		}
+	}
+	// --types narrows the contacts read, never the root-email findings.
+	narrow := run(t, emulator.New(), "", audit.Options{Types: []contact.Type{contact.Billing}})
+	if got := narrow.Summary.FindingsByRule; got["root-email-personal"] != 1 || got["root-email-free-mail"] != 1 || got["Account.1"] != 0 {
+		t.Errorf("--types BILLING findings = %v", got)
 	}
 	mgmt := byID(rep)["401726385920"]
 	if !mgmt.Management || mgmt.Account1 != audit.Account1Failed || mgmt.Error != nil {
@@ -92,6 +112,25 @@ func TestPaginationBeyondTwentyAndEmptyPages(t *testing.T) {
 func TestMissingTypeDoesNotHideOthers(t *testing.T) {
 	e := emulator.New()
 	rep := run(t, e, "", audit.Options{})
+	// The root emails come with the walk: sandbox-alice's is a person's,
+	// sandbox-bob's a free-mail inbox.
+	for id, rule := range map[string]string{"938265104473": contact.RuleRootEmailPersonal, "446103928857": contact.RuleRootEmailFreeMail} {
+		a := byID(rep)[id]
+		var got []string
+		for _, f := range a.Findings {
+			if f.Type == contact.Root {
+				got = append(got, f.Rule)
+			}
+		}
+		if len(got) != 1 || got[0] != rule {
+			t.Errorf("%s root-email findings = %v, want [%s]", id, got, rule)
+		}
+	}
+	// --types narrows the contacts read, never the root-email findings.
+	narrow := run(t, emulator.New(), "", audit.Options{Types: []contact.Type{contact.Billing}})
+	if got := narrow.Summary.FindingsByRule; got["root-email-personal"] != 1 || got["root-email-free-mail"] != 1 || got["Account.1"] != 0 {
+		t.Errorf("--types BILLING findings = %v", got)
+	}
 	mgmt := byID(rep)["401726385920"]
 	if mgmt.Contacts[contact.Security] != nil || mgmt.Contacts[contact.Operations] == nil || mgmt.Contacts[contact.Billing] == nil {
 		t.Errorf("contacts = %+v; want SECURITY unset, OPERATIONS and BILLING read", mgmt.Contacts)

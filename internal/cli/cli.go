@@ -163,6 +163,6 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
 	})
-	root.AddCommand(newAuditCmd(e, g), newPlanCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
 	return root
 }

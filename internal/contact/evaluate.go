@@ -52,8 +52,91 @@ func Evaluate(p *Policy, a Account) []Finding {
 			}
 		}
 	}
+	out = append(out, p.distinctTypes(a)...)
+	out = append(out, p.rootEmailFindings(a)...)
 	SortFindings(out)
 	return out
+}
+
+// distinctTypes reports, when the policy asks for it, every contact type
+// whose email an earlier type (in Types order) of the same account already
+// uses: a notice meant for billing then lands with the security team, or
+// the other way round.
+func (p *Policy) distinctTypes(a Account) []Finding {
+	if !p.Rules.DistinctTypes {
+		return nil
+	}
+	var out []Finding
+	first := map[string]Type{}
+	for _, t := range Types() {
+		c := a.Contacts[t]
+		if c == nil {
+			continue
+		}
+		email := strings.ToLower(strings.TrimSpace(c.Email))
+		if email == "" {
+			continue
+		}
+		if prev, ok := first[email]; ok {
+			out = append(out, p.finding(RuleDistinctTypes, t, fieldEmail,
+				fmt.Sprintf("email %q is also the %s contact's", strings.TrimSpace(c.Email), prev), ""))
+			continue
+		}
+		first[email] = t
+	}
+	return out
+}
+
+// rootEmailFindings judges the account's root (primary) email. It is not an
+// alternate contact, but it is where AWS sends everything the alternate
+// contacts do not cover, so a person's or a free-mail root inbox is as
+// fragile as such a contact. Organizations returns the address with every
+// account, so this costs no API call; a standalone account's is unknown
+// (empty) and not judged.
+func (p *Policy) rootEmailFindings(a Account) []Finding {
+	email := strings.TrimSpace(a.Email)
+	local, domain, ok := splitEmail(email)
+	if !ok {
+		return nil
+	}
+	hint := rootEmailFix(a)
+	var out []Finding
+	add := func(rule, msg string) {
+		out = append(out, p.finding(rule, Root, fieldEmail, msg, hint))
+	}
+	if base := localBase(local); !isGroupLocal(base) && looksFirstLast(base) {
+		add(RuleRootEmailPersonal, fmt.Sprintf("root email %q looks like one person's mailbox (first.last)", email))
+	}
+	if prov := freeMailProvider(email); prov != "" {
+		add(RuleRootEmailFreeMail, fmt.Sprintf("root email %q is at the consumer mail provider %s", email, prov))
+	}
+	if allowed := p.Rules.AllowedEmailDomains; len(allowed) > 0 && !domainAllowed(domain, allowed) {
+		add(RuleRootEmailDomain, fmt.Sprintf("root email %q is not on an allowed domain (%s)", email, strings.Join(allowed, ", ")))
+	}
+	for _, e := range p.Rules.DeniedEmails {
+		if strings.EqualFold(email, e) {
+			add(RuleRootEmailDenied, fmt.Sprintf("root email %q is on the policy's denied_emails list", email))
+			break
+		}
+	}
+	return out
+}
+
+// rootEmailFix says how to change this account's root email. The Account
+// API changes it only for member accounts (StartPrimaryEmailUpdate takes a
+// member's AccountId); the management account's is changed by its root
+// user in the console.
+func rootEmailFix(a Account) string {
+	if a.Management {
+		return "sign in as the management account's root user and change the root email (Account settings) to a monitored group mailbox on your own domain; " +
+			"the Account API's start-primary-email-update changes member accounts only"
+	}
+	id := a.ID
+	if id == "" {
+		id = "ACCOUNT_ID"
+	}
+	return fmt.Sprintf("move the root email to a monitored group mailbox on your own domain: aws account start-primary-email-update --account-id %s --primary-email NEW, "+
+		"then aws account accept-primary-email-update --account-id %s --primary-email NEW --otp CODE with the code AWS sends to NEW", id, id)
 }
 
 // SortFindings sorts findings in the order Evaluate documents.

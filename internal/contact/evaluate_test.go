@@ -103,7 +103,55 @@ func TestEvaluate(t *testing.T) {
 		return secOnly(with(func(d *Details) { d.Name, d.Email = n, e }))
 	}
 
+	root := func(e string) Account {
+		a := secOnly(with(func(*Details) {}))
+		a.Email = e
+		return a
+	}
+	allowed := policyWith(func(p *Policy) { p.Rules.AllowedEmailDomains = []string{"acmepay.io"} })
+	denied := policyWith(func(p *Policy) { p.Rules.DeniedEmails = []string{"marco.rossi@acmepay.io"} })
+	distinct := policyWith(func(p *Policy) { p.Rules.DistinctTypes = true })
+	shared := func(ops, billing string) Account {
+		return acct(map[Type]*Details{
+			Security:   with(func(*Details) {}),
+			Operations: with(func(d *Details) { d.Name, d.Email = "Cloud Platform", ops }),
+			Billing:    with(func(d *Details) { d.Name, d.Email = "Finance Operations", billing }),
+		})
+	}
+
 	cases := map[string][]ruleCase{
+		RuleDistinctTypes: {
+			{name: "off_by_default", a: shared("security@acmepay.io", "billing@acmepay.io")},
+			{name: "all_distinct", policy: distinct, a: shared("cloud-ops@acmepay.io", "billing@acmepay.io")},
+			{name: "operations_shares_security", policy: distinct, a: shared("security@acmepay.io", "billing@acmepay.io"),
+				fires: true, field: "email", typ: Operations},
+			{name: "case_and_space_insensitive", policy: distinct, a: shared("cloud-ops@acmepay.io", " Security@AcmePay.io "),
+				fires: true, field: "email", typ: Billing},
+			{name: "missing_types_ignored", policy: distinct, a: secOnly(with(func(*Details) {}))},
+		},
+		RuleRootEmailPersonal: {
+			{name: "first_dot_last", a: root("alice.nguyen@acmepay.io"), fires: true, field: "email", typ: Root},
+			{name: "plus_tag", a: root("alice.nguyen+aws@acmepay.io"), fires: true, field: "email", typ: Root},
+			{name: "aws_plus_alias", a: root("aws+payments-prod@acmepay.io")},
+			{name: "team_mailbox", a: root("aws-root@acmepay.io")},
+			{name: "group_dotted", a: root("cloud.platform@acmepay.io")},
+			{name: "standalone_unknown", a: root("")},
+		},
+		RuleRootEmailFreeMail: {
+			{name: "gmail", a: root("acmepay.aws@gmail.com"), fires: true, field: "email", typ: Root},
+			{name: "country_family", a: root("aws-root@yahoo.co.uk"), fires: true, field: "email", typ: Root},
+			{name: "own_domain", a: root("aws-root@acmepay.io")},
+		},
+		RuleRootEmailDomain: {
+			{name: "no_allowed_list", a: root("aws-root@acmepay-old.com")},
+			{name: "allowed", policy: allowed, a: root("aws-root@acmepay.io")},
+			{name: "subdomain_allowed", policy: allowed, a: root("aws-root@corp.acmepay.io")},
+			{name: "other_domain", policy: allowed, a: root("aws-root@acmepay-old.com"), fires: true, field: "email", typ: Root},
+		},
+		RuleRootEmailDenied: {
+			{name: "not_denied", policy: denied, a: root("aws-root@acmepay.io")},
+			{name: "denied_any_case", policy: denied, a: root("Marco.Rossi@AcmePay.io"), fires: true, field: "email", typ: Root},
+		},
 		RuleAccount1: {
 			{name: "missing", a: acct(nil), fires: true},
 			{name: "nil_entry", a: acct(map[Type]*Details{Security: nil}), fires: true},
@@ -318,6 +366,48 @@ func TestEvaluate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The root-email findings carry a remediation for their own account: the
+// member's AccountId in the primary-email commands, and the console for the
+// management account, which the Account API cannot change.
+func TestRootEmailHint(t *testing.T) {
+	a := acct(map[Type]*Details{Security: with(func(*Details) {})})
+	a.Email = "alice.nguyen@gmail.com"
+	fs := Evaluate(nil, a)
+	if got := rulesFired(fs); !equalStrings(got, []string{"ROOT/root-email-personal/email", "ROOT/root-email-free-mail/email"}) {
+		t.Fatalf("findings = %v", got)
+	}
+	for _, f := range fs {
+		if !strings.Contains(f.Hint, "start-primary-email-update --account-id 111111111111") {
+			t.Errorf("hint does not name the account's update command: %q", f.Hint)
+		}
+	}
+	a.Management = true
+	for _, f := range Evaluate(nil, a) {
+		if strings.Contains(f.Hint, "--account-id") || !strings.Contains(f.Hint, "root user") {
+			t.Errorf("management account hint = %q", f.Hint)
+		}
+	}
+	// Severity overrides apply as to every other rule.
+	p := policyWith(func(p *Policy) { p.Rules.Severity = map[string]Severity{RuleRootEmailFreeMail: Info} })
+	for _, f := range Evaluate(p, a) {
+		if f.Rule == RuleRootEmailFreeMail && f.Severity != Info {
+			t.Errorf("override ignored: %+v", f)
+		}
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func TestEvaluateAllTypes(t *testing.T) {

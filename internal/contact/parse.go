@@ -653,10 +653,21 @@ func (ps *policyParser) rules(e entry, r *Rules) {
 				}
 				r.DeniedPhones = append(r.DeniedPhones, s)
 			})
+		case "distinct_types":
+			if v, ok := ps.str(f.val, f.keyN, fp); ok {
+				switch strings.ToLower(v) {
+				case "true":
+					r.DistinctTypes = true
+				case "false":
+					r.DistinctTypes = false
+				default:
+					ps.errorAt(f.keyN, fp, "want true or false, got %q", v)
+				}
+			}
 		case "severity":
 			ps.severities(f, fp, r)
 		default:
-			ps.unknownKey(f, "rules", "allowed_email_domains", "group_email_patterns", "denied_emails", "denied_phones", "severity")
+			ps.unknownKey(f, "rules", "allowed_email_domains", "group_email_patterns", "denied_emails", "denied_phones", "distinct_types", "severity")
 		}
 	}
 }

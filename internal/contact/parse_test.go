@@ -23,7 +23,8 @@ rules:
   group_email_patterns: ["security@*", "*-security@*", "*-oncall@*", "ap@*"]
   denied_emails: [Marco.Rossi@acmepay.io]
   denied_phones: ["+1 206 555 0142"]
-  severity: {personal-name: info, Account.1: HIGH}
+  distinct_types: true
+  severity: {personal-name: info, Account.1: HIGH, root-email-personal: low}
 overrides:
   - ou: Root/Sandbox/
     contacts: {SECURITY: {name: Sandbox Security, title: Security Team, email: sandbox-security@acmepay.io, phone: "+1 206 555 7702"}}
@@ -53,12 +54,13 @@ func TestParsePolicyFull(t *testing.T) {
 			GroupEmailPatterns:  []string{"security@*", "*-security@*", "*-oncall@*", "ap@*"},
 			DeniedEmails:        []string{"marco.rossi@acmepay.io"},
 			DeniedPhones:        []string{"+1 206 555 0142"},
-			Severity:            map[string]Severity{"personal-name": Info, "Account.1": High},
+			DistinctTypes:       true,
+			Severity:            map[string]Severity{"personal-name": Info, "Account.1": High, "root-email-personal": Low},
 		},
 		Overrides: []Override{
-			{OU: "Root/Sandbox", Line: 17, Contacts: map[Type]Details{Security: {Name: "Sandbox Security", Title: "Security Team", Email: "sandbox-security@acmepay.io", Phone: "+1 206 555 7702"}}},
-			{Account: "012345678901", Line: 19, Contacts: map[Type]Details{Billing: {Name: "Finance Team", Title: "Accounts Payable", Email: "ap@acmepay.io", Phone: "+1 206 555 7703"}}},
-			{OU: "ou-ab12-34567890", Line: 22, Contacts: map[Type]Details{Security: {Name: "Prod Security", Title: "Security Team", Email: "prod-security@acmepay.io", Phone: "+1 206 555 7704"}}},
+			{OU: "Root/Sandbox", Line: 18, Contacts: map[Type]Details{Security: {Name: "Sandbox Security", Title: "Security Team", Email: "sandbox-security@acmepay.io", Phone: "+1 206 555 7702"}}},
+			{Account: "012345678901", Line: 20, Contacts: map[Type]Details{Billing: {Name: "Finance Team", Title: "Accounts Payable", Email: "ap@acmepay.io", Phone: "+1 206 555 7703"}}},
+			{OU: "ou-ab12-34567890", Line: 23, Contacts: map[Type]Details{Security: {Name: "Prod Security", Title: "Security Team", Email: "prod-security@acmepay.io", Phone: "+1 206 555 7704"}}},
 		},
 		Exclude: Exclude{Accounts: []string{"999999999999"}, OUs: []string{"Root/Suspended", "r-ab12"}},
 		Source:  "policy.yaml",
@@ -143,7 +145,7 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"unknown_top_key", "version: 1\ncontact:\n" + sec,
 			"policy.yaml:2:1: contact: unknown key (known keys: version, require, contacts, rules, overrides, exclude)"},
 		{"unknown_nested_key", "version: 1\nrules:\n  allowed_domains: [acmepay.io]\n",
-			"policy.yaml:3:3: rules.allowed_domains: unknown key (known keys: allowed_email_domains, group_email_patterns, denied_emails, denied_phones, severity)"},
+			"policy.yaml:3:3: rules.allowed_domains: unknown key (known keys: allowed_email_domains, group_email_patterns, denied_emails, denied_phones, distinct_types, severity)"},
 		{"unknown_contact_field", "version: 1\ncontacts:\n  SECURITY: {name: a b, title: t, email: a@b.io, phone: \"+1 206 555 7700\", mobile: \"1\"}\n",
 			"policy.yaml:3:76: contacts.SECURITY.mobile: unknown key (known keys: name, title, email, phone)"},
 		{"bad_email", "version: 1\ncontacts:\n  SECURITY:\n    name: Security Operations\n    title: Security Team\n    phone: \"+1 206 555 7700\"\n    email: x\n",
@@ -160,8 +162,10 @@ func TestParsePolicyErrors(t *testing.T) {
 			"policy.yaml:4:5: require[1]: SECURITY is listed twice"},
 		{"bad_severity", "version: 1\nrules:\n  severity:\n    personal-name: whatever\n",
 			`policy.yaml:4:5: rules.severity.personal-name: unknown severity "whatever" (want info, low, medium, high or critical)`},
+		{"bad_distinct_types", "version: 1\nrules:\n  distinct_types: sometimes\n",
+			`policy.yaml:3:3: rules.distinct_types: want true or false, got "sometimes"`},
 		{"bad_rule_id", "version: 1\nrules:\n  severity: {personal_name: low}\n",
-			`policy.yaml:3:14: rules.severity.personal_name: unknown rule "personal_name" (rules: Account.1, contact-missing, placeholder, invalid-phone, personal-address, free-mail, root-email-fallback, domain-not-allowed, denied-address, personal-name, drift)`},
+			`policy.yaml:3:14: rules.severity.personal_name: unknown rule "personal_name" (rules: Account.1, contact-missing, placeholder, invalid-phone, personal-address, free-mail, root-email-fallback, domain-not-allowed, denied-address, personal-name, drift, distinct-types, root-email-personal, root-email-free-mail, root-email-domain, root-email-denied)`},
 		{"bad_account_id_short", "version: 1\noverrides:\n  - account: \"12345\"\n    contacts:\n    " + sec,
 			`policy.yaml:3:5: overrides[0].account: "12345" is not a 12-digit account id`},
 		{"bad_account_id_number_lost_zero", `{"version": 1, "exclude": {"accounts": [12345678901]}}`,

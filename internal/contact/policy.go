@@ -15,6 +15,9 @@ type Account struct {
 	Name string
 	// Email is the account's root email address.
 	Email string
+	// Management marks the organization's management account, whose root
+	// email cannot be changed through the Account API.
+	Management bool
 	// OUPath holds OU names from the root, e.g. "Root/Workloads/Prod", or
 	// "Root" for an account directly under the root.
 	OUPath string
@@ -39,6 +42,9 @@ type Rules struct {
 	// DeniedEmails and DeniedPhones feed denied-address.
 	DeniedEmails []string
 	DeniedPhones []string
+	// DistinctTypes, when set, enables distinct-types: no two contact
+	// types of one account may share an email address.
+	DistinctTypes bool
 	// Severity overrides the default severity per rule id.
 	Severity map[string]Severity
 }

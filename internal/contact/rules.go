@@ -40,6 +40,15 @@ const (
 	RuleDeniedAddress     = "denied-address"
 	RulePersonalName      = "personal-name"
 	RuleDrift             = "drift"
+	RuleDistinctTypes     = "distinct-types"
+
+	// The root-email rules judge the account's root (primary) email, which
+	// Organizations returns with every account: AWS's own notices go there
+	// whatever the alternate contacts say. Their findings have type Root.
+	RuleRootEmailPersonal = "root-email-personal"
+	RuleRootEmailFreeMail = "root-email-free-mail"
+	RuleRootEmailDomain   = "root-email-domain"
+	RuleRootEmailDenied   = "root-email-denied"
 )
 
 // rules is in SPEC §4 table order, which is also the order findings of one
@@ -78,7 +87,28 @@ var rules = []Rule{
 	{RuleDrift, Low,
 		"The contact differs from what the policy wants for this account.",
 		"run altcontacts plan to see the difference and altcontacts apply to restore the policy's contact"},
+	{RuleDistinctTypes, Medium,
+		"Two contact types of one account share an email address (checked only when the policy sets rules.distinct_types).",
+		"give SECURITY, OPERATIONS and BILLING their own team mailboxes, so each kind of notice reaches the people who act on it"},
+	{RuleRootEmailPersonal, Medium,
+		"The account's root (primary) email looks like one person's mailbox; AWS's own notices go there.",
+		rootEmailHint},
+	{RuleRootEmailFreeMail, High,
+		"The account's root (primary) email is at a consumer mail provider, outside the organization's control.",
+		rootEmailHint},
+	{RuleRootEmailDomain, Medium,
+		"The account's root (primary) email is not on one of the policy's allowed_email_domains.",
+		rootEmailHint},
+	{RuleRootEmailDenied, High,
+		"The account's root (primary) email is on the policy's denied_emails list.",
+		rootEmailHint},
 }
+
+// rootEmailHint is the generic remediation of the root-email rules; the
+// findings themselves name the account (see rootEmailFix).
+const rootEmailHint = "move the root email to a monitored group mailbox on your own domain: " +
+	"aws account start-primary-email-update --account-id ACCOUNT_ID --primary-email NEW, " +
+	"then aws account accept-primary-email-update with the code sent to NEW"
 
 // ruleIndex maps an id to its position in rules, for lookup and sorting.
 var ruleIndex = func() map[string]int {

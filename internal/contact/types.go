@@ -19,6 +19,11 @@ const (
 	Billing    Type = "BILLING"
 )
 
+// Root is the type of findings about the account's root (primary) email
+// rather than an alternate contact. It is never a contact type: Types,
+// ParseType and the policy do not know it.
+const Root Type = "ROOT"
+
 // Types returns every contact type in the canonical order used for output
 // and sorting: SECURITY first because it is the one Account.1 is about.
 func Types() []Type {
@@ -35,8 +40,10 @@ func typeRank(t Type) int {
 		return 1
 	case Billing:
 		return 2
+	case Root:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // ParseType parses a contact type case-insensitively, so command-line flags

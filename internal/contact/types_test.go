@@ -127,6 +127,8 @@ func TestRuleInfo(t *testing.T) {
 		"Account.1": Medium, "contact-missing": Low, "placeholder": High, "invalid-phone": Medium,
 		"personal-address": Medium, "free-mail": High, "root-email-fallback": Medium,
 		"domain-not-allowed": Medium, "denied-address": High, "personal-name": Low, "drift": Low,
+		"distinct-types": Medium, "root-email-personal": Medium, "root-email-free-mail": High,
+		"root-email-domain": Medium, "root-email-denied": High,
 	}
 	ids := RuleIDs()
 	if len(ids) != len(want) || ids[0] != "Account.1" {

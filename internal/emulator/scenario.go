@@ -331,7 +331,9 @@ security_hub: {enabled: true}
 // accounts and one SUSPENDED; 14 ACTIVE accounts (the management account
 // among them) lack a SECURITY contact; of the 9 that have one, one is a
 // person's address, one a placeholder, one a free-mail inbox, one the root
-// email, and five the durable security distribution list.
+// email, and five the durable security distribution list. Two sandbox
+// accounts were opened by people: one's root email is a person's address,
+// the other's a free-mail inbox.
 const fintechYAML = `
 name: fintech
 organization: {id: o-7xq2m4k9pz, feature_set: ALL, management_account: "401726385920"}
@@ -384,8 +386,8 @@ accounts:
   - {id: "290517364821", name: payments-dev, email: aws+payments-dev@acmepay.io, ou: Root/Workloads/Dev}
   - {id: "667193048252", name: ledger-dev, email: aws+ledger-dev@acmepay.io, ou: Root/Workloads/Dev}
   - {id: "105847293316", name: data-dev, email: aws+data-dev@acmepay.io, ou: Root/Workloads/Dev}
-  - {id: "938265104473", name: sandbox-alice, email: aws+sandbox-alice@acmepay.io, ou: Root/Sandbox}
-  - {id: "446103928857", name: sandbox-bob, email: aws+sandbox-bob@acmepay.io, ou: Root/Sandbox}
+  - {id: "938265104473", name: sandbox-alice, email: alice.nguyen@acmepay.io, ou: Root/Sandbox}
+  - {id: "446103928857", name: sandbox-bob, email: acmepay-sandbox-bob@gmail.com, ou: Root/Sandbox}
   - {id: "571839204668", name: sandbox-ml, email: aws+sandbox-ml@acmepay.io, ou: Root/Sandbox}
   - {id: "753910284406", name: legacy-payments, email: aws+legacy-payments@acmepay.io, state: SUSPENDED, ou: Root/Suspended}
 `

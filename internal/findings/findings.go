@@ -38,9 +38,13 @@ func FromReport(r *audit.Report, o Options) []asff.Finding {
 			if f.Rule == contact.RuleAccount1 {
 				continue
 			}
-			title := fmt.Sprintf("%s alternate contact: %s", f.Type, f.Rule)
+			subject := fmt.Sprintf("%s alternate contact", f.Type)
+			if f.Type == contact.Root {
+				subject = "Root email"
+			}
+			title := fmt.Sprintf("%s: %s", subject, f.Rule)
 			if info, ok := contact.RuleInfo(f.Rule); ok {
-				title = fmt.Sprintf("%s alternate contact: %s", f.Type, info.Description)
+				title = fmt.Sprintf("%s: %s", subject, info.Description)
 			}
 			if len(title) > 256 {
 				title = title[:256]

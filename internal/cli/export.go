@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/atomicfile"
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/export"
+)
+
+type exportOptions struct {
+	format, policyFile, out string
+}
+
+func newExportCmd(e *env, g *globalOptions) *cobra.Command {
+	o := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export --format terraform|csv [--policy FILE] [--out DIR]",
+		Short: "Write the contacts as Terraform resources with import blocks, or as AWS's bulk-update CSV",
+		Long: `export reads every account's alternate contacts and writes them for another tool.
+
+--format terraform writes a directory a Terraform or OpenTofu user commits: one
+aws_account_alternate_contact resource per account and type the policy declares or that
+exists, and import blocks for the contacts that exist, so the first 'terraform plan'
+adopts them instead of creating them. With --policy, the resources hold the policy's
+contacts (the plan then shows the updates); without it, today's contacts.
+
+--format csv writes the CSV of AWS's alternate-contacts bulk-update sample
+(aws-samples/aws-organizations-alternate-contacts-management-via-csv): no header,
+account_id,ALTERNATECONTACT,TYPE,EMAIL,NAME,PHONE,TITLE. To stdout unless --out.
+
+The files hold real phone numbers: they are configuration. Existing files are never
+overwritten.`,
+		Example: `  altcontacts export --sandbox --format terraform --out contacts-tf
+  altcontacts export --format terraform --policy contacts.yaml --out infra/alternate-contacts
+  altcontacts export --format csv > alternate-contacts.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runExport(cmd.Context(), e, g, o) },
+	}
+	cmd.Flags().StringVar(&o.format, "format", "", "terraform or csv")
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file: export the contacts it declares (default: today's contacts)")
+	cmd.Flags().StringVar(&o.out, "out", "", "directory to write (terraform: default alternate-contacts; csv: DIR/alternate-contacts.csv, default stdout)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"terraform", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runExport(ctx context.Context, e *env, g *globalOptions, o *exportOptions) error {
+	switch o.format {
+	case "terraform":
+		if o.out == "" {
+			o.out = "alternate-contacts"
+		}
+	case "csv":
+	case "":
+		return usageErr("--format is required (terraform or csv)")
+	default:
+		return usageErr("--format: unknown format %q (want terraform or csv)", o.format)
+	}
+	var pol *contact.Policy
+	if o.policyFile != "" {
+		p, _, err := readPolicy(o.policyFile)
+		if err != nil {
+			return err
+		}
+		pol = p
+	}
+	// Refuse before anything is called: existing files are the user's.
+	targets := exportTargets(o)
+	for _, t := range targets {
+		if _, err := os.Lstat(t); err == nil {
+			return withHints(fmt.Errorf("%s already exists; export never overwrites a file", t), ExitUsage,
+				"remove it, or export to another directory with --out DIR")
+		}
+	}
+	conn, err := g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	bar := newProgress(e, g, "accounts read")
+	rep, err := audit.Run(ctx, conn.client, pol, audit.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
+		Progress: bar.update, Now: e.now, Version: version()})
+	bar.finish()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
+	case err != nil:
+		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(err)...)
+	}
+	entries, unread := export.Collect(rep, pol)
+	var files []export.File
+	if o.format == "terraform" {
+		files = export.Terraform(rep, entries)
+	} else {
+		data, err := export.CSV(rep, entries)
+		if errors.Is(err, export.ErrUnsafeValue) {
+			return withHints(err, ExitIncomplete, "the sample's importer cannot carry it; use --format terraform, or change the contact")
+		} else if err != nil {
+			return err
+		}
+		if o.out == "" {
+			if _, err := e.stdout.Write(data); err != nil {
+				return err
+			}
+		} else {
+			files = []export.File{{Name: "alternate-contacts.csv", Data: data}}
+		}
+	}
+	if len(files) > 0 {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
+			return withHints(err, ExitIncomplete)
+		}
+		for _, f := range files {
+			// Contact files hold phone numbers: readable by the owner's
+			// group (a repository checkout), not by everyone.
+			if err := atomicfile.Create(filepath.Join(o.out, f.Name), f.Data, 0o640); err != nil {
+				if errors.Is(err, fs.ErrExist) {
+					return usageErr("%s already exists; export never overwrites a file", filepath.Join(o.out, f.Name))
+				}
+				return withHints(err, ExitIncomplete)
+			}
+		}
+	}
+	imports := 0
+	for _, en := range entries {
+		if en.Exists {
+			imports++
+		}
+	}
+	where := "stdout"
+	if o.out != "" {
+		where = o.out
+	}
+	fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Summary.Evaluated-len(unread), where, imports)
+	if o.format == "terraform" {
+		fmt.Fprintf(e.stderr, "altcontacts: next: cd %s && terraform init && terraform plan; run the enforcer in report mode for accounts Terraform owns\n", o.out)
+	}
+	if len(unread) > 0 {
+		msgs := make([]string, len(unread))
+		for i, err := range unread {
+			msgs[i] = err.Error()
+		}
+		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(unread)), ExitIncomplete, append(msgs, unknownHints(rep.Errors())...)...)
+	}
+	return nil
+}
+
+// exportTargets are the files an export would create.
+func exportTargets(o *exportOptions) []string {
+	if o.format == "csv" {
+		if o.out == "" {
+			return nil
+		}
+		return []string{filepath.Join(o.out, "alternate-contacts.csv")}
+	}
+	return []string{filepath.Join(o.out, "versions.tf"), filepath.Join(o.out, "alternate_contacts.tf"), filepath.Join(o.out, "imports.tf")}
+}
