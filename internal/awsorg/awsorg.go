@@ -186,7 +186,7 @@ func New(cfg aws.Config, o Options) *Client {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
-		lim := func(q Quota) *rate.Limiter {
+	lim := func(q Quota) *rate.Limiter {
 		r, b := paced(q)
 		return rate.NewLimiter(r, b)
 	}

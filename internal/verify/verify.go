@@ -80,10 +80,10 @@ type Report struct {
 	Partition string `json:"partition"`
 	// SecurityHub is the generation Account.1 was read from: cspm, v2,
 	// or none (neither readable, or Account.1 does not exist here).
-	SecurityHub string      `json:"securityhub"`
-	Hub         *awsorg.Hub `json:"security_hub"`
-	Summary      map[string]int      `json:"summary"`
-	Accounts     []Account           `json:"accounts"`
+	SecurityHub string         `json:"securityhub"`
+	Hub         *awsorg.Hub    `json:"security_hub"`
+	Summary     map[string]int `json:"summary"`
+	Accounts    []Account      `json:"accounts"`
 }
 
 // Options select and tune a run.
