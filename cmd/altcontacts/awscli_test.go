@@ -573,4 +573,61 @@ func TestAWSCLI(t *testing.T) {
 			t.Errorf("no Account.1 finding for the management account")
 		}
 	})
+
+	// The new Security Hub: botocore reads the same evaluations as OCSF
+	// through get-findings-v2, and a malformed filter is the model's
+	// ValidationException naming the field.
+	t.Run("SecurityHubV2", func(t *testing.T) {
+		t.Parallel()
+		s := startSandbox(t, awsBin)
+		var hub struct{ HubV2Arn, SubscribedAt string }
+		s.okJSON(t, "sandbox", &hub, "securityhub", "describe-security-hub-v2")
+		if hub.HubV2Arn != "arn:aws:securityhub:us-east-1:"+mgmtID+":hubv2/default" || hub.SubscribedAt == "" {
+			t.Errorf("describe-security-hub-v2 = %+v", hub)
+		}
+		var out struct {
+			Findings []struct {
+				ClassUID    int `json:"class_uid"`
+				FindingInfo struct {
+					UID            string `json:"uid"`
+					ModifiedTimeDT string `json:"modified_time_dt"`
+				} `json:"finding_info"`
+				Cloud struct {
+					Account struct {
+						UID string `json:"uid"`
+					} `json:"account"`
+				} `json:"cloud"`
+				Compliance struct{ Control, Status string } `json:"compliance"`
+				Metadata   struct {
+					Product struct{ Name string } `json:"product"`
+				} `json:"metadata"`
+			}
+			NextToken *string
+		}
+		s.okJSON(t, "sandbox", &out, "securityhub", "get-findings-v2", "--filters",
+			`{"CompositeFilters":[{"Operator":"AND","StringFilters":[`+
+				`{"FieldName":"compliance.control","Filter":{"Value":"Account.1","Comparison":"EQUALS"}},`+
+				`{"FieldName":"metadata.product.name","Filter":{"Value":"Security Hub CSPM","Comparison":"EQUALS"}},`+
+				`{"FieldName":"status","Filter":{"Value":"Archived","Comparison":"NOT_EQUALS"}}]}],"CompositeOperator":"AND"}`)
+		fail, accts := 0, map[string]bool{}
+		for _, f := range out.Findings {
+			accts[f.Cloud.Account.UID] = true
+			if f.Compliance.Status == "Fail" {
+				fail++
+			}
+			if f.ClassUID != 2003 || f.Compliance.Control != "Account.1" || !strings.Contains(f.FindingInfo.UID, ":security-control/Account.1/finding/") {
+				t.Errorf("malformed OCSF finding %+v", f)
+			}
+			if _, err := time.Parse(time.RFC3339, f.FindingInfo.ModifiedTimeDT); err != nil {
+				t.Errorf("modified_time_dt %q: %v", f.FindingInfo.ModifiedTimeDT, err)
+			}
+		}
+		if len(out.Findings) != 23 || fail != 14 || len(accts) != 23 || !accts[mgmtID] {
+			t.Errorf("get-findings-v2: %d findings over %d accounts, %d Fail; want 23 over 23, 14 Fail", len(out.Findings), len(accts), fail)
+		}
+		wantStderr(t, s.fail(t, "sandbox", "securityhub", "get-findings-v2", "--filters",
+			`{"CompositeFilters":[{"StringFilters":[{"FieldName":"compliance.control","Filter":{"Value":"Account.1","Comparison":"LIKE"}}]}]}`),
+			errLine("ValidationException", "GetFindingsV2",
+				`Filters.CompositeFilters[0].StringFilters[0].Filter.Comparison: "LIKE" is not one of EQUALS, PREFIX, NOT_EQUALS, PREFIX_NOT_EQUALS, CONTAINS, NOT_CONTAINS, CONTAINS_WORD`))
+	})
 }

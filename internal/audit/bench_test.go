@@ -47,3 +47,66 @@ func BenchmarkAudit1000(b *testing.B) {
 		b.ReportMetric(float64(s.Requests), "reads")
 	}
 }
+
+// chinaAudit audits a generated 300-account organization on a China
+// sandbox at quota-scale scale, the client choosing its quotas from the
+// caller's ARN, and returns the report, the GetAlternateContact counts and
+// the wall time against the bound China's quota allows.
+func chinaAudit(tb testing.TB, scale float64, latency time.Duration) (*audit.Report, emulator.OpStats, awsorg.Quotas, time.Duration, time.Duration) {
+	tb.Helper()
+	st, err := emulator.Generate(300, 7)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.SetPartition("aws-cn"); err != nil {
+		tb.Fatal(err)
+	}
+	e := emulator.New(emulator.WithState(st), emulator.WithLatency(latency), emulator.WithQuotaScale(scale))
+	c := awsorg.New(e.Config(), awsorg.Options{Scale: scale})
+	start := time.Now()
+	rep, err := audit.Run(context.Background(), c, nil, audit.Options{})
+	wall := time.Since(start)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := e.Stats().Operations["GetAlternateContact"]
+	q := emulator.PartitionQuota("aws-cn", "account", "GetAlternateContact")
+	rate, burst := q.Rate*scale, float64(q.Burst)*scale
+	bound := time.Duration((float64(s.Requests-s.Throttled) - burst) / rate * float64(time.Second))
+	return rep, s, c.Quotas(), wall, bound
+}
+
+// An audit of 300 accounts on a China sandbox paces at China's quotas,
+// chosen from the caller's arn:aws-cn ARN: at most 2% of the reads are
+// throttled and none is left UNKNOWN. Wall time is the benchmark's.
+func TestChinaAuditStaysUnderQuota(t *testing.T) {
+	rep, s, q, _, _ := chinaAudit(t, 100, 0)
+	if want := (awsorg.Quota{Rate: 300, Burst: 500}); q.GetContact != want {
+		t.Errorf("client paces Get at %+v, want China's 3/s burst 5 ×100 = %+v", q.GetContact, want)
+	}
+	if rep.Caller.Partition != "aws-cn" || rep.Summary.Unknown != 0 {
+		t.Errorf("partition %q, %d unknown", rep.Caller.Partition, rep.Summary.Unknown)
+	}
+	if pct := 100 * float64(s.Throttled) / float64(s.Requests); pct > 2 {
+		t.Errorf("%d of %d reads throttled (%.1f%%), want at most 2%%", s.Throttled, s.Requests, pct)
+	}
+}
+
+// BenchmarkChinaAudit300 is the China-partition measurement: 300 accounts
+// at quota-scale 20 (Get 60/s burst 100) with 30 ms latency, reporting
+// the wall time against the bound China's quota allows. Run it with
+//
+//	go test -run '^$' -bench ChinaAudit300 -benchtime 1x ./internal/audit/
+//
+// The targets are a ratio ≤ 1.10 and at most 2% of calls throttled.
+func BenchmarkChinaAudit300(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		rep, s, _, wall, bound := chinaAudit(b, 20, 30*time.Millisecond)
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(bound.Seconds(), "bound-s")
+		b.ReportMetric(wall.Seconds()/bound.Seconds(), "ratio")
+		b.ReportMetric(100*float64(s.Throttled)/float64(s.Requests), "throttled-%")
+		b.ReportMetric(float64(rep.Summary.Unknown), "unknown")
+		b.ReportMetric(float64(s.Requests), "reads")
+	}
+}

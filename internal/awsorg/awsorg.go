@@ -15,6 +15,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -154,7 +155,8 @@ type Quota struct {
 	Burst int
 }
 
-// DefaultQuotas are AWS's published quotas.
+// DefaultQuotas are AWS's published quotas in the aws partition; see
+// QuotasFor for the others.
 var DefaultQuotas = Quotas{
 	GetContact:     Quota{10, 15},
 	PutContact:     Quota{5, 8},
@@ -185,12 +187,29 @@ type Client struct {
 	getLim, putLim, delLim, findLim, importLim *rate.Limiter
 	log                                        *slog.Logger
 	hubRegion                                  string
+
+	// mu guards the quotas and the partition, which the caller's ARN
+	// settles once Identity has run.
+	mu sync.Mutex
+	// fixed: Options.Quotas was given, so the partition does not choose.
+	fixed     bool
+	scale     float64
+	maxRPS    MaxRPS
+	partition string
+	identity  *Identity
 }
 
 // Options tune a Client.
 type Options struct {
-	// Quotas to pace at; zero means DefaultQuotas.
+	// Quotas to pace at, whatever the partition; zero means the table of
+	// the caller's partition (QuotasFor), known from the Region until
+	// Identity reads the caller's ARN.
 	Quotas Quotas
+	// Scale multiplies the partition's table (raised quotas, scaled
+	// sandboxes); zero means 1. Ignored with Quotas.
+	Scale float64
+	// MaxRPS overrides the Account API rates (--max-rps).
+	MaxRPS MaxRPS
 	// MaxAttempts per call, retries included; zero means 5. Throttling that
 	// outlasts them becomes ErrThrottled on that account.
 	MaxAttempts int
@@ -207,9 +226,15 @@ type Options struct {
 
 // New builds the service clients from cfg.
 func New(cfg aws.Config, o Options) *Client {
-	if o.Quotas == (Quotas{}) {
-		o.Quotas = DefaultQuotas
+	if o.Scale <= 0 {
+		o.Scale = 1
 	}
+	fixed := o.Quotas != (Quotas{})
+	partition := regionPartition(cfg.Region)
+	if !fixed {
+		o.Quotas = QuotasFor(partition).Scale(o.Scale)
+	}
+	o.Quotas = o.MaxRPS.apply(o.Quotas)
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = 5
 	}
@@ -219,13 +244,9 @@ func New(cfg aws.Config, o Options) *Client {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
-	// Pace a little under the quota (3% slower, a tenth less burst, at
-	// least one token): requests reach AWS with jitter, and a bucket paced
-	// at exactly the server's rate leaves it empty, so any early arrival is
-	// throttled. The margin lets the server's bucket refill a few tokens a
-	// second and absorbs jitter that grows with the rate.
 	lim := func(q Quota) *rate.Limiter {
-		return rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-max(1, q.Burst/10)))
+		r, b := paced(q)
+		return rate.NewLimiter(r, b)
 	}
 	c := &Client{
 		quotas:    o.Quotas,
@@ -236,6 +257,10 @@ func New(cfg aws.Config, o Options) *Client {
 		importLim: lim(o.Quotas.ImportFindings),
 		log:       o.Logger,
 		hubRegion: hubRegion(cfg.Region, o.HubRegion),
+		fixed:     fixed,
+		scale:     o.Scale,
+		maxRPS:    o.MaxRPS,
+		partition: partition,
 	}
 	cfg.Retryer = func() aws.Retryer {
 		std := retry.NewStandard(func(so *retry.StandardOptions) {
@@ -259,6 +284,44 @@ func New(cfg aws.Config, o Options) *Client {
 	return c
 }
 
+// paced is the client's bucket for a quota: a little under it (3% slower,
+// a tenth less burst, at least one token). Requests reach AWS with jitter,
+// and a bucket paced at exactly the server's rate leaves it empty, so any
+// early arrival is throttled. The margin lets the server's bucket refill a
+// few tokens a second and absorbs jitter that grows with the rate.
+func paced(q Quota) (rate.Limit, int) {
+	return rate.Limit(q.Rate * 0.97), max(1, q.Burst-max(1, q.Burst/10))
+}
+
+// setPartition records the caller's partition and, unless the quotas were
+// fixed, re-tunes every bucket to that partition's table.
+func (c *Client) setPartition(p string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.partition = p
+	if c.fixed {
+		return
+	}
+	c.quotas = c.maxRPS.apply(QuotasFor(p).Scale(c.scale))
+	for _, x := range []struct {
+		lim *rate.Limiter
+		q   Quota
+	}{{c.getLim, c.quotas.GetContact}, {c.putLim, c.quotas.PutContact}, {c.delLim, c.quotas.DeleteContact},
+		{c.findLim, c.quotas.GetFindings}, {c.importLim, c.quotas.ImportFindings}} {
+		r, b := paced(x.q)
+		x.lim.SetLimit(r)
+		x.lim.SetBurst(b)
+	}
+}
+
+// Partition is the caller's partition: from its ARN once Identity has
+// run, from the Region before; "" when unknown.
+func (c *Client) Partition() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.partition
+}
+
 func hubRegion(cfg, override string) string {
 	if override != "" {
 		return override
@@ -280,7 +343,11 @@ func (c *Client) trace(ctx context.Context, op string, t Target, typ string, sta
 }
 
 // Quotas returns the quotas the client paces at.
-func (c *Client) Quotas() Quotas { return c.quotas }
+func (c *Client) Quotas() Quotas {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.quotas
+}
 
 // APIError is an AWS error with our kind attached. Code and Message are
 // AWS's; Kind is one of the Err* values or nil.

@@ -18,15 +18,31 @@ import (
 type Identity struct {
 	Account string `json:"account_id"`
 	ARN     string `json:"arn"`
+	// Partition is the ARN's: aws, aws-cn, aws-us-gov, ...
+	Partition string `json:"partition"`
 }
 
-// Identity asks STS who the caller is.
+// Identity asks STS who the caller is (once per client). The ARN's
+// partition selects the quota table from then on.
 func (c *Client) Identity(ctx context.Context) (Identity, error) {
+	c.mu.Lock()
+	if c.identity != nil {
+		id := *c.identity
+		c.mu.Unlock()
+		return id, nil
+	}
+	c.mu.Unlock()
 	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return Identity{}, classify("get caller identity", err)
 	}
-	return Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}, nil
+	id := Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
+	id.Partition = PartitionOf(id.ARN)
+	c.setPartition(id.Partition)
+	c.mu.Lock()
+	c.identity = &id
+	c.mu.Unlock()
+	return id, nil
 }
 
 // Organization describes the caller's organization.

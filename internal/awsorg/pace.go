@@ -53,7 +53,10 @@ func (c *Client) limiter(op string) *rate.Limiter {
 		return c.putLim
 	case "DeleteAlternateContact":
 		return c.delLim
-	case "GetFindings":
+	case "GetFindings", "GetFindingsV2":
+		// Both generations' reads are securityhub:GetFindings; AWS
+		// publishes no separate GetFindingsV2 quota, so they share
+		// GetFindings' bucket.
 		return c.findLim
 	case "BatchImportFindings":
 		return c.importLim

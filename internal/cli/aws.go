@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
@@ -20,6 +22,10 @@ type connection struct {
 // connect builds the AWS client the global flags ask for: the persistent
 // sandbox, or the real AWS configuration chain.
 func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error) {
+	maxRPS, err := parseMaxRPS(g.maxRPS)
+	if err != nil {
+		return nil, err
+	}
 	if g.sandbox {
 		if g.profile != "" || g.endpointURL != "" {
 			return nil, usageErr("--sandbox cannot be combined with --profile or --endpoint-url")
@@ -43,7 +49,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale), Logger: g.logger(e), HubRegion: g.hubRegion})
+		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
 		return &connection{client: c, close: s.Close}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr})
@@ -53,8 +59,35 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 	if g.quotaScale <= 0 {
 		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
 	}
-	c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(g.quotaScale), Logger: g.logger(e), HubRegion: g.hubRegion})
+	c := awsorg.New(cfg, awsorg.Options{Scale: g.quotaScale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
 	return &connection{client: c, close: func() error { return nil }}, nil
+}
+
+// parseMaxRPS reads --max-rps: comma-separated get=N, put=N, delete=N,
+// each a positive number of requests per second.
+func parseMaxRPS(s string) (awsorg.MaxRPS, error) {
+	var m awsorg.MaxRPS
+	if s == "" {
+		return m, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+			return m, usageErr("--max-rps: %q: want get=N, put=N or delete=N with N a positive number", part)
+		}
+		switch k {
+		case "get":
+			m.Get = n
+		case "put":
+			m.Put = n
+		case "delete":
+			m.Delete = n
+		default:
+			return m, usageErr("--max-rps: %q: the operations are get, put and delete", k)
+		}
+	}
+	return m, nil
 }
 
 // logger is the -v debug log on stderr, or nil.

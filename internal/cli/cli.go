@@ -129,6 +129,7 @@ type globalOptions struct {
 	ous         []string
 	quotaScale  float64
 	hubRegion   string
+	maxRPS      string
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -160,6 +161,7 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.StringSliceVar(&g.ous, "ou", nil, "only accounts under these OUs (ou-... id or Root/... path)")
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
+	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
 	})

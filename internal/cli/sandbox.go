@@ -29,6 +29,24 @@ type sandboxOptions struct {
 	noThrottle  bool
 	evalEvery   time.Duration
 	changedKnob func(string) bool
+	// serve and reset
+	securityHub string
+	partition   string
+}
+
+// world applies --securityhub and --partition to a state.
+func (o *sandboxOptions) world(st *emulator.State, changed func(string) bool) error {
+	if changed("securityhub") {
+		if err := st.SetSecurityHub(o.securityHub); err != nil {
+			return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
+		}
+	}
+	if changed("partition") {
+		if err := st.SetPartition(o.partition); err != nil {
+			return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
+		}
+	}
+	return nil
 }
 
 func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
@@ -50,6 +68,8 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		c.Flags().StringVar(&o.scenario, "scenario", "", "built-in scenario ("+strings.Join(emulator.Builtins(), ", ")+") or a scenario file (YAML/JSON)")
 		c.Flags().IntVar(&o.accounts, "accounts", 0, "generate an organization of N accounts instead of a scenario")
 		c.Flags().Uint64Var(&o.seed, "seed", 1, "seed for --accounts")
+		c.Flags().StringVar(&o.securityHub, "securityhub", "", "which Security Hub is enabled: cspm, v2 (the new one), both or none (default: the scenario's; fintech has both)")
+		c.Flags().StringVar(&o.partition, "partition", "", "the partition the sandbox plays: aws, aws-cn or aws-us-gov (ARNs, quotas, Account.1's availability)")
 	}
 
 	serve := &cobra.Command{
@@ -61,7 +81,8 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
   aws account get-alternate-contact --alternate-contact-type SECURITY
   aws organizations list-accounts
 
-  altcontacts sandbox serve --accounts 1000 --seed 7 --quota-scale 10 --latency 30ms`,
+  altcontacts sandbox serve --accounts 1000 --seed 7 --quota-scale 10 --latency 30ms
+  altcontacts sandbox serve --securityhub v2 --partition aws-cn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changedKnob = cmd.Flags().Changed
@@ -80,7 +101,9 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		Short: "Start the sandbox state afresh from a scenario",
 		Example: `  altcontacts sandbox reset
   altcontacts sandbox reset --scenario standalone
-  altcontacts sandbox reset --accounts 500 --seed 3`,
+  altcontacts sandbox reset --accounts 500 --seed 3
+  altcontacts sandbox reset --securityhub v2
+  altcontacts sandbox reset --partition aws-us-gov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path, err := o.statePath(e)
@@ -89,6 +112,9 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 			}
 			st, name, err := o.initialState()
 			if err != nil {
+				return err
+			}
+			if err := o.world(st, cmd.Flags().Changed); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("quota-scale") {
@@ -195,6 +221,9 @@ func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
 	if o.latency < 0 || o.evalEvery < 0 {
 		return usageErr("--latency and --evaluation-interval cannot be negative")
 	}
+	if err := o.world(&emulator.State{}, o.changedKnob); err != nil {
+		return err
+	}
 	var (
 		em   *emulator.Emulator
 		sess *sandbox.Session
@@ -230,6 +259,8 @@ func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
 		}
 	}
 	em.Update(func(s *emulator.State) {
+		// Checked above, so no error here.
+		o.world(s, o.changedKnob)
 		set := &s.Settings
 		if o.changedKnob("latency") {
 			set.Latency = emulator.Duration(o.latency)
@@ -264,7 +295,11 @@ func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
 		mgmt = st.Organization.ManagementAccount
 	}
 	fmt.Fprintf(e.stderr, "altcontacts: sandbox serving %s: %d accounts, management account %s\n", desc, len(st.Accounts), mgmt)
-	fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1\n", url)
+	region := st.SecurityHub.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=%s\n", url, region)
 	fmt.Fprintf(e.stderr, "altcontacts: hint: a 12-digit AWS_ACCESS_KEY_ID calls as that account; anything else is the management account\n")
 
 	srv := &http.Server{Handler: em.Handler(), ReadHeaderTimeout: 10 * time.Second}

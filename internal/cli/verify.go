@@ -15,24 +15,32 @@ import (
 func newVerifyCmd(e *env, g *globalOptions) *cobra.Command {
 	var wait, poll time.Duration
 	var showPII bool
+	hubGen := verify.Auto
 	cmd := &cobra.Command{
-		Use:   "verify [--wait DURATION] [--securityhub-region R]",
+		Use:   "verify [--wait DURATION] [--securityhub-region R] [--securityhub auto|cspm|v2]",
 		Short: "Read every SECURITY contact back and check Security Hub's Account.1 finding",
 		Long: `verify reads each ACTIVE account's SECURITY contact and its Account.1 finding in Security
 Hub, and reports per account:
 
-  PASSED   a contact is set and Account.1 says PASSED
-  PENDING  a contact is set, but Account.1 has not been re-evaluated since (AWS checks every
-           12 or 24 hours; the last evaluation and the latest next one are shown)
-  FAILED   no SECURITY contact: Account.1 fails until one is set
-  UNKNOWN  cannot tell: access denied, Security Hub or Account.1 not enabled in the Region
+  PASSED          a contact is set and Account.1 says PASSED
+  PENDING         a contact is set, but Account.1 has not been re-evaluated since (AWS checks
+                  every 12 or 24 hours; the last evaluation and the latest next one are shown)
+  FAILED          no SECURITY contact: Account.1 fails until one is set
+  UNKNOWN         cannot tell: access denied, Security Hub or Account.1 not enabled in the Region
+  NOT_APPLICABLE  a contact is set, and Account.1 does not exist in this partition or Region
+                  (aws-us-gov, a few newer Regions): no finding will ever come, so no waiting
+
+Account.1 is read from Security Hub CSPM (GetFindings, ASFF) or the new Security Hub
+(GetFindingsV2, OCSF): --securityhub auto (the default) prefers CSPM and falls back to the
+new one; cspm or v2 insists on one. Both give the same statuses and evaluation times.
 
 --wait polls until nothing is PENDING. Run it where Security Hub aggregates findings
 (--securityhub-region), as the Security Hub administrator.
 
-Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
+Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
 		Example: `  altcontacts verify --sandbox
   altcontacts verify --sandbox --wait 30s
+  altcontacts verify --sandbox --securityhub v2
   altcontacts verify --profile security-admin --securityhub-region eu-west-1 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,13 +51,19 @@ Exit codes: 0 all PASSED; 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
 			if wait < 0 || poll < 0 {
 				return usageErr("--wait and --poll-interval cannot be negative")
 			}
-			return runVerify(cmd.Context(), e, g, format, wait, poll, showPII)
+			switch hubGen {
+			case verify.Auto, verify.CSPM, verify.V2:
+			default:
+				return usageErr("--securityhub: want auto, cspm or v2, got %q", hubGen)
+			}
+			return runVerify(cmd.Context(), e, g, format, wait, poll, showPII, hubGen)
 		},
 	}
 	cmd.Flags().BoolVar(&showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
 	cmd.Flags().DurationVar(&poll, "poll-interval", 30*time.Second, "time between polls with --wait")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
+	cmd.Flags().StringVar(&hubGen, "securityhub", verify.Auto, "which Security Hub to read Account.1 from: auto (CSPM, else the new one), cspm, v2")
 	return cmd
 }
 
@@ -59,7 +73,7 @@ func withPII(st report.Style, show bool) report.Style {
 	return st
 }
 
-func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration, showPII bool) error {
+func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration, showPII bool, hubGen string) error {
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -67,7 +81,7 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 	defer conn.close()
 	bar := newProgress(e, g, "accounts settled")
 	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Wait: wait, Poll: poll, Progress: bar.update, Now: e.now, Version: version()})
+		Wait: wait, Poll: poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen})
 	bar.finish()
 	if rep == nil {
 		if ctx.Err() != nil {
@@ -85,7 +99,14 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 	case s[verify.Unknown] > 0:
 		hints := []string{"'altcontacts doctor' names what is missing"}
 		if rep.Hub == nil {
-			hints = append(hints, "enable Security Hub, or point --securityhub-region at the aggregation Region")
+			switch hubGen {
+			case verify.CSPM:
+				hints = append(hints, "enable Security Hub CSPM, try --securityhub auto, or point --securityhub-region at the aggregation Region")
+			case verify.V2:
+				hints = append(hints, "enable the new Security Hub (aws securityhub enable-security-hub-v2), try --securityhub auto, or point --securityhub-region at the aggregation Region")
+			default:
+				hints = append(hints, "enable Security Hub (CSPM or the new one), or point --securityhub-region at the aggregation Region")
+			}
 		}
 		return withHints(fmt.Errorf("%d account(s) UNKNOWN", s[verify.Unknown]), ExitIncomplete, hints...)
 	case s[verify.Failed] > 0 || s[verify.Pending] > 0:
@@ -105,6 +126,12 @@ func newDoctorCmd(e *env, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check every prerequisite and print the command that fixes each failure",
+		Long: `doctor checks, with harmless reads, what altcontacts needs: credentials and the
+partition (which sets the quotas it paces at), the organization, all features, trusted
+access, the caller's role, which Security Hub is enabled in the Region (Security Hub CSPM
+through DescribeHub, the new Security Hub through DescribeSecurityHubV2: both, one, or
+neither), Account.1's findings (read as verify reads them), and the permission to read
+contacts. Each FAIL names the command that fixes it.`,
 		Example: `  altcontacts doctor --sandbox
   altcontacts doctor --profile org-admin --securityhub-region us-east-1`,
 		Args: cobra.NoArgs,

@@ -1,8 +1,9 @@
 // Package doctor is the pre-flight: it checks, with harmless reads, every
 // prerequisite altcontacts needs — credentials, the organization, all
-// features, trusted access, the caller's role, Security Hub and its
-// Account.1 control, the permission to read contacts — and for each failure
-// names the exact command that fixes it.
+// features, trusted access, the caller's role, the partition and its
+// quotas, which Security Hub is enabled (CSPM, the new one, both, neither)
+// and its Account.1 control, the permission to read contacts — and for
+// each failure names the exact command that fixes it.
 package doctor
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 )
@@ -35,8 +37,14 @@ type Check struct {
 
 // Report is the doctor result.
 type Report struct {
-	Schema string  `json:"schema"`
-	Checks []Check `json:"checks"`
+	Schema string `json:"schema"`
+	// Partition is the caller's partition; empty when the caller is
+	// unknown.
+	Partition string `json:"partition"`
+	// SecurityHub lists the Security Hubs enabled in the Region: cspm,
+	// v2, both or neither ([]).
+	SecurityHub []string `json:"securityhub"`
+	Checks      []Check  `json:"checks"`
 }
 
 // Failed reports whether any check failed.
@@ -54,7 +62,7 @@ const principal = "account.amazonaws.com"
 // Run performs every check in order; later checks that depend on an
 // earlier failure are skipped with the reason.
 func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
-	r := &Report{Schema: Schema}
+	r := &Report{Schema: Schema, SecurityHub: []string{}, Checks: []Check{}}
 	add := func(id, status, detail, fix string) {
 		r.Checks = append(r.Checks, Check{ID: id, Status: status, Detail: detail, Fix: fix})
 	}
@@ -67,6 +75,16 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		return r, nil
 	}
 	add("credentials", Pass, "caller "+id.ARN, "")
+	r.Partition = id.Partition
+	q := c.Quotas()
+	pacing := fmt.Sprintf("pacing at GetAlternateContact %s, PutAlternateContact %s, DeleteAlternateContact %s (--max-rps overrides)",
+		rateText(q.GetContact), rateText(q.PutContact), rateText(q.DeleteContact))
+	switch id.Partition {
+	case awsorg.PartitionAWS, awsorg.PartitionChina, awsorg.PartitionGov:
+		add("partition", Pass, id.Partition+": "+pacing, "")
+	default:
+		add("partition", Pass, fmt.Sprintf("unknown partition %q: the most conservative quota table; %s", id.Partition, pacing), "")
+	}
 
 	org, err := c.Organization(ctx)
 	standalone := errors.Is(err, awsorg.ErrNotInOrganization)
@@ -123,30 +141,65 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		add("contact-read", Pass, "account:GetAlternateContact allowed", "")
 	}
 
-	hub, err := c.Hub(ctx)
+	region := hubRegion(c)
+	hub, cerr := c.Hub(ctx)
+	v2, verr := c.HubV2(ctx)
+	if cerr == nil {
+		r.SecurityHub = append(r.SecurityHub, awsorg.CSPM)
+	}
+	if verr == nil {
+		r.SecurityHub = append(r.SecurityHub, awsorg.V2)
+	}
 	switch {
-	case errors.Is(err, awsorg.ErrNotSubscribed):
-		add("security-hub", Fail, "Security Hub is not enabled in "+hubRegion(c)+" for this account",
-			"aws securityhub enable-security-hub --region "+hubRegion(c)+"   # or run verify with --securityhub-region set to your aggregation Region")
+	case cerr == nil && verr == nil:
+		add("security-hub", Pass, fmt.Sprintf("Security Hub CSPM (%s findings) and the new Security Hub are enabled in %s: verify reads Account.1 from CSPM (GetFindings)",
+			hub.ControlFindingGenerator, region), "")
+	case cerr == nil:
+		add("security-hub", Pass, fmt.Sprintf("Security Hub CSPM is enabled in %s (%s findings), the new Security Hub is not: verify reads Account.1 from CSPM (GetFindings)",
+			region, hub.ControlFindingGenerator), "")
+	case verr == nil:
+		hub = v2
+		add("security-hub", Pass, fmt.Sprintf("only the new Security Hub is enabled in %s (Security Hub CSPM is not): verify reads Account.1 from it (GetFindingsV2, OCSF)", region), "")
+	case errors.Is(cerr, awsorg.ErrNotSubscribed) && errors.Is(verr, awsorg.ErrNotSubscribed):
+		add("security-hub", Fail, "neither Security Hub CSPM nor the new Security Hub is enabled in "+region+" for this account",
+			"aws securityhub enable-security-hub-v2 --region "+region+"   # the new Security Hub; or enable-security-hub for Security Hub CSPM; or run verify with --securityhub-region set to your aggregation Region")
 		add("account1-control", Skip, "Security Hub is not enabled", "")
 		return r, nil
-	case err != nil:
-		add("security-hub", Fail, "cannot describe Security Hub: "+err.Error(), "grant securityhub:DescribeHub and securityhub:GetFindings")
+	default:
+		err := cerr
+		if errors.Is(cerr, awsorg.ErrNotSubscribed) {
+			err = verr
+		}
+		add("security-hub", Fail, "cannot describe Security Hub: "+err.Error(),
+			"grant securityhub:DescribeHub, securityhub:DescribeSecurityHubV2 and securityhub:GetFindings: see docs/iam/verify-policy.json")
 		add("account1-control", Skip, "Security Hub is not readable", "")
 		return r, nil
 	}
-	add("security-hub", Pass, fmt.Sprintf("Security Hub enabled in %s (%s findings)", hub.Region, hub.ControlFindingGenerator), "")
-	fs, err := c.Account1Findings(ctx, []string{id.Account})
+	if why := awsorg.Account1Unavailable(id.Partition, region); why != "" {
+		add("account1-control", Skip, why+": verify reports accounts with a contact NOT_APPLICABLE", "")
+		return r, nil
+	}
+	var fs []awsorg.Finding
+	if hub.Generation == awsorg.V2 {
+		fs, err = c.Account1FindingsV2(ctx, []string{id.Account}, nil)
+	} else {
+		fs, err = c.Account1Findings(ctx, []string{id.Account})
+	}
 	switch {
 	case err != nil:
 		add("account1-control", Fail, "cannot read Account.1 findings: "+err.Error(), "grant securityhub:GetFindings")
 	case len(fs) == 0:
 		add("account1-control", Fail, "no active Account.1 finding for this account in "+hub.Region+": the control is disabled (or not yet evaluated)",
-			"aws securityhub batch-update-standards-control-associations --standards-control-association-updates '[{\"SecurityControlId\":\"Account.1\",\"StandardsArn\":\"arn:aws:securityhub:"+hub.Region+"::standards/aws-foundational-security-best-practices/v/1.0.0\",\"AssociationStatus\":\"ENABLED\"}]'")
+			"aws securityhub batch-update-standards-control-associations --standards-control-association-updates '[{\"SecurityControlId\":\"Account.1\",\"StandardsArn\":\"arn:"+id.Partition+":securityhub:"+hub.Region+"::standards/aws-foundational-security-best-practices/v/1.0.0\",\"AssociationStatus\":\"ENABLED\"}]'")
 	default:
 		add("account1-control", Pass, fmt.Sprintf("Account.1 is evaluated (this account: %s)", fs[0].Status), "")
 	}
 	return r, nil
+}
+
+// rateText is a quota as "10/s burst 15".
+func rateText(q awsorg.Quota) string {
+	return fmt.Sprintf("%s/s burst %d", strconv.FormatFloat(q.Rate, 'f', -1, 64), q.Burst)
 }
 
 func hubRegion(c *awsorg.Client) string { return c.HubRegion() }

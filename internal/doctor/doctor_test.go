@@ -48,13 +48,77 @@ func TestTrustedAccessDisabledThroughTheAPI(t *testing.T) {
 
 func TestSecurityHubDisabled(t *testing.T) {
 	e := emulator.New()
-	e.Update(func(s *emulator.State) { s.SecurityHub.Enabled = false })
+	e.Update(func(s *emulator.State) { s.SetSecurityHub("none") })
 	m := checks(t, e, "")
-	if c := m["security-hub"]; c.Status != doctor.Fail || !strings.Contains(c.Fix, "aws securityhub enable-security-hub") {
+	if c := m["security-hub"]; c.Status != doctor.Fail || !strings.Contains(c.Fix, "aws securityhub enable-security-hub-v2") ||
+		!strings.Contains(c.Detail, "neither Security Hub CSPM nor the new Security Hub") {
 		t.Errorf("security-hub = %+v", c)
 	}
 	if m["account1-control"].Status != doctor.Skip {
 		t.Errorf("account1-control = %+v, want SKIP", m["account1-control"])
+	}
+}
+
+// doctor says which Security Hub is enabled, and reads Account.1 from the
+// one verify would read.
+func TestWhichSecurityHub(t *testing.T) {
+	for _, tc := range []struct {
+		mode, detail string
+		enabled      []string
+	}{
+		{"cspm", "Security Hub CSPM is enabled in us-east-1 (SECURITY_CONTROL findings), the new Security Hub is not", []string{"cspm"}},
+		{"v2", "only the new Security Hub is enabled in us-east-1 (Security Hub CSPM is not): verify reads Account.1 from it (GetFindingsV2, OCSF)", []string{"v2"}},
+		{"both", "Security Hub CSPM (SECURITY_CONTROL findings) and the new Security Hub are enabled in us-east-1", []string{"cspm", "v2"}},
+	} {
+		e := emulator.New()
+		e.Update(func(s *emulator.State) { s.SetSecurityHub(tc.mode) })
+		rep, err := doctor.Run(context.Background(), awsorg.New(e.Config(), awsorg.Options{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]doctor.Check{}
+		for _, c := range rep.Checks {
+			m[c.ID] = c
+		}
+		if c := m["security-hub"]; c.Status != doctor.Pass || !strings.Contains(c.Detail, tc.detail) {
+			t.Errorf("%s: security-hub = %+v", tc.mode, c)
+		}
+		if c := m["account1-control"]; c.Status != doctor.Pass {
+			t.Errorf("%s: account1-control = %+v", tc.mode, c)
+		}
+		if strings.Join(rep.SecurityHub, ",") != strings.Join(tc.enabled, ",") || rep.Partition != "aws" {
+			t.Errorf("%s: report says %v in %q", tc.mode, rep.SecurityHub, rep.Partition)
+		}
+		if tc.mode == "v2" && e.Stats().Operations["GetFindingsV2"].Requests == 0 {
+			t.Errorf("v2: Account.1 was not read through GetFindingsV2: %v", e.Stats().Operations)
+		}
+	}
+}
+
+// The partition comes from the caller's ARN and sets the quotas doctor
+// reports; in aws-us-gov the Account.1 check is skipped with the reason.
+func TestPartitions(t *testing.T) {
+	for _, tc := range []struct{ partition, detail, account1 string }{
+		{"aws-cn", "aws-cn: pacing at GetAlternateContact 3/s burst 5, PutAlternateContact 1/s burst 6", doctor.Pass},
+		{"aws-us-gov", "aws-us-gov: pacing at GetAlternateContact 10/s burst 15", doctor.Skip},
+	} {
+		st, err := emulator.Builtin("fintech")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetPartition(tc.partition); err != nil {
+			t.Fatal(err)
+		}
+		m := checks(t, emulator.New(emulator.WithState(st)), "")
+		if c := m["partition"]; c.Status != doctor.Pass || !strings.HasPrefix(c.Detail, tc.detail) {
+			t.Errorf("%s: partition = %+v", tc.partition, c)
+		}
+		if c := m["account1-control"]; c.Status != tc.account1 {
+			t.Errorf("%s: account1-control = %+v", tc.partition, c)
+		}
+		if c := m["credentials"]; !strings.Contains(c.Detail, "arn:"+tc.partition+":iam::") {
+			t.Errorf("%s: credentials = %+v", tc.partition, c)
+		}
 	}
 }
 

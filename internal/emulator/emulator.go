@@ -148,14 +148,21 @@ const SandboxKeyID = "AKIASANDBOXEXAMPLE01"
 func (e *Emulator) Config() aws.Config { return e.ConfigAs("") }
 
 // ConfigAs returns a Config whose caller is account (12 digits), or the
-// management account when account is empty.
+// management account when account is empty. Its Region is the Security
+// Hub's, so a China sandbox is called from a China Region.
 func (e *Emulator) ConfigAs(account string) aws.Config {
 	key := SandboxKeyID
 	if account != "" {
 		key = account
 	}
+	e.mu.Lock()
+	region := e.state.SecurityHub.Region
+	if region == "" {
+		region = partitionRegion[e.state.partition()]
+	}
+	e.mu.Unlock()
 	return aws.Config{
-		Region:       "us-east-1",
+		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(key, "sandbox-secret-key", ""),
 		BaseEndpoint: aws.String(Endpoint),
 		HTTPClient:   &http.Client{Transport: Transport(e.Handler())},
@@ -332,7 +339,8 @@ func guessService(r *http.Request) string {
 		return "organizations"
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return "sts"
-	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts":
+	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts" ||
+		r.URL.Path == "/findingsv2" || r.URL.Path == "/hubv2":
 		return "securityhub"
 	}
 	return "account"
@@ -371,6 +379,10 @@ func (e *Emulator) operation(c *call) string {
 			return "BatchImportFindings"
 		case c.r.Method == http.MethodGet && c.r.URL.Path == "/accounts":
 			return "DescribeHub"
+		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findingsv2":
+			return "GetFindingsV2"
+		case c.r.Method == http.MethodGet && c.r.URL.Path == "/hubv2":
+			return "DescribeSecurityHubV2"
 		}
 		return c.r.Method + " " + c.r.URL.Path
 	}
@@ -394,7 +406,7 @@ func (e *Emulator) identify(key string) (account, arn string) {
 			account = "123456789012"
 		}
 	}
-	return account, fmt.Sprintf("arn:aws:iam::%s:user/sandbox-operator", account)
+	return account, fmt.Sprintf("%siam::%s:user/sandbox-operator", e.arnPrefix(), account)
 }
 
 func (e *Emulator) latency() time.Duration {

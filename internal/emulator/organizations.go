@@ -170,7 +170,7 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 	case "ListRoots":
 		return list("Roots", []any{map[string]any{
 			"Id":          org.RootID,
-			"Arn":         fmt.Sprintf("arn:aws:organizations::%s:root/%s/%s", org.ManagementAccount, org.ID, org.RootID),
+			"Arn":         fmt.Sprintf(e.arnPrefix()+"organizations::%s:root/%s/%s", org.ManagementAccount, org.ID, org.RootID),
 			"Name":        "Root",
 			"PolicyTypes": []any{map[string]string{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}},
 		}})
@@ -397,9 +397,9 @@ func (e *Emulator) orgJSON() map[string]any {
 	}
 	return map[string]any{
 		"Id":                 org.ID,
-		"Arn":                fmt.Sprintf("arn:aws:organizations::%s:organization/%s", org.ManagementAccount, org.ID),
+		"Arn":                fmt.Sprintf(e.arnPrefix()+"organizations::%s:organization/%s", org.ManagementAccount, org.ID),
 		"FeatureSet":         org.FeatureSet,
-		"MasterAccountArn":   fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", org.ManagementAccount, org.ID, org.ManagementAccount),
+		"MasterAccountArn":   fmt.Sprintf(e.arnPrefix()+"organizations::%s:account/%s/%s", org.ManagementAccount, org.ID, org.ManagementAccount),
 		"MasterAccountId":    org.ManagementAccount,
 		"MasterAccountEmail": email,
 		"AvailablePolicyTypes": []any{
@@ -412,7 +412,7 @@ func (e *Emulator) accountJSON(a *Account) map[string]any {
 	org := e.state.Organization
 	j := map[string]any{
 		"Id":              a.ID,
-		"Arn":             fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", org.ManagementAccount, org.ID, a.ID),
+		"Arn":             fmt.Sprintf(e.arnPrefix()+"organizations::%s:account/%s/%s", org.ManagementAccount, org.ID, a.ID),
 		"Email":           a.Email,
 		"Name":            a.Name,
 		"State":           a.State,
@@ -439,7 +439,7 @@ func (e *Emulator) ouJSON(o *OU) map[string]any {
 	org := e.state.Organization
 	return map[string]any{
 		"Id":   o.ID,
-		"Arn":  fmt.Sprintf("arn:aws:organizations::%s:ou/%s/%s", org.ManagementAccount, org.ID, o.ID),
+		"Arn":  fmt.Sprintf(e.arnPrefix()+"organizations::%s:ou/%s/%s", org.ManagementAccount, org.ID, o.ID),
 		"Name": o.Name,
 		"Path": e.path(o.ID),
 	}

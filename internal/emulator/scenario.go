@@ -41,7 +41,11 @@ type Scenario struct {
 		Service string `yaml:"service" json:"service"`
 	} `yaml:"delegated_admins" json:"delegated_admins"`
 	SecurityHub *struct {
-		Enabled                 *bool  `yaml:"enabled" json:"enabled"`
+		Enabled *bool `yaml:"enabled" json:"enabled"`
+		// CSPM and V2 switch each Security Hub on its own; Enabled is
+		// CSPM's older name (enabled: false with no v2 means no hub).
+		CSPM                    *bool  `yaml:"cspm" json:"cspm"`
+		V2                      *bool  `yaml:"v2" json:"v2"`
 		Admin                   string `yaml:"admin" json:"admin"`
 		Region                  string `yaml:"region" json:"region"`
 		ControlFindingGenerator string `yaml:"control_finding_generator" json:"control_finding_generator"`
@@ -57,6 +61,8 @@ type Scenario struct {
 	OmitStatus         bool    `yaml:"omit_status" json:"omit_status"`
 	Faults             []Fault `yaml:"faults" json:"faults"`
 	Seed               uint64  `yaml:"seed" json:"seed"`
+	// Partition is aws (default), aws-cn or aws-us-gov.
+	Partition string `yaml:"partition" json:"partition"`
 }
 
 // epochBase is when scenario accounts joined; fixed so states are
@@ -196,6 +202,12 @@ func (sc *Scenario) State() (*State, error) {
 		if h.Enabled != nil {
 			s.SecurityHub.Enabled = *h.Enabled
 		}
+		if h.CSPM != nil {
+			s.SecurityHub.Enabled = *h.CSPM
+		}
+		if h.V2 != nil {
+			s.SecurityHub.V2 = *h.V2
+		}
 		if h.Account1 != nil {
 			s.SecurityHub.Account1 = *h.Account1
 		}
@@ -209,6 +221,15 @@ func (sc *Scenario) State() (*State, error) {
 			s.SecurityHub.ControlFindingGenerator = h.ControlFindingGenerator
 		}
 		s.SecurityHub.Admin = h.Admin
+	}
+	if sc.Partition != "" {
+		region := s.SecurityHub.Region
+		if err := s.SetPartition(sc.Partition); err != nil {
+			return nil, fmt.Errorf("partition: %w", err)
+		}
+		if sc.SecurityHub != nil && sc.SecurityHub.Region != "" && s.SecurityHub.Region != region {
+			return nil, fmt.Errorf("security_hub.region: %s is not a Region of partition %s", region, sc.Partition)
+		}
 	}
 	return s, nil
 }
@@ -333,12 +354,13 @@ security_hub: {enabled: true}
 // person's address, one a placeholder, one a free-mail inbox, one the root
 // email, and five the durable security distribution list. Two sandbox
 // accounts were opened by people: one's root email is a person's address,
-// the other's a free-mail inbox.
+// the other's a free-mail inbox. Both Security Hubs are enabled: CSPM and
+// the new one.
 const fintechYAML = `
 name: fintech
 organization: {id: o-7xq2m4k9pz, feature_set: ALL, management_account: "401726385920"}
 trusted_access: [account.amazonaws.com, securityhub.amazonaws.com, sso.amazonaws.com]
-security_hub: {enabled: true, region: us-east-1, control_finding_generator: SECURITY_CONTROL}
+security_hub: {cspm: true, v2: true, region: us-east-1, control_finding_generator: SECURITY_CONTROL}
 accounts:
   - id: "401726385920"
     name: acmepay-management

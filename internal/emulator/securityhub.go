@@ -57,17 +57,23 @@ func shInvalid(msg string) apiError {
 
 func (e *Emulator) serveSecurityHub(c *call) {
 	switch c.op {
-	case "GetFindings", "BatchImportFindings", "DescribeHub":
+	case "GetFindings", "BatchImportFindings", "DescribeHub", "GetFindingsV2", "DescribeSecurityHubV2":
 	default:
 		e.unknown(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.op})
 		return
 	}
 	var in findingsInput
-	if c.op != "DescribeHub" {
-		if err := decode(c, &in); err != nil {
-			e.fail(c, *err)
-			return
-		}
+	var inV2 findingsV2Input
+	var derr *apiError
+	switch c.op {
+	case "GetFindings", "BatchImportFindings":
+		derr = decode(c, &in)
+	case "GetFindingsV2":
+		derr = decode(c, &inV2)
+	}
+	if derr != nil {
+		e.fail(c, *derr)
+		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -77,7 +83,35 @@ func (e *Emulator) serveSecurityHub(c *call) {
 		return
 	}
 	hub := &e.state.SecurityHub
-	if !hub.Enabled || (e.state.member(c.caller) == nil && e.state.account(c.caller) == nil) {
+	known := e.state.member(c.caller) != nil || e.state.account(c.caller) != nil
+	switch c.op {
+	case "DescribeSecurityHubV2":
+		if !hub.V2 || !known {
+			// The model lists ResourceNotFoundException for an account
+			// without the service; the text is UNCONFIRMED.
+			e.fail(c, apiError{status: 404, code: "ResourceNotFoundException",
+				msg: fmt.Sprintf("Security Hub is not enabled for account %s in this Region", c.caller)})
+			return
+		}
+		// The HubV2Arn's resource part is UNCONFIRMED; hubv2/default
+		// mirrors the CSPM hub's hub/default.
+		e.ok(c, map[string]any{
+			"HubV2Arn":     fmt.Sprintf("%ssecurityhub:%s:%s:hubv2/default", e.arnPrefix(), hub.Region, c.caller),
+			"SubscribedAt": iso(time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)),
+		})
+		return
+	case "GetFindingsV2":
+		if !hub.V2 || !known {
+			// GetFindingsV2 has no InvalidAccessException in the model;
+			// AccessDeniedException is the closest it lists (UNCONFIRMED).
+			e.fail(c, apiError{status: 403, code: "AccessDeniedException",
+				msg: fmt.Sprintf("Account %s is not subscribed to Security Hub", c.caller)})
+			return
+		}
+		e.getFindingsV2(c, &inV2)
+		return
+	}
+	if !hub.Enabled || !known {
 		// UNCONFIRMED text (facts §8); the status and code are the model's.
 		e.fail(c, apiError{status: 401, code: "InvalidAccessException",
 			msg: fmt.Sprintf("Account %s is not subscribed to AWS Security Hub", c.caller)})
@@ -86,7 +120,7 @@ func (e *Emulator) serveSecurityHub(c *call) {
 	switch c.op {
 	case "DescribeHub":
 		e.ok(c, map[string]any{
-			"HubArn":                  fmt.Sprintf("arn:aws:securityhub:%s:%s:hub/default", hub.Region, c.caller),
+			"HubArn":                  fmt.Sprintf("%ssecurityhub:%s:%s:hub/default", e.arnPrefix(), hub.Region, c.caller),
 			"SubscribedAt":            iso(time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC)),
 			"AutoEnableControls":      true,
 			"ControlFindingGenerator": hub.ControlFindingGenerator,
@@ -316,7 +350,7 @@ func (e *Emulator) importFindings(c *call, in *findingsInput) {
 func (e *Emulator) evaluateIfDue() {
 	hub := &e.state.SecurityHub
 	iv := time.Duration(e.state.Settings.EvaluationInterval)
-	if !hub.Enabled {
+	if !hub.Enabled && !hub.V2 {
 		return
 	}
 	if hub.LastEvaluation.IsZero() || (iv > 0 && !e.now().Before(hub.LastEvaluation.Add(iv))) {
@@ -331,7 +365,12 @@ func (e *Emulator) evaluate() {
 	now := e.now().UTC()
 	hub.LastEvaluation = now
 	e.mutated()
-	if !hub.Enabled {
+	if !hub.Enabled && !hub.V2 {
+		return
+	}
+	if !e.state.account1Exists() {
+		// No Config rule behind Account.1 in this partition: the control
+		// never produces a finding.
 		return
 	}
 	// Without an organization, Security Hub still evaluates each account
@@ -342,7 +381,7 @@ func (e *Emulator) evaluate() {
 	}
 	region := hub.Region
 	if region == "" {
-		region = "us-east-1"
+		region = partitionRegion[e.state.partition()]
 	}
 	active := map[string]*Account{}
 	for _, a := range covered() {
@@ -399,9 +438,9 @@ func (e *Emulator) findingID(account, region string) string {
 	sum[8] = sum[8]&0x3f | 0x80
 	u := fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
 	if e.state.SecurityHub.ControlFindingGenerator == "STANDARD_CONTROL" {
-		return fmt.Sprintf("arn:aws:securityhub:%s:%s:subscription/aws-foundational-security-best-practices/v/1.0.0/Account.1/finding/%s", region, account, u)
+		return fmt.Sprintf(e.arnPrefix()+"securityhub:%s:%s:subscription/aws-foundational-security-best-practices/v/1.0.0/Account.1/finding/%s", region, account, u)
 	}
-	return fmt.Sprintf("arn:aws:securityhub:%s:%s:security-control/Account.1/finding/%s", region, account, u)
+	return fmt.Sprintf(e.arnPrefix()+"securityhub:%s:%s:security-control/Account.1/finding/%s", region, account, u)
 }
 
 func (e *Emulator) newAccount1Finding(account, region string, now time.Time) Finding {
@@ -413,7 +452,7 @@ func (e *Emulator) newAccount1Finding(account, region string, now time.Time) Fin
 	f := Finding{
 		"SchemaVersion": "2018-10-08",
 		"Id":            e.findingID(account, region),
-		"ProductArn":    fmt.Sprintf("arn:aws:securityhub:%s::product/aws/securityhub", region),
+		"ProductArn":    fmt.Sprintf(e.arnPrefix()+"securityhub:%s::product/aws/securityhub", region),
 		"ProductName":   "Security Hub",
 		"CompanyName":   "AWS",
 		"Region":        region,
@@ -429,7 +468,7 @@ func (e *Emulator) newAccount1Finding(account, region string, now time.Time) Fin
 			"Text": "For information on how to correct this issue, consult the AWS Security Hub controls documentation.",
 			"Url":  "https://docs.aws.amazon.com/console/securityhub/Account.1/remediation",
 		}},
-		"Resources": []any{map[string]any{"Type": "AwsAccount", "Id": "AWS::::Account:" + account, "Partition": "aws", "Region": region}},
+		"Resources": []any{map[string]any{"Type": "AwsAccount", "Id": "AWS::::Account:" + account, "Partition": e.state.partition(), "Region": region}},
 		"Compliance": map[string]any{
 			"Status":              "FAILED",
 			"SecurityControlId":   "Account.1",
@@ -442,7 +481,7 @@ func (e *Emulator) newAccount1Finding(account, region string, now time.Time) Fin
 	if standard {
 		f["ProductFields"] = map[string]any{
 			"ControlId":    "Account.1",
-			"StandardsArn": "arn:aws:securityhub:::" + strings.TrimPrefix(fsbpStandard, ""),
+			"StandardsArn": e.arnPrefix() + "securityhub:::" + fsbpStandard,
 		}
 	}
 	return f

@@ -79,7 +79,13 @@ type Delegation struct {
 // SecurityHub is the Security Hub side of the world. One hub stands for the
 // whole organization: its administrator sees every account's findings.
 type SecurityHub struct {
+	// Enabled is Security Hub CSPM (the original service: DescribeHub,
+	// GetFindings, ASFF).
 	Enabled bool `json:"enabled"`
+	// V2 is the new Security Hub (DescribeSecurityHubV2, GetFindingsV2,
+	// OCSF). It receives the same CSPM control findings, so Account.1 is
+	// evaluated when either is enabled.
+	V2 bool `json:"v2,omitempty"`
 	// Admin is the Security Hub administrator account; empty means the
 	// management account.
 	Admin  string `json:"admin,omitempty"`
@@ -115,6 +121,9 @@ type Settings struct {
 	OmitStatus bool    `json:"omit_status,omitempty"`
 	Faults     []Fault `json:"faults,omitempty"`
 	Seed       uint64  `json:"seed,omitempty"`
+	// Partition is aws (empty), aws-cn or aws-us-gov: it sets the ARNs,
+	// the Account API's quotas and whether Account.1 exists.
+	Partition string `json:"partition,omitempty"`
 }
 
 // Fault makes Op fail with Error at Rate (0..1) for Account ("" = any).

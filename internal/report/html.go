@@ -499,7 +499,7 @@ func verifyHTML(w io.Writer, r *verify.Report, st Style) error {
 	}
 	hub := "not enabled or not readable"
 	if r.Hub != nil {
-		hub = r.Hub.Region
+		hub = hubSource(r)
 		if r.Hub.ControlFindingGenerator != "" {
 			hub += " (" + r.Hub.ControlFindingGenerator + ")"
 		}
@@ -542,7 +542,10 @@ func verifyHTML(w io.Writer, r *verify.Report, st Style) error {
 		}
 		rows = append(rows, v)
 	}
-	p.Extra = []htmlCard{{Label: "Security Hub", Value: hub}}
+	p.Extra = []htmlCard{{Label: "Security Hub", Value: hub}, {Label: "Partition", Value: r.Partition}}
+	if n := s[verify.NotApplicable]; n > 0 {
+		p.Cards = append(p.Cards, card("Not applicable", n, "Account.1 does not exist here", "muted"))
+	}
 	return htmlTmpl.ExecuteTemplate(w, "verify.html.tmpl", struct {
 		htmlPage
 		Hub      string

@@ -13,7 +13,7 @@ import (
 // VerifyFormats are the formats of verify.
 var VerifyFormats = []string{"table", "json", "html"}
 
-var verifyOrder = map[string]int{verify.Failed: 0, verify.Unknown: 1, verify.Pending: 2, verify.Passed: 3, verify.Skipped: 4}
+var verifyOrder = map[string]int{verify.Failed: 0, verify.Unknown: 1, verify.Pending: 2, verify.Passed: 3, verify.NotApplicable: 4, verify.Skipped: 5}
 
 // Verify writes a verify report: what needs action first.
 func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
@@ -37,7 +37,7 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 			color = ansiRed
 		case verify.Unknown, verify.Pending:
 			color = ansiYellow
-		case verify.Skipped:
+		case verify.Skipped, verify.NotApplicable:
 			color = ansiDim
 		}
 		email := "-"
@@ -58,9 +58,28 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 		return err
 	}
 	s := r.Summary
-	_, err := fmt.Fprintf(w, "\n%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped\n",
-		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped])
+	na := ""
+	if s[verify.NotApplicable] > 0 {
+		na = fmt.Sprintf(", %d not applicable", s[verify.NotApplicable])
+	}
+	_, err := fmt.Fprintf(w, "\n%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped%s\n",
+		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped], na)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "Account.1 read from: %s; partition %s\n", hubSource(r), r.Partition)
 	return err
+}
+
+// hubSource names where verify read Account.1 from.
+func hubSource(r *verify.Report) string {
+	switch r.SecurityHub {
+	case verify.CSPM:
+		return "Security Hub CSPM (GetFindings) in " + r.Hub.Region
+	case verify.V2:
+		return "the new Security Hub (GetFindingsV2) in " + r.Hub.Region
+	}
+	return "no Security Hub"
 }
 
 // Doctor writes the pre-flight checks, each failure with its fix.

@@ -1,7 +1,9 @@
 // Package verify is step 4 of the loop: it reads every account's SECURITY
-// contact back and Security Hub's Account.1 findings, and says honestly
-// which accounts pass, which wait for AWS's next evaluation (PENDING), and
-// which never will without a contact (FAILED).
+// contact back and Security Hub's Account.1 findings — from Security Hub
+// CSPM (GetFindings, ASFF) or the new Security Hub (GetFindingsV2, OCSF) —
+// and says honestly which accounts pass, which wait for AWS's next
+// evaluation (PENDING), which never will without a contact (FAILED), and
+// where Account.1 does not exist at all (NOT_APPLICABLE).
 package verify
 
 import (
@@ -26,6 +28,17 @@ const (
 	Failed  = "FAILED"  // no SECURITY contact: Account.1 will fail
 	Unknown = "UNKNOWN" // cannot tell (access, Security Hub off, Account.1 off)
 	Skipped = "SKIPPED" // not ACTIVE, or excluded
+	// NotApplicable: a contact is set, and Account.1 does not exist in
+	// this partition or Region, so no finding will ever come.
+	NotApplicable = "NOT_APPLICABLE"
+)
+
+// Security Hub choices of Options.SecurityHub.
+const (
+	// Auto reads Security Hub CSPM when it is enabled, else the new one.
+	Auto = "auto"
+	CSPM = awsorg.CSPM
+	V2   = awsorg.V2
 )
 
 // EvaluationPeriod is the longest Security Hub waits between periodic
@@ -63,9 +76,14 @@ type Report struct {
 	ToolVersion  string              `json:"tool_version"`
 	Caller       awsorg.Identity     `json:"caller"`
 	Organization *audit.Organization `json:"organization"`
-	Hub          *awsorg.Hub         `json:"security_hub"`
-	Summary      map[string]int      `json:"summary"`
-	Accounts     []Account           `json:"accounts"`
+	// Partition is the caller's partition (aws, aws-cn, aws-us-gov).
+	Partition string `json:"partition"`
+	// SecurityHub is the generation Account.1 was read from: cspm, v2,
+	// or none (neither readable, or Account.1 does not exist here).
+	SecurityHub string         `json:"securityhub"`
+	Hub         *awsorg.Hub    `json:"security_hub"`
+	Summary     map[string]int `json:"summary"`
+	Accounts    []Account      `json:"accounts"`
 }
 
 // Options select and tune a run.
@@ -81,6 +99,8 @@ type Options struct {
 	Now      func() time.Time
 	Sleep    func(context.Context, time.Duration) error
 	Version  string
+	// SecurityHub is Auto (empty means Auto), CSPM or V2.
+	SecurityHub string
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -110,7 +130,8 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if ar == nil || err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: ar.Caller, Organization: ar.Organization}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: ar.Caller, Organization: ar.Organization,
+		Partition: ar.Caller.Partition, SecurityHub: "none"}
 	var live []string // accounts with a contact, whose finding decides
 	for _, a := range ar.Accounts {
 		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
@@ -129,13 +150,25 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		}
 		rep.Accounts = append(rep.Accounts, v)
 	}
-	hub, herr := c.Hub(ctx)
+	if why := awsorg.Account1Unavailable(rep.Partition, c.HubRegion()); why != "" {
+		// No finding will ever come: say so at once, never wait.
+		for _, id := range live {
+			rep.set(id, NotApplicable, why+"; the SECURITY contact is set", nil)
+		}
+		rep.summarize()
+		return rep, nil
+	}
+	hub, herr := pickHub(ctx, c, o.SecurityHub)
 	if herr == nil {
-		rep.Hub = &hub
+		rep.Hub, rep.SecurityHub = &hub, hub.Generation
+	}
+	var scope *awsorg.Scope
+	if herr == nil && hub.Generation == V2 && len(live) > 0 {
+		scope = orgScope(ctx, c, rep)
 	}
 	deadline := o.Now().Add(o.Wait)
 	for {
-		pending, err := rep.judge(ctx, c, live, herr, o)
+		pending, err := rep.judge(ctx, c, live, hub, herr, scope)
 		if err != nil {
 			return rep, err
 		}
@@ -154,9 +187,74 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	return rep, nil
 }
 
+// errNeither says that neither Security Hub is enabled; it is
+// ErrNotSubscribed to errors.Is.
+type errNeither struct{ cspm, v2 error }
+
+func (e errNeither) Error() string {
+	return fmt.Sprintf("neither Security Hub CSPM nor the new Security Hub is enabled (%v; %v)", e.cspm, e.v2)
+}
+
+func (e errNeither) Is(target error) bool { return target == awsorg.ErrNotSubscribed }
+
+// pickHub finds the Security Hub to read: the one asked for, or with Auto
+// CSPM when it answers and the new Security Hub when CSPM does not.
+func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, error) {
+	switch which {
+	case CSPM:
+		return c.Hub(ctx)
+	case V2:
+		return c.HubV2(ctx)
+	}
+	hub, cerr := c.Hub(ctx)
+	if cerr == nil {
+		return hub, nil
+	}
+	hub, verr := c.HubV2(ctx)
+	switch {
+	case verr == nil:
+		return hub, nil
+	case errors.Is(cerr, awsorg.ErrNotSubscribed) && errors.Is(verr, awsorg.ErrNotSubscribed):
+		return awsorg.Hub{}, errNeither{cerr, verr}
+	case errors.Is(cerr, awsorg.ErrNotSubscribed):
+		return awsorg.Hub{}, verr
+	}
+	return awsorg.Hub{}, cerr
+}
+
+// orgScope is the organization scope of GetFindingsV2 when the caller is
+// the Security Hub delegated administrator (only it may send one), or nil:
+// without a scope the delegated administrator still sees the whole
+// organization, so a failed check costs nothing but the scope.
+func orgScope(ctx context.Context, c *awsorg.Client, r *Report) *awsorg.Scope {
+	if r.Organization == nil || r.Caller.Account == r.Organization.ManagementAccountID {
+		return nil
+	}
+	admins, err := c.DelegatedAdministrators(ctx, "securityhub.amazonaws.com")
+	if err != nil {
+		return nil
+	}
+	for _, a := range admins {
+		if a == r.Caller.Account {
+			return &awsorg.Scope{OrganizationID: r.Organization.ID}
+		}
+	}
+	return nil
+}
+
+// set records one account's verdict.
+func (r *Report) set(id, status, reason string, f *Finding) {
+	for i := range r.Accounts {
+		if a := &r.Accounts[i]; a.ID == id {
+			a.Status, a.Reason, a.Finding = status, reason, f
+			return
+		}
+	}
+}
+
 // judge reads the findings of the accounts with a contact and sets their
 // status; it returns how many are PENDING.
-func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hubErr error, o Options) (int, error) {
+func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub awsorg.Hub, hubErr error, scope *awsorg.Scope) (int, error) {
 	index := make(map[string]int, len(r.Accounts))
 	for i, a := range r.Accounts {
 		index[a.ID] = i
@@ -170,7 +268,11 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 	}
 	if hubErr != nil {
 		reason := "cannot read Security Hub: " + hubErr.Error()
-		if errors.Is(hubErr, awsorg.ErrNotSubscribed) {
+		var neither errNeither
+		switch {
+		case errors.As(hubErr, &neither):
+			reason = "Security Hub is not enabled in this Region: neither Security Hub CSPM nor the new Security Hub (or this account is not its administrator)"
+		case errors.Is(hubErr, awsorg.ErrNotSubscribed):
 			reason = "Security Hub is not enabled in this Region (or this account is not its administrator)"
 		}
 		for _, id := range live {
@@ -178,7 +280,13 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		}
 		return 0, nil
 	}
-	fs, err := c.Account1Findings(ctx, live)
+	var fs []awsorg.Finding
+	var err error
+	if hub.Generation == V2 {
+		fs, err = c.Account1FindingsV2(ctx, live, scope)
+	} else {
+		fs, err = c.Account1Findings(ctx, live)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
@@ -227,7 +335,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 }
 
 func (r *Report) summarize() {
-	r.Summary = map[string]int{Passed: 0, Pending: 0, Failed: 0, Unknown: 0, Skipped: 0}
+	r.Summary = map[string]int{Passed: 0, Pending: 0, Failed: 0, Unknown: 0, Skipped: 0, NotApplicable: 0}
 	for _, a := range r.Accounts {
 		r.Summary[a.Status]++
 	}
