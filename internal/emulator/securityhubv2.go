@@ -327,6 +327,27 @@ func (e *Emulator) scope(c *call, in *findingsV2Input) (map[string]bool, *apiErr
 // ASFF UpdatedAt (the last evaluation); status follows the workflow
 // (NEW → New, NOTIFIED → In Progress, RESOLVED → Resolved, SUPPRESSED →
 // Suppressed) except that an ARCHIVED record is "Archived".
+// ocsfValue is an OCSF enum: its caption and its id.
+type ocsfValue struct {
+	name string
+	id   int
+}
+
+// The ASFF values each OCSF enum maps from.
+var (
+	ocsfStatus     = map[string]ocsfValue{"NOTIFIED": {"In Progress", 2}, "SUPPRESSED": {"Suppressed", 3}, "RESOLVED": {"Resolved", 4}}
+	ocsfSeverity   = map[string]ocsfValue{"INFORMATIONAL": {"Informational", 1}, "LOW": {"Low", 2}, "HIGH": {"High", 4}, "CRITICAL": {"Critical", 5}}
+	ocsfCompliance = map[string]ocsfValue{"PASSED": {"Pass", 1}, "WARNING": {"Warning", 2}, "FAILED": {"Fail", 3}}
+)
+
+// ocsfEnum maps an ASFF value through table, or gives the default.
+func ocsfEnum(table map[string]ocsfValue, asff, defName string, defID int) (string, int) {
+	if v, ok := table[asff]; ok {
+		return v.name, v.id
+	}
+	return defName, defID
+}
+
 func (e *Emulator) ocsf(f Finding) map[string]any {
 	ms := func(s string) any {
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -336,33 +357,13 @@ func (e *Emulator) ocsf(f Finding) map[string]any {
 		return t.UnixMilli()
 	}
 	created, updated := str(f["CreatedAt"]), str(f["UpdatedAt"])
-	status, statusID := "New", 1
-	if wf, ok := f["Workflow"].(map[string]any); ok {
-		switch wf["Status"] {
-		case "NOTIFIED":
-			status, statusID = "In Progress", 2
-		case "SUPPRESSED":
-			status, statusID = "Suppressed", 3
-		case "RESOLVED":
-			status, statusID = "Resolved", 4
-		}
-	}
+	wf, _ := f["Workflow"].(map[string]any)
+	status, statusID := ocsfEnum(ocsfStatus, str(wf["Status"]), "New", 1)
 	if str(f["RecordState"]) == "ARCHIVED" {
 		status, statusID = "Archived", 5
 	}
-	severity, severityID := "Medium", 3
-	if sev, ok := f["Severity"].(map[string]any); ok {
-		switch sev["Label"] {
-		case "INFORMATIONAL":
-			severity, severityID = "Informational", 1
-		case "LOW":
-			severity, severityID = "Low", 2
-		case "HIGH":
-			severity, severityID = "High", 4
-		case "CRITICAL":
-			severity, severityID = "Critical", 5
-		}
-	}
+	sev, _ := f["Severity"].(map[string]any)
+	severity, severityID := ocsfEnum(ocsfSeverity, str(sev["Label"]), "Medium", 3)
 	product := str(f["ProductName"])
 	if isAccount1(f) || strings.HasSuffix(str(f["ProductArn"]), "::product/aws/securityhub") {
 		product = productNameCSPM
@@ -411,15 +412,7 @@ func (e *Emulator) ocsf(f Finding) map[string]any {
 	}
 	doc["resources"] = append([]any{}, resources...)
 	if comp, ok := f["Compliance"].(map[string]any); ok {
-		cs, csID := "Unknown", 0
-		switch comp["Status"] {
-		case "PASSED":
-			cs, csID = "Pass", 1
-		case "WARNING":
-			cs, csID = "Warning", 2
-		case "FAILED":
-			cs, csID = "Fail", 3
-		}
+		cs, csID := ocsfEnum(ocsfCompliance, str(comp["Status"]), "Unknown", 0)
 		standards := []any{}
 		if as, ok := comp["AssociatedStandards"].([]any); ok {
 			for _, a := range as {
