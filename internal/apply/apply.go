@@ -39,6 +39,10 @@ type Outcome struct {
 	plan.Change
 	Result string `json:"result"`
 	Error  string `json:"error,omitempty"`
+	// Err is Error as a value, for callers that decide by its kind
+	// (errors.Is): the enforcer's sweep retries a throttle but not a
+	// denial.
+	Err error `json:"-"`
 	// Seq is the journal intent line of a write.
 	Seq int `json:"seq,omitempty"`
 }
@@ -167,7 +171,7 @@ func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch 
 	fail := func(result string, err error) Outcome {
 		out.Result = result
 		if err != nil {
-			out.Error = err.Error()
+			out.Error, out.Err = err.Error(), err
 		}
 		return out
 	}

@@ -145,6 +145,13 @@ type Options struct {
 	// Logger receives one debug record per contact call: operation,
 	// account, type, outcome and duration, never contact values.
 	Logger *slog.Logger
+	// Drained starts every bucket empty instead of full. A process that
+	// takes over from another mid-run (the enforcer's next sweep batch on
+	// a fresh Lambda container) cannot know how much of AWS's bucket the
+	// previous one left: spending a full burst into an empty server
+	// bucket earns a burst of throttles. Empty costs at most one burst's
+	// worth of waiting (1.5 s at the published read quota).
+	Drained bool
 }
 
 // New builds the service clients from cfg.
@@ -167,7 +174,11 @@ func New(cfg aws.Config, o Options) *Client {
 	// throttled. The margin lets the server's bucket refill a few tokens a
 	// second and absorbs jitter that grows with the rate.
 	lim := func(q Quota) *rate.Limiter {
-		return rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-max(1, q.Burst/10)))
+		l := rate.NewLimiter(rate.Limit(q.Rate*0.97), max(1, q.Burst-max(1, q.Burst/10)))
+		if o.Drained {
+			l.AllowN(time.Now(), l.Burst())
+		}
+		return l
 	}
 	c := &Client{
 		quotas:    o.Quotas,

@@ -44,6 +44,19 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Version string
+
+	// Store holds sweep inventories; nil means in memory (one process).
+	Store Store
+	// BatchBudget is how long a sweep batch takes accounts; zero means
+	// the invocation's remaining time (its context's deadline) minus
+	// BatchMargin, or every account without a deadline.
+	BatchBudget time.Duration
+	// BatchMargin is kept free before the deadline; zero means
+	// DefaultBatchMargin.
+	BatchMargin time.Duration
+	// Clock times the batch budget; nil means time.Now. Tests advance
+	// it by hand, so batch boundaries do not depend on the machine.
+	Clock func() time.Time
 }
 
 // Handler handles one event at a time.
@@ -72,6 +85,15 @@ func New(c *awsorg.Client, cfg Config) (*Handler, error) {
 	}
 	if cfg.Journal == "" {
 		cfg.Journal = "altcontacts-enforcer-journal.jsonl"
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemStore()
+	}
+	if cfg.BatchMargin <= 0 {
+		cfg.BatchMargin = DefaultBatchMargin
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	return &Handler{c: c, cfg: cfg}, nil
 }
@@ -151,7 +173,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		problems = append(problems, fmt.Sprintf("%d account(s) could not be read", pl.Summary.Unknown))
 	}
 	if h.cfg.Mode == ModeEnforce && len(writes) > 0 {
-		j, err := journal.Lazy(h.cfg.Journal, h.cfg.Now)
+		j, err := h.openJournal()
 		if err != nil {
 			return res, fmt.Errorf("enforce: %w", err)
 		}
@@ -182,6 +204,12 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// openJournal opens the journal every write of an invocation goes
+// through; events and sweep batches share it.
+func (h *Handler) openJournal() (*journal.Writer, error) {
+	return journal.Lazy(h.cfg.Journal, h.cfg.Now)
 }
 
 // own reports whether principal is the enforcer's role, by role name, so
