@@ -37,7 +37,14 @@ type DriveOptions struct {
 	Before func(batch int)
 	// After is called after each successful batch.
 	After func(prev, next *SweepState, took time.Duration)
+	// MaxBatches, when positive, stops after that many batches; an
+	// unfinished sweep then returns its summary and ErrIncomplete.
+	MaxBatches int
 }
+
+// ErrIncomplete is a sweep stopped by DriveOptions.MaxBatches before the
+// last account.
+var ErrIncomplete = errors.New("sweep incomplete")
 
 // Drive runs a whole sweep in this process as the state machine runs it:
 // inventory, then batch after batch until the cursor reaches the end, each
@@ -57,6 +64,10 @@ func Drive(ctx context.Context, h *Handler, o DriveOptions) (*Summary, error) {
 	}
 	fmt.Fprintf(o.Log, "sweep %s: %d accounts in the inventory\n", st.ID, st.Total)
 	for !st.Done {
+		if o.MaxBatches > 0 && st.Batches == o.MaxBatches {
+			s := h.Summarize(ctx, *st)
+			return s, fmt.Errorf("%w: %d of %d accounts swept in %d batch(es)", ErrIncomplete, st.Cursor, st.Total, st.Batches)
+		}
 		if o.Renew != nil {
 			if h, err = o.Renew(); err != nil {
 				return nil, err
@@ -120,11 +131,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // Invoke is the Lambda function's entry point. It tells the payloads
 // apart by shape: {"sweep":{…}} is a phase of the state machine's sweep;
-// a plain scheduled event (the rule invoking the function directly, as
-// before the state machine, or someone testing it) runs Drive inside
-// this one invocation, which sweeps as many accounts as its time allows
-// and fails if that is not all of them; anything else is an EventBridge
-// event for Handle.
+// a plain scheduled event (a rule invoking the function directly, as
+// before the state machine, or someone testing it) runs the inventory and
+// one batch inside this invocation, which sweeps as many accounts as its
+// time allows and fails (ErrIncomplete) if that is not all of them;
+// anything else is an EventBridge event for Handle.
 func (h *Handler) Invoke(ctx context.Context, raw json.RawMessage) (any, error) {
 	var probe struct {
 		Sweep *SweepRequest `json:"sweep"`
@@ -133,11 +144,11 @@ func (h *Handler) Invoke(ctx context.Context, raw json.RawMessage) (any, error) 
 		return h.Sweep(ctx, *probe.Sweep)
 	}
 	if ev, err := Parse(raw); err == nil && ev.Kind == KindSweep {
-		s, err := Drive(ctx, h, DriveOptions{})
-		if errors.Is(err, ErrNoTime) {
-			err = fmt.Errorf("%w: one invocation did not sweep the whole organization; the state machine in deploy/template.yaml sweeps it in batches", err)
+		s, err := Drive(ctx, h, DriveOptions{MaxBatches: 1})
+		if errors.Is(err, ErrIncomplete) || errors.Is(err, ErrNoTime) {
+			err = fmt.Errorf("%w; one invocation sweeps what its time allows, the state machine in deploy/template.yaml sweeps the whole organization in batches", err)
 		}
-		if err == nil && s.Failed > 0 {
+		if err == nil && s != nil && s.Failed > 0 {
 			err = fmt.Errorf("enforce %s: %d account(s) failed", KindSweep, s.Failed)
 		}
 		return s, err

@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path"
 	"sort"
 	"sync"
 	"time"
@@ -259,7 +260,18 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		defer j.Close()
 	}
 
-	b := batch{h: h, j: j, ctx: ctx}
+	// Contacts written by failed attempts of earlier batches: the retry
+	// finds those accounts right and would not count them as changed.
+	partialKey := path.Join(path.Dir(st.Inventory), "partial.json")
+	earlier := map[string]int{}
+	if raw, err := h.cfg.Store.Get(ctx, partialKey); err == nil {
+		if err := json.Unmarshal(raw, &earlier); err != nil {
+			return fail(fmt.Errorf("%s: %w", partialKey, err))
+		}
+	} else if !notFound(err) {
+		return fail(fmt.Errorf("%s: %w", partialKey, err))
+	}
+	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
 	conc := audit.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
 	if h.cfg.Mode == ModeEnforce {
 		conc = apply.DefaultConcurrency(h.c.Quotas().PutContact.Rate)
@@ -314,6 +326,16 @@ feed:
 		b.transient = planErr
 	}
 	if b.transient != nil {
+		if len(b.wrote) > 0 {
+			for id, n := range b.wrote {
+				earlier[id] += n
+			}
+			raw, _ := json.Marshal(earlier)
+			if err := h.cfg.Store.Put(ctx, partialKey, raw); err != nil {
+				log.WarnContext(ctx, "sweep: the failed attempt's writes are not stored; the totals will miss them",
+					"sweep", st.ID, "key", partialKey, "writes", len(b.wrote), "error", err.Error())
+			}
+		}
 		return fail(b.transient)
 	}
 	next := st
@@ -338,6 +360,14 @@ type batch struct {
 	mu        sync.Mutex
 	totals    Totals
 	transient error
+	// earlier are contacts written per account by failed attempts; wrote
+	// are this attempt's.
+	earlier, wrote map[string]int
+}
+
+// notFound is a Store's "no such key": ours, or an S3 store's.
+func notFound(err error) bool {
+	return errors.Is(err, ErrNoObject) || errors.Is(err, awsorg.ErrNotFound)
 }
 
 func (b *batch) stopped() bool {
@@ -444,11 +474,18 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if t.Writes > 0 {
+		b.wrote[id] += t.Writes
+	}
 	if transient != nil {
 		if b.transient == nil {
 			b.transient = transient
 		}
 		return
+	}
+	if n := b.earlier[id]; n > 0 {
+		t.Writes += n
+		t.Changed = 1
 	}
 	b.totals.add(t)
 }
