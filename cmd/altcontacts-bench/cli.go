@@ -21,6 +21,7 @@ Usage:
   altcontacts-bench speed    [--n 23,1000,10000] [--scale 10] [--latency 30ms] [--ops audit,apply] [--json]
   altcontacts-bench baseline [--runs 3] [--json]
   altcontacts-bench soak     [--n 1000] [--duration 10m] [--seed S] [--json]
+  altcontacts-bench sweep    [--n 50000] [--scale 100] [--latency 20ms] [--budget D] [--full] [--json]
 
 Run it from the module root: go run ./cmd/altcontacts-bench speed --n 23,1000
 `
@@ -39,8 +40,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runBaseline(ctx, args[1:], stdout, stderr)
 	case "soak":
 		err = runSoak(ctx, args[1:], stdout, stderr)
+	case "sweep":
+		err = runSweepBench(ctx, args[1:], stdout, stderr)
 	case bench.HelperCommand:
 		return bench.HelperMain(args[1:])
+	case bench.SweepCommand:
+		return bench.SweepMain(args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -208,6 +213,53 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		bench.WriteSoakSummary(stdout, r)
 	}
 	if r.Failed() {
+		return exitErr(1)
+	}
+	return nil
+}
+
+func runSweepBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sweep", stderr)
+	o := bench.SweepOptions{Log: stderr}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	o.Helper = exe
+	fs.IntVar(&o.N, "n", 50000, "accounts in the generated organization")
+	fs.Float64Var(&o.Scale, "scale", 100, "quota scale, on the emulator and in the sweep's pacing")
+	fs.DurationVar(&o.Latency, "latency", 20*time.Millisecond, "latency added to every emulated AWS request")
+	fs.DurationVar(&o.Budget, "budget", 0, "batch budget (default: the Lambda's 840 s divided by --scale)")
+	fs.BoolVar(&o.Full, "full", false, "start each batch's client with full token buckets instead of empty ones")
+	fs.Uint64Var(&o.Seed, "seed", bench.Seed, "seed of the generated organization")
+	fs.StringVar(&o.Dir, "dir", "", "working directory to keep (the journal)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	out := fs.String("out", "", "also write the result as JSON to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.N < 1 || o.Scale <= 0 {
+		return errors.New("--n and --scale must be positive")
+	}
+	r, err := bench.Sweep(ctx, o)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		b, _ := json.MarshalIndent(r, "", "  ")
+		if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		err = writeJSON(stdout, r)
+	} else {
+		err = bench.WriteSweepTable(stdout, r)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Error != "" || r.Missed > 0 || r.Duplicates > 0 {
 		return exitErr(1)
 	}
 	return nil

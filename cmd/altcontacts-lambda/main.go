@@ -1,7 +1,8 @@
 // Command altcontacts-lambda is the enforcer as an AWS Lambda function
 // (runtime provided.al2023, built as `bootstrap`): it applies the policy in
-// ALTCONTACTS_POLICY to the account each EventBridge event names. See
-// deploy/template.yaml.
+// ALTCONTACTS_POLICY to the account each EventBridge event names, and runs
+// the phases of the sweep the state machine drives. See
+// deploy/template.yaml and enforce.Handler.Invoke.
 package main
 
 import (
@@ -22,5 +23,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	lambda.Start(func(ctx context.Context, ev json.RawMessage) (*enforce.Result, error) { return h.Handle(ctx, ev) })
+	lambda.Start(func(ctx context.Context, ev json.RawMessage) (any, error) { return h.Invoke(ctx, ev) })
 }

@@ -222,6 +222,13 @@ type Options struct {
 	// Logger receives one debug record per contact call: operation,
 	// account, type, outcome and duration, never contact values.
 	Logger *slog.Logger
+	// Drained starts every bucket empty instead of full. A process that
+	// takes over from another mid-run (the enforcer's next sweep batch on
+	// a fresh Lambda container) cannot know how much of AWS's bucket the
+	// previous one left: spending a full burst into an empty server
+	// bucket earns a burst of throttles. Empty costs at most one burst's
+	// worth of waiting (1.5 s at the published read quota).
+	Drained bool
 }
 
 // New builds the service clients from cfg.
@@ -246,7 +253,11 @@ func New(cfg aws.Config, o Options) *Client {
 	}
 	lim := func(q Quota) *rate.Limiter {
 		r, b := paced(q)
-		return rate.NewLimiter(r, b)
+		l := rate.NewLimiter(r, b)
+		if o.Drained {
+			l.AllowN(time.Now(), l.Burst())
+		}
+		return l
 	}
 	c := &Client{
 		quotas:    o.Quotas,

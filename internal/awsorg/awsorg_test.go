@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -87,5 +88,23 @@ func TestRetriesRecoverFromADrainedServer(t *testing.T) {
 	st := e.Stats().Operations["GetAlternateContact"]
 	if st.Throttled == 0 || st.Throttled > 6 {
 		t.Errorf("throttled %d of %d requests", st.Throttled, st.Requests)
+	}
+}
+
+// A Drained client starts with empty buckets: its first call waits for a
+// token, where a fresh client spends its burst at once. The limiter
+// refuses a wait longer than the deadline immediately, so nothing sleeps.
+func TestDrainedStartsWithEmptyBuckets(t *testing.T) {
+	e := emulator.New(emulator.WithoutThrottling())
+	slow := awsorg.Quotas{GetContact: awsorg.Quota{Rate: 0.5, Burst: 10}}
+	target := awsorg.Target{AccountID: "593018274615"}
+	for _, drained := range []bool{false, true} {
+		c := awsorg.New(e.Config(), awsorg.Options{Quotas: slow, Drained: drained})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // a token takes 2 s
+		_, err := c.GetContact(ctx, target, contact.Security)
+		cancel()
+		if drained != errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("drained %v: first read: %v", drained, err)
+		}
 	}
 }

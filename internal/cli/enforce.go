@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,7 @@ import (
 func newEnforceCmd(e *env, g *globalOptions) *cobra.Command {
 	var eventFile, policyFile, role, journalFile string
 	var doApply bool
+	var budget time.Duration
 	cmd := &cobra.Command{
 		Use:   "enforce --event FILE [--policy FILE] [--apply]",
 		Short: "Run the enforcer's handler on one EventBridge event, as the Lambda would",
@@ -28,10 +30,17 @@ made by anyone but the enforcer (drift), or a scheduled event (sweep of the orga
 It is a dry run (report mode) unless --apply. The policy comes from --policy, or from
 ALTCONTACTS_POLICY as in the Lambda. Structured JSON logs go to stderr.
 
+With --budget, a scheduled event runs the sweep as the deployed state machine does: one
+inventory of the organization, then batch after batch, each taking accounts until the budget
+is spent and retried from the same account if it fails, with one line per batch and a summary
+on stderr and the summary as JSON on stdout. Without --budget, the sweep is one run.
+
 Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad input;
-3 the handler failed (the Lambda would return the error so EventBridge retries).`,
+3 the handler failed (the Lambda would return the error so EventBridge retries), or an
+account failed in a --budget sweep (the state machine would end in its Fail state).`,
 		Example: `  altcontacts enforce --sandbox --event testdata/events/create-managed-account.json --policy contacts.yaml
-  altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply`,
+  altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply
+  altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply --budget 3s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -56,8 +65,15 @@ Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad
 			} else {
 				return usageErr("no policy: give --policy FILE or set %s", enforce.EnvPolicy)
 			}
-			if _, err := enforce.Parse(raw); err != nil {
+			ev, err := enforce.Parse(raw)
+			if err != nil {
 				return usageErr("%s: %v", eventFile, err)
+			}
+			if cmd.Flags().Changed("budget") && (budget <= 0 || ev.Kind != enforce.KindSweep) {
+				if budget <= 0 {
+					return usageErr("--budget: want a positive duration like 3s or 5m, got %s", budget)
+				}
+				return usageErr("--budget applies to the scheduled sweep; %s is a %s event", eventFile, ev.Kind)
 			}
 			mode := enforce.ModeReport
 			if doApply {
@@ -71,7 +87,8 @@ Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad
 				return err
 			}
 			return runEnforce(ctx, e, g, raw, enforce.Config{Policy: p, PolicyBytes: data, Mode: mode, EnforcerRole: role,
-				Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version()})
+				Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
+				BatchBudget: budget})
 		},
 	}
 	cmd.Flags().StringVar(&eventFile, "event", "", "EventBridge event (JSON file)")
@@ -79,6 +96,7 @@ Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad
 	cmd.Flags().BoolVar(&doApply, "apply", false, "write (enforce mode); without it, report only")
 	cmd.Flags().StringVar(&role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
 	cmd.Flags().StringVar(&journalFile, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
+	cmd.Flags().DurationVar(&budget, "budget", 0, "sweep in batches, each taking accounts for this long, as the state machine does")
 	return cmd
 }
 
@@ -92,6 +110,9 @@ func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg e
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if cfg.BatchBudget > 0 {
+		return runSweep(ctx, e, h)
+	}
 	res, herr := h.Handle(ctx, raw)
 	if res != nil {
 		b, _ := json.MarshalIndent(res, "", "  ")
@@ -104,6 +125,26 @@ func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg e
 		return &exitError{code: ExitInterrupted, err: herr}
 	case herr != nil:
 		return withHints(herr, ExitIncomplete, append(awsHints(herr), "the Lambda would return this error, so EventBridge retries and then the DLQ holds the event")...)
+	}
+	return nil
+}
+
+// runSweep drives the batched sweep in this process (enforce.Drive, the
+// state machine's loop) and prints the summary.
+func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
+	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
+	if s != nil {
+		b, _ := json.MarshalIndent(s, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return &exitError{code: ExitInterrupted, err: err}
+	case err != nil:
+		return withHints(err, ExitIncomplete, append(awsHints(err), "the state machine would retry the batch, then fail the execution; a rerun re-reads and skips what is already right")...)
+	case s.Failed > 0:
+		return withHints(fmt.Errorf("sweep: %d account(s) failed; see the \"account failed\" log lines", s.Failed), ExitIncomplete,
+			"the state machine would end in its Fail state, which raises the alarm")
 	}
 	return nil
 }

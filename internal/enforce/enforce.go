@@ -46,6 +46,19 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Version string
+
+	// Store holds sweep inventories; nil means in memory (one process).
+	Store Store
+	// BatchBudget is how long a sweep batch takes accounts; zero means
+	// the invocation's remaining time (its context's deadline) minus
+	// BatchMargin, or every account without a deadline.
+	BatchBudget time.Duration
+	// BatchMargin is kept free before the deadline; zero means
+	// DefaultBatchMargin.
+	BatchMargin time.Duration
+	// Clock times the batch budget; nil means time.Now. Tests advance
+	// it by hand, so batch boundaries do not depend on the machine.
+	Clock func() time.Time
 }
 
 // Handler handles one event at a time.
@@ -74,6 +87,15 @@ func New(c *awsorg.Client, cfg Config) (*Handler, error) {
 	}
 	if cfg.Journal == (journal.Target{}) {
 		cfg.Journal = journal.Target{File: "altcontacts-enforcer-journal.jsonl"}
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemStore()
+	}
+	if cfg.BatchMargin <= 0 {
+		cfg.BatchMargin = DefaultBatchMargin
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	return &Handler{c: c, cfg: cfg}, nil
 }
@@ -153,7 +175,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		problems = append(problems, fmt.Sprintf("%d account(s) could not be read", pl.Summary.Unknown))
 	}
 	if h.cfg.Mode == ModeEnforce && len(writes) > 0 {
-		j, err := h.cfg.Journal.Open(ctx, journal.RunInfo{Mode: "enforce", Caller: pl.Caller.ARN, ToolVersion: h.cfg.Version}, h.cfg.Now)
+		j, err := h.openJournal(ctx)
 		if err != nil {
 			return res, fmt.Errorf("enforce: %w", err)
 		}
@@ -184,6 +206,18 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// openJournal opens the journal every write of an invocation goes
+// through; events and sweep batches share it.
+// Each opening is a new run of the journal (in S3, its own folder, stored
+// only if something is written), headed with the caller's ARN.
+func (h *Handler) openJournal(ctx context.Context) (*journal.Writer, error) {
+	id, err := h.c.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.cfg.Journal.Open(ctx, journal.RunInfo{Mode: "enforce", Caller: id.ARN, ToolVersion: h.cfg.Version}, h.cfg.Now)
 }
 
 // own reports whether principal is the enforcer's role, by role name, so

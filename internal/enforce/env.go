@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -19,6 +20,16 @@ const (
 	EnvRole    = "ALTCONTACTS_ENFORCER_ROLE" // the function's role name; default: from STS
 	EnvJournal = "ALTCONTACTS_JOURNAL"       // s3://BUCKET/PREFIX (required to enforce)
 	EnvHub     = "ALTCONTACTS_SECURITYHUB_REGION"
+	// EnvBatchBudget fixes how long a sweep batch takes accounts (a Go
+	// duration, "5m"); by default the invocation's remaining time minus
+	// EnvBatchMargin.
+	EnvBatchBudget = "ALTCONTACTS_BATCH_BUDGET"
+	// EnvBatchMargin is the time a batch leaves before the invocation's
+	// deadline (default 60s).
+	EnvBatchMargin = "ALTCONTACTS_BATCH_MARGIN"
+	// EnvSweepStore is a directory for sweep inventories, for running the
+	// function outside AWS; see sweepStore.
+	EnvSweepStore = "ALTCONTACTS_SWEEP_STORE"
 )
 
 // FromEnv builds the Lambda's handler from its environment, logging JSON
@@ -39,7 +50,9 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 	if err != nil {
 		return nil, err
 	}
-	c := awsorg.New(cfg, awsorg.Options{HubRegion: getenv(EnvHub)})
+	// Drained: a new container may follow a sweep batch that left AWS's
+	// buckets empty (see awsorg.Options.Drained).
+	c := awsorg.New(cfg, awsorg.Options{HubRegion: getenv(EnvHub), Drained: true})
 	role := getenv(EnvRole)
 	if role == "" {
 		id, err := c.Identity(ctx)
@@ -52,9 +65,19 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 	if err != nil {
 		return nil, err
 	}
+	budget, err := envDuration(getenv, EnvBatchBudget)
+	if err != nil {
+		return nil, err
+	}
+	margin, err := envDuration(getenv, EnvBatchMargin)
+	if err != nil {
+		return nil, err
+	}
+	store := sweepStore(j, getenv)
 	return New(c, Config{
 		Policy: p, PolicyBytes: []byte(raw), Mode: getenv(EnvMode), EnforcerRole: role, Journal: j,
 		Logger: slog.New(slog.NewJSONHandler(logw, nil)), Version: version,
+		Store: store, BatchBudget: budget, BatchMargin: margin,
 	})
 }
 
@@ -82,4 +105,49 @@ func journalFromEnv(ctx context.Context, getenv func(string) string, mode string
 		return journal.Target{}, fmt.Errorf("enforcer: %s: %w", EnvJournal, err)
 	}
 	return journal.Target{Store: b, Loc: loc}, nil
+}
+
+func envDuration(getenv func(string) string, name string) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("enforcer: %s=%q is not a positive duration like 5m or 90s", name, v)
+	}
+	return d, nil
+}
+
+// sweepStore is where the Lambda keeps sweep inventories between the
+// state machine's invocations: the journal's bucket, under the journal's
+// prefix (keys PREFIX/sweeps/...), which the function's role can already
+// write. Without an S3 journal (report mode, or outside AWS), a directory
+// (ALTCONTACTS_SWEEP_STORE, default /tmp/altcontacts-sweeps): enough for
+// one container, which is all a report-mode sweep needs to be reread by
+// its next batch only when the container survives.
+func sweepStore(j journal.Target, getenv func(string) string) Store {
+	if b, ok := j.Store.(*awsorg.Bucket); ok {
+		return bucketStore{b: b, prefix: j.Loc.Prefix}
+	}
+	dir := getenv(EnvSweepStore)
+	if dir == "" {
+		dir = "/tmp/altcontacts-sweeps"
+	}
+	return DirStore(dir)
+}
+
+// bucketStore is a Store in an S3 bucket under a prefix. Puts replace:
+// a retried inventory rewrites its key, and partial.json is rewritten.
+type bucketStore struct {
+	b      *awsorg.Bucket
+	prefix string
+}
+
+func (s bucketStore) Put(ctx context.Context, key string, data []byte) error {
+	return s.b.Put(ctx, s.prefix+key, data)
+}
+
+func (s bucketStore) Get(ctx context.Context, key string) ([]byte, error) {
+	return s.b.Get(ctx, s.prefix+key)
 }

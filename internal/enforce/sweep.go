@@ -1,0 +1,552 @@
+package enforce
+
+// The sweep in bounded batches. A state machine (deploy/template.yaml) or
+// the local driver (Drive) calls three phases on the same Handler:
+//
+//   - Inventory walks the organization once, checks the policy's
+//     references against it, and stores the account list (sorted by id)
+//     in the Store. Its result is the sweep's state: the inventory's key,
+//     the account count, cursor 0 and zero totals.
+//   - Batch takes accounts from the cursor, in order, until its time
+//     budget is spent, converges each one (enforce mode) or reads it and
+//     logs what it would write (report mode), and returns the state with
+//     the cursor moved past every account it took. An account whose
+//     failure will not go away by retrying (access denied, invalid
+//     request, gone) is counted as failed and passed; any other failure
+//     (throttled after the SDK's retries, a server error, the network, the
+//     journal) fails the whole batch, which is then retried from the same
+//     cursor. Accounts the failed attempt finished are re-read and found
+//     right, so no contact is written twice.
+//   - Summary logs one line that is also CloudWatch embedded-metric-format
+//     (EMF) metrics, and returns the totals.
+//
+// The state carries only the cursor and the totals, so it stays far below
+// Step Functions' 256 KB payload whatever the organization's size; the
+// inventory (about 200 bytes an account) lives in the Store.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/altcontacts/altcontacts/internal/apply"
+	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/plan"
+)
+
+// Sweep phases, as the state machine names them in {"sweep":{"phase":…}}.
+const (
+	PhaseInventory = "inventory"
+	PhaseBatch     = "batch"
+	PhaseSummary   = "summary"
+)
+
+// DefaultBatchMargin is how long before the invocation's deadline a batch
+// stops taking accounts when no budget is configured: enough for the
+// accounts already taken to finish (a write is three calls and at most
+// five read-backs) and for the result to be returned.
+const DefaultBatchMargin = 60 * time.Second
+
+// InventorySchema identifies the stored inventory.
+const InventorySchema = "altcontacts/sweep-inventory/v1"
+
+// MetricsNamespace is the CloudWatch namespace of the sweep's metrics.
+const MetricsNamespace = "altcontacts"
+
+// planWindow bounds the accounts one streamed plan covers inside a batch,
+// so a batch's memory does not grow with the organization.
+const planWindow = 2000
+
+// ErrNoTime is a batch given no time at all: the invocation's remaining
+// time is within the margin (a timeout shorter than the margin, or a
+// plain scheduled event whose one invocation is spent). Retrying cannot
+// help.
+var ErrNoTime = errors.New("no time left for a batch")
+
+// SweepRequest is the state machine's payload, under the key "sweep".
+type SweepRequest struct {
+	Phase string `json:"phase"`
+	// ID names the sweep (the execution's name): the inventory is stored
+	// under sweeps/ID/.
+	ID    string      `json:"id,omitempty"`
+	State *SweepState `json:"state,omitempty"`
+}
+
+// SweepState is what passes from phase to phase.
+type SweepState struct {
+	ID        string    `json:"id"`
+	Mode      string    `json:"mode"`
+	Inventory string    `json:"inventory"`
+	Total     int       `json:"total"`
+	Cursor    int       `json:"cursor"`
+	Done      bool      `json:"done"`
+	Batches   int       `json:"batches"`
+	Started   time.Time `json:"started"`
+	Totals    Totals    `json:"totals"`
+}
+
+// Totals count accounts, except Writes, which counts contacts. Every
+// account ends up either skipped (not ACTIVE, excluded by the policy, or
+// nothing declared for it) or checked; changed and failed ones are among
+// the checked. In report mode, changed means "would change".
+type Totals struct {
+	Checked int `json:"checked"`
+	Changed int `json:"changed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Writes  int `json:"writes"`
+}
+
+func (t *Totals) add(o Totals) {
+	t.Checked += o.Checked
+	t.Changed += o.Changed
+	t.Failed += o.Failed
+	t.Skipped += o.Skipped
+	t.Writes += o.Writes
+}
+
+// Sub is t minus o: what one batch added.
+func (t Totals) Sub(o Totals) Totals {
+	return Totals{t.Checked - o.Checked, t.Changed - o.Changed, t.Failed - o.Failed, t.Skipped - o.Skipped, t.Writes - o.Writes}
+}
+
+// Summary is the sweep's end.
+type Summary struct {
+	ID       string `json:"id"`
+	Mode     string `json:"mode"`
+	Accounts int    `json:"accounts"`
+	Totals
+	Batches         int     `json:"batches"`
+	DurationSeconds float64 `json:"duration_s"`
+}
+
+// inventory is the stored account list.
+type inventory struct {
+	Schema       string           `json:"schema"`
+	ID           string           `json:"id"`
+	GeneratedAt  time.Time        `json:"generated_at"`
+	Organization string           `json:"organization"`
+	Accounts     []inventoryEntry `json:"accounts"`
+}
+
+type inventoryEntry struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Email  string   `json:"email"`
+	State  string   `json:"state"`
+	OUPath string   `json:"ou_path"`
+	OUIDs  []string `json:"ou_ids,omitempty"`
+}
+
+func (e inventoryEntry) account() awsorg.Account {
+	return awsorg.Account{ID: e.ID, Name: e.Name, Email: e.Email, State: e.State, OUPath: e.OUPath, OUIDs: e.OUIDs}
+}
+
+// Sweep runs one phase of the state machine's sweep. Inventory and batch
+// return the next *SweepState, summary a *Summary.
+func (h *Handler) Sweep(ctx context.Context, req SweepRequest) (any, error) {
+	switch req.Phase {
+	case PhaseInventory:
+		return h.Inventory(ctx, req.ID)
+	case PhaseBatch, PhaseSummary:
+		if req.State == nil {
+			return nil, fmt.Errorf("%w: sweep phase %s without a state", ErrUnrecognized, req.Phase)
+		}
+		if req.Phase == PhaseBatch {
+			return h.Batch(ctx, *req.State)
+		}
+		return h.Summarize(ctx, *req.State), nil
+	}
+	return nil, fmt.Errorf("%w: sweep phase %q is not inventory, batch or summary", ErrUnrecognized, req.Phase)
+}
+
+// Inventory walks the organization and stores its accounts under
+// sweeps/ID/inventory.json. An empty id is made from the time.
+func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error) {
+	log := h.cfg.Logger
+	started := h.cfg.Now().UTC()
+	if id == "" {
+		id = started.Format("20060102T150405.000Z")
+	}
+	rep, err := audit.Run(ctx, h.c, h.cfg.Policy, audit.Options{
+		Types: plan.Types(h.cfg.Policy), SkipReads: true, Now: h.cfg.Now, Version: h.cfg.Version,
+	})
+	if err == nil && rep.Organization != nil {
+		// As the single-invocation sweep does: a policy naming an OU or
+		// account the organization lacks is refused before any write.
+		err = plan.CheckReferences(h.cfg.Policy, rep, true)
+	}
+	if err != nil {
+		log.ErrorContext(ctx, "sweep inventory failed", "sweep", id, "error", err.Error())
+		return nil, fmt.Errorf("sweep inventory: %w", err)
+	}
+	inv := inventory{Schema: InventorySchema, ID: id, GeneratedAt: started, Accounts: make([]inventoryEntry, 0, len(rep.Accounts))}
+	if rep.Organization != nil {
+		inv.Organization = rep.Organization.ID
+	}
+	for _, a := range rep.Accounts {
+		inv.Accounts = append(inv.Accounts, inventoryEntry{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
+	}
+	// audit sorts already; the cursor's meaning depends on it, so say so.
+	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	b, err := json.Marshal(inv)
+	if err != nil {
+		return nil, err
+	}
+	key := "sweeps/" + id + "/inventory.json"
+	if err := h.cfg.Store.Put(ctx, key, b); err != nil {
+		log.ErrorContext(ctx, "sweep inventory not stored", "sweep", id, "key", key, "error", err.Error())
+		return nil, fmt.Errorf("sweep inventory: store %s: %w", key, err)
+	}
+	log.InfoContext(ctx, "sweep inventory", "sweep", id, "mode", h.cfg.Mode, "accounts", len(inv.Accounts), "key", key, "bytes", len(b))
+	return &SweepState{ID: id, Mode: h.cfg.Mode, Inventory: key, Total: len(inv.Accounts), Started: started, Done: len(inv.Accounts) == 0}, nil
+}
+
+// budget is how long a batch starting now may take accounts.
+func (h *Handler) budget(ctx context.Context) time.Duration {
+	if h.cfg.BatchBudget > 0 {
+		return h.cfg.BatchBudget
+	}
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return 0 // no deadline: take every account
+	}
+	if d := time.Until(dl) - h.cfg.BatchMargin; d > 0 {
+		return d
+	}
+	return -1
+}
+
+// Batch converges accounts from st.Cursor until its budget is spent and
+// returns the next state. An error leaves st as it was: retry the batch
+// with the same st.
+func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error) {
+	log := h.cfg.Logger
+	wall := time.Now()
+	budget := h.budget(ctx)
+	n := st.Batches + 1
+	if budget < 0 {
+		return nil, fmt.Errorf("sweep %s batch %d: %w (margin %s)", st.ID, n, ErrNoTime, h.cfg.BatchMargin)
+	}
+	fail := func(err error) (*SweepState, error) {
+		log.ErrorContext(ctx, "sweep batch failed", "sweep", st.ID, "batch", n, "cursor", st.Cursor, "total", st.Total, "error", err.Error())
+		return nil, fmt.Errorf("sweep %s batch %d from account %d of %d: %w", st.ID, n, st.Cursor, st.Total, err)
+	}
+	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
+	if err != nil {
+		return fail(fmt.Errorf("inventory %s: %w", st.Inventory, err))
+	}
+	var inv inventory
+	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
+		return fail(fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory))
+	}
+	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
+		return fail(fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts)))
+	}
+	var j *journal.Writer
+	if h.cfg.Mode == ModeEnforce {
+		if j, err = h.openJournal(ctx); err != nil {
+			return fail(err)
+		}
+		defer j.Close()
+	}
+
+	// Contacts written by failed attempts of earlier batches: the retry
+	// finds those accounts right and would not count them as changed.
+	partialKey := path.Join(path.Dir(st.Inventory), "partial.json")
+	earlier := map[string]int{}
+	if raw, err := h.cfg.Store.Get(ctx, partialKey); err == nil {
+		if err := json.Unmarshal(raw, &earlier); err != nil {
+			return fail(fmt.Errorf("%s: %w", partialKey, err))
+		}
+	} else if !notFound(err) {
+		return fail(fmt.Errorf("%s: %w", partialKey, err))
+	}
+	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
+	conc := audit.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
+	if h.cfg.Mode == ModeEnforce {
+		conc = apply.DefaultConcurrency(h.c.Quotas().PutContact.Rate)
+	}
+	slots := make(chan struct{}, conc)
+	clock := h.cfg.Clock
+	start := clock()
+	taken := 0
+	var planErr error
+feed:
+	for w := st.Cursor; w < st.Total; w += planWindow {
+		accts := inv.Accounts[w:min(w+planWindow, st.Total)]
+		resolved := make([]awsorg.Account, len(accts))
+		for i, a := range accts {
+			resolved[i] = a.account()
+		}
+		pl, err := plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: true, Resolved: resolved})
+		if err != nil {
+			planErr = fmt.Errorf("plan: %w", err)
+			break
+		}
+		byAccount := map[string][]plan.Change{}
+		for _, ch := range pl.Changes {
+			byAccount[ch.AccountID] = append(byAccount[ch.AccountID], ch)
+		}
+		for _, a := range accts {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				break feed
+			}
+			// Take the account only with budget left, and always at
+			// least one, so every batch moves the cursor.
+			if b.stopped() || (taken > 0 && budget > 0 && clock().Sub(start) >= budget) {
+				<-slots
+				break feed
+			}
+			taken++
+			b.wg.Add(1)
+			go func(id string, changes []plan.Change) {
+				defer b.wg.Done()
+				defer func() { <-slots }()
+				b.account(id, pl.Caller.Account, changes)
+			}(a.ID, byAccount[a.ID])
+		}
+	}
+	b.wg.Wait()
+	if ctx.Err() != nil && b.transient == nil {
+		b.transient = ctx.Err()
+	}
+	if planErr != nil && b.transient == nil {
+		b.transient = planErr
+	}
+	if b.transient != nil {
+		if len(b.wrote) > 0 {
+			for id, n := range b.wrote {
+				earlier[id] += n
+			}
+			raw, _ := json.Marshal(earlier)
+			if err := h.cfg.Store.Put(ctx, partialKey, raw); err != nil {
+				log.WarnContext(ctx, "sweep: the failed attempt's writes are not stored; the totals will miss them",
+					"sweep", st.ID, "key", partialKey, "writes", len(b.wrote), "error", err.Error())
+			}
+		}
+		return fail(b.transient)
+	}
+	next := st
+	next.Mode = h.cfg.Mode
+	next.Batches = n
+	next.Cursor += taken
+	next.Done = next.Cursor >= next.Total
+	next.Totals.add(b.totals)
+	log.InfoContext(ctx, "sweep batch", "sweep", st.ID, "batch", n, "taken", taken, "cursor", next.Cursor, "total", next.Total,
+		"checked", b.totals.Checked, "changed", b.totals.Changed, "failed", b.totals.Failed, "skipped", b.totals.Skipped,
+		"writes", b.totals.Writes, "ms", time.Since(wall).Milliseconds(), "done", next.Done)
+	return &next, nil
+}
+
+// batch is one batch's shared tally.
+type batch struct {
+	h   *Handler
+	j   *journal.Writer
+	ctx context.Context
+	wg  sync.WaitGroup
+
+	mu        sync.Mutex
+	totals    Totals
+	transient error
+	// earlier are contacts written per account by failed attempts; wrote
+	// are this attempt's.
+	earlier, wrote map[string]int
+}
+
+// notFound is a Store's "no such key": ours, or an S3 store's.
+func notFound(err error) bool {
+	return errors.Is(err, ErrNoObject) || errors.Is(err, awsorg.ErrNotFound)
+}
+
+func (b *batch) stopped() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.transient != nil
+}
+
+// persistent reports a failure that retrying the batch cannot fix: the
+// account (or contact) refuses the enforcer, or is gone.
+func persistent(err error) bool {
+	var fe *contact.FieldError
+	return errors.Is(err, awsorg.ErrAccessDenied) || errors.Is(err, awsorg.ErrInvalid) ||
+		errors.Is(err, awsorg.ErrNotFound) || errors.As(err, &fe)
+}
+
+// account converges (or, in report mode, checks) one account's changes
+// and adds the result to the tally.
+func (b *batch) account(id, caller string, changes []plan.Change) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	var t Totals
+	var failed, transient error
+	var writes []plan.Change
+	for _, ch := range changes {
+		switch {
+		case ch.Action == plan.Skip && ch.Unknown:
+			transient = fmt.Errorf("account %s: %s", id, ch.Reason)
+		case ch.Action == plan.Ensure || ch.Action == plan.Create || ch.Action == plan.Update:
+			writes = append(writes, ch)
+		}
+	}
+	switch {
+	case transient != nil:
+	case len(writes) == 0:
+		t.Skipped = 1
+	case b.h.cfg.Mode == ModeEnforce:
+		rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
+		changed := false
+		for _, o := range rep.Outcomes {
+			switch o.Result {
+			case apply.Unchanged:
+				continue
+			case apply.Verified, apply.Applied:
+				changed = true
+				t.Writes++
+			case apply.Failed:
+				if persistent(o.Err) {
+					failed = o.Err
+				} else if transient == nil {
+					transient = o.Err
+				}
+			default:
+				if transient == nil {
+					transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
+				}
+			}
+			attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
+			if o.Error != "" {
+				attrs = append(attrs, "error", o.Error)
+			}
+			log.InfoContext(ctx, "write", attrs...)
+		}
+		if err != nil && transient == nil {
+			transient = err
+		}
+		if changed {
+			t.Changed = 1
+		}
+	default:
+		target := awsorg.Target{AccountID: id, Standalone: id == caller}
+		changed := false
+		for _, ch := range writes {
+			cur, err := b.h.c.GetContact(ctx, target, ch.Type)
+			if err != nil && persistent(err) {
+				failed = err
+				continue
+			}
+			if err != nil {
+				transient = err
+				break
+			}
+			action, fields := plan.Noop, []string(nil)
+			switch {
+			case cur == nil:
+				action = plan.Create
+			case contact.Differs(*cur, *ch.After):
+				action, fields = plan.Update, contact.DiffFields(*cur, *ch.After)
+			}
+			if action != plan.Noop {
+				changed = true
+				log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
+			}
+		}
+		if changed {
+			t.Changed = 1
+		}
+	}
+	if failed != nil {
+		t.Failed = 1
+		log.ErrorContext(ctx, "account failed", "account", id, "error", failed.Error())
+	}
+	if t.Skipped == 0 && transient == nil {
+		t.Checked = 1
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t.Writes > 0 {
+		b.wrote[id] += t.Writes
+	}
+	if transient != nil {
+		if b.transient == nil {
+			b.transient = transient
+		}
+		return
+	}
+	if n := b.earlier[id]; n > 0 {
+		t.Writes += n
+		t.Changed = 1
+	}
+	b.totals.add(t)
+}
+
+// Summarize logs the sweep's one summary line, which is also its
+// CloudWatch metrics in embedded metric format, and returns it.
+func (h *Handler) Summarize(ctx context.Context, st SweepState) *Summary {
+	now := h.cfg.Now()
+	s := &Summary{ID: st.ID, Mode: st.Mode, Accounts: st.Total, Totals: st.Totals, Batches: st.Batches,
+		DurationSeconds: now.Sub(st.Started).Round(time.Millisecond).Seconds()}
+	if s.Mode == "" {
+		s.Mode = h.cfg.Mode
+	}
+	level := slog.LevelInfo
+	if s.Failed > 0 || st.Cursor < st.Total {
+		level = slog.LevelError
+	}
+	h.cfg.Logger.Log(ctx, level, "sweep summary", EMF(s, now)...)
+	return s
+}
+
+// metric is one EMF metric: its name, unit and value.
+type metric struct {
+	name, unit string
+	value      float64
+}
+
+func (s *Summary) metrics() []metric {
+	return []metric{
+		{"AccountsChecked", "Count", float64(s.Checked)},
+		{"AccountsChanged", "Count", float64(s.Changed)},
+		{"AccountsFailed", "Count", float64(s.Failed)},
+		{"AccountsSkipped", "Count", float64(s.Skipped)},
+		{"ContactsWritten", "Count", float64(s.Writes)},
+		{"Batches", "Count", float64(s.Batches)},
+		{"SweepDuration", "Seconds", s.DurationSeconds},
+	}
+}
+
+// EMF is the summary as slog attributes that make the JSON log line a
+// CloudWatch embedded-metric-format document: an "_aws" member declaring
+// the metrics, and each metric and dimension as a top-level member.
+// CloudWatch Logs turns the line into metrics in namespace altcontacts,
+// dimension Mode, without any PutMetricData call.
+func EMF(s *Summary, now time.Time) []any {
+	ms := s.metrics()
+	decl := make([]map[string]string, len(ms))
+	attrs := []any{
+		"_aws", map[string]any{
+			"Timestamp": now.UnixMilli(),
+			"CloudWatchMetrics": []map[string]any{{
+				"Namespace":  MetricsNamespace,
+				"Dimensions": [][]string{{"Mode"}},
+				"Metrics":    decl,
+			}},
+		},
+		"Mode", s.Mode, "sweep", s.ID, "accounts", s.Accounts,
+	}
+	for i, m := range ms {
+		decl[i] = map[string]string{"Name": m.name, "Unit": m.unit}
+		attrs = append(attrs, m.name, m.value)
+	}
+	return attrs
+}
