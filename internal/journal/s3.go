@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Store is an S3 bucket as the journal needs it (awsorg.Bucket is the real
@@ -240,7 +242,14 @@ func parseRecordKey(base string) (seq int, kind, outcome string, ok bool) {
 	return 0, "", "", false
 }
 
-// ReadRuns is ListRuns with every record read and checked.
+// readers bounds the records ReadRuns fetches at once: a sweep of a large
+// organization leaves tens of thousands, and one at a time they would
+// take longer than the rollback's writes.
+const readers = 16
+
+// ReadRuns is ListRuns with every intent read and checked. Outcomes are
+// taken from their keys, which carry all a rollback needs (the sequence
+// and the result), so only intents cost a GET.
 func ReadRuns(ctx context.Context, st Store, loc Location) ([]Run, error) {
 	runs, err := ListRuns(ctx, st, loc)
 	if err != nil {
@@ -248,27 +257,46 @@ func ReadRuns(ctx context.Context, st Store, loc Location) ([]Run, error) {
 	}
 	for i := range runs {
 		r := &runs[i]
-		r.Entries = make([]Entry, 0, len(r.keys))
-		for _, key := range r.keys {
-			b, err := st.Get(ctx, key)
-			if err != nil {
-				return nil, fmt.Errorf("journal %s: %w", loc, err)
+		r.Entries = make([]Entry, len(r.keys))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(readers)
+		for k, key := range r.keys {
+			seq, kind, outcome, _ := parseRecordKey(path.Base(key))
+			if kind == Outcome {
+				r.Entries[k] = Entry{Kind: Outcome, Seq: seq, Outcome: outcome}
+				continue
 			}
-			name := "s3://" + loc.Bucket + "/" + key
-			e, err := parseLine(b)
-			if err != nil {
-				return nil, &LineError{File: name, Line: 1, Msg: "not a journal entry: " + err.Error()}
-			}
-			if msg := e.check(); msg != "" {
-				return nil, &LineError{File: name, Line: 1, Msg: msg}
-			}
-			if seq, kind, _, _ := parseRecordKey(path.Base(key)); seq != e.Seq || kind != e.Kind {
-				return nil, &LineError{File: name, Line: 1, Msg: "the record does not match its key"}
-			}
-			r.Entries = append(r.Entries, e)
+			g.Go(func() error {
+				e, err := readIntent(gctx, st, loc.Bucket, key, seq)
+				r.Entries[k] = e
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
 		}
 	}
 	return runs, nil
+}
+
+// readIntent fetches and checks one intent record.
+func readIntent(ctx context.Context, st Store, bucket, key string, seq int) (Entry, error) {
+	b, err := st.Get(ctx, key)
+	if err != nil {
+		return Entry{}, fmt.Errorf("journal s3://%s/%s: %w", bucket, key, err)
+	}
+	name := "s3://" + bucket + "/" + key
+	e, err := parseLine(b)
+	if err != nil {
+		return Entry{}, &LineError{File: name, Line: 1, Msg: "not a journal entry: " + err.Error()}
+	}
+	if msg := e.check(); msg != "" {
+		return Entry{}, &LineError{File: name, Line: 1, Msg: msg}
+	}
+	if e.Seq != seq || e.Kind != Intent {
+		return Entry{}, &LineError{File: name, Line: 1, Msg: "the record does not match its key"}
+	}
+	return e, nil
 }
 
 // Merge joins runs, oldest first, into one sequence of entries, renumbering
