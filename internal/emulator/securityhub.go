@@ -375,7 +375,7 @@ func (e *Emulator) evaluate() {
 	}
 	// Without an organization, Security Hub still evaluates each account
 	// on its own.
-	covered := e.members
+	covered := func() []*Account { return e.members("") }
 	if e.state.Organization == nil {
 		covered = e.state.SortedAccounts
 	}
