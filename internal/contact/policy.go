@@ -260,8 +260,8 @@ func (p *Policy) Check() []Finding {
 // "overrides[0].contacts.SECURITY.email", and Message is the finding's
 // message followed by the rule id in parentheses. Line and Column are 0 for
 // a policy not read by ParsePolicy. The errors are in file order.
-func (p *Policy) CheckErrors() []*PolicyError {
-	var out []*PolicyError
+func (p *Policy) CheckErrors() []*FileError {
+	var out []*FileError
 	for _, c := range p.check() {
 		if c.Severity < High {
 			continue
@@ -277,16 +277,10 @@ func (p *Policy) CheckErrors() []*PolicyError {
 		if line == 0 {
 			line, col = c.line, 0
 		}
-		out = append(out, &PolicyError{File: p.Source, Line: line, Column: col, Path: path,
+		out = append(out, &FileError{File: p.Source, Line: line, Column: col, Path: path,
 			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
+	SortFileErrors(out)
 	return out
 }
 
