@@ -101,11 +101,27 @@ func syntaxError(name string, data []byte, read int64, err error) error {
 	case errors.As(err, &se):
 		off = int(se.Offset) - 1 // the offset is past the offending byte
 	case errors.As(err, &te):
-		off = int(te.Offset)
+		off = valueStart(data, int(te.Offset))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		off = len(bytes.TrimRight(data, " \t\r\n"))
 	}
 	return offsetError(name, data, off, "not a plan file: "+err.Error())
+}
+
+// valueStart backs up from end, just past a JSON scalar, to where the
+// scalar starts.
+func valueStart(data []byte, end int) int {
+	end = min(max(end, 0), len(data))
+	i := end - 1
+	if i >= 0 && data[i] == '"' {
+		for i--; i >= 0 && (data[i] != '"' || i > 0 && data[i-1] == '\\'); i-- {
+		}
+		return max(i, 0)
+	}
+	for i >= 0 && strings.IndexByte("+-.0123456789abcdefghijklmnopqrstuvwxyzE", data[i]) >= 0 {
+		i--
+	}
+	return i + 1
 }
 
 // offsetError is a FileError at a byte offset of data.
