@@ -155,4 +155,3 @@ func TestRecheck(t *testing.T) {
 		}
 	})
 }
-
