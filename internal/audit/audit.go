@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -284,7 +285,7 @@ func (r *runner) done() {
 
 // selected applies --accounts and --ou.
 func (r *runner) selected(a *Account) bool {
-	if len(r.o.Accounts) > 0 && !contains(r.o.Accounts, a.ID) {
+	if len(r.o.Accounts) > 0 && !slices.Contains(r.o.Accounts, a.ID) {
 		return false
 	}
 	if len(r.o.OUs) == 0 {
@@ -292,7 +293,7 @@ func (r *runner) selected(a *Account) bool {
 	}
 	for _, ou := range r.o.OUs {
 		ou = strings.TrimSuffix(ou, "/")
-		if contains(a.OUIDs, ou) || a.OUPath == ou || strings.HasPrefix(a.OUPath, ou+"/") {
+		if slices.Contains(a.OUIDs, ou) || a.OUPath == ou || strings.HasPrefix(a.OUPath, ou+"/") {
 			return true
 		}
 	}
@@ -351,12 +352,12 @@ func (r *runner) read(ctx context.Context, a *Account) {
 	for _, f := range fs {
 		// Root-email findings are about the account, not a contact
 		// type, and cost no read: --types never hides them.
-		if f.Type == "" || f.Type == contact.Root || contains(r.o.Types, f.Type) {
+		if f.Type == "" || f.Type == contact.Root || slices.Contains(r.o.Types, f.Type) {
 			a.Findings = append(a.Findings, f)
 		}
 	}
 	a.Account1 = Account1Unknown
-	if contains(r.o.Types, contact.Security) {
+	if slices.Contains(r.o.Types, contact.Security) {
 		a.Account1 = Account1Passed
 		if a.Contacts[contact.Security] == nil {
 			a.Account1 = Account1Failed
@@ -393,13 +394,4 @@ func summarize(accts []Account) Summary {
 		}
 	}
 	return s
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

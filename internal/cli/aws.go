@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/sandbox"
 )
 
@@ -46,7 +47,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		// that account (a member, a delegated administrator, an account
 		// outside the organization); anything else is the management account.
 		caller := ""
-		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
+		if k := e.getenv("AWS_ACCESS_KEY_ID"); contact.IsAccountID(k) {
 			caller = k
 		}
 		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})

@@ -2,14 +2,11 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -17,7 +14,6 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/apply"
 	"github.com/altcontacts/altcontacts/internal/atomicfile"
-	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
@@ -56,12 +52,8 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 	if err != nil {
 		return nil, nil, &exitError{code: ExitUsage, err: err}
 	}
-	var bad []string
-	for _, pe := range p.CheckErrors() {
-		bad = append(bad, pe.Error())
-	}
-	if len(bad) > 0 {
-		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed:\n  %s", strings.Join(bad, "\n  ")),
+	if bad := p.CheckErrors(); len(bad) > 0 {
+		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", contact.Join(bad)),
 			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
 	}
 	return p, data, nil
@@ -102,8 +94,8 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	switch {
 	case err == nil:
 		return pl, nil
-	case plan.IsInputError(err):
-		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))}
+	case errors.As(err, new(*contact.FileError)):
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization\n%w", err)}
 	case ctx.Err() != nil:
 		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	}
@@ -171,77 +163,17 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	return cmd
 }
 
-// loadPlanFile reads a plan written by 'plan --out', strictly.
-func loadPlanFile(path string) (*plan.Plan, error) {
+// readPlan reads a plan written by 'plan --out'; plan.Decode is strict.
+func readPlan(path string) (*plan.Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usageErr("plan: %v", err)
 	}
-	var pl plan.Plan
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(&pl)
-	trailing := int64(-1)
-	if err == nil && dec.More() {
-		off := dec.InputOffset()
-		trailing = off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
-		err = errors.New("unexpected data after the plan")
-	}
+	pl, err := plan.Decode(path, data)
 	if err != nil {
-		line := func(off int64) int { return 1 + bytes.Count(data[:min(max(int(off), 0), len(data))], []byte("\n")) }
-		at := 1
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case trailing >= 0:
-			at = line(trailing)
-		case errors.As(err, &se):
-			at = line(se.Offset)
-		case errors.As(err, &te):
-			at = line(te.Offset)
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			// Cut short: the problem is at the end of the file.
-			at = line(int64(len(bytes.TrimRight(data, " \t\r\n"))))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			// encoding/json gives no offset; point at the first use of the key.
-			key := strings.TrimPrefix(err.Error(), "json: unknown field ")
-			if loc := regexp.MustCompile(regexp.QuoteMeta(key) + `\s*:`).FindIndex(data); loc != nil {
-				at = line(int64(loc[0]))
-			}
-		default:
-			at = line(dec.InputOffset())
-		}
-		return nil, usageErr("%s:%d: not a plan file: %v", path, at, err)
+		return nil, &exitError{code: ExitUsage, err: err}
 	}
-	if pl.Schema != plan.Schema {
-		return nil, usageErr("%s: schema %q is not %s; make the plan again with 'altcontacts plan --out'", path, pl.Schema, plan.Schema)
-	}
-	for i, c := range pl.Changes {
-		where := fmt.Sprintf("%s: changes[%d]", path, i)
-		if !contact.IsAccountID(c.AccountID) {
-			return nil, usageErr("%s.account_id: %q is not a 12-digit account id", where, c.AccountID)
-		}
-		switch c.Action {
-		case plan.Create, plan.Update:
-		case plan.Noop, plan.Skip:
-			continue
-		default:
-			return nil, usageErr("%s.action: %q is not one of %s, %s, %s, %s", where, c.Action, plan.Create, plan.Update, plan.Noop, plan.Skip)
-		}
-		if _, err := contact.ParseType(string(c.Type)); err != nil {
-			return nil, usageErr("%s.type: %v", where, err)
-		}
-		if c.After == nil {
-			return nil, usageErr("%s.after: a %s needs the contact to write", where, c.Action)
-		}
-		if err := c.After.Validate(); err != nil {
-			return nil, usageErr("%s.after.%v", where, err)
-		}
-		if c.Action == plan.Update && c.Before == nil {
-			return nil, usageErr("%s.before: an update needs the contact it replaces", where)
-		}
-	}
-	return &pl, nil
+	return pl, nil
 }
 
 // confirm asks on a terminal; without one, --yes must have been given.
@@ -278,7 +210,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		if p, data, err = readPolicy(o.policyFile); err != nil {
 			return err
 		}
-	} else if pl, err = loadPlanFile(o.planFile); err != nil {
+	} else if pl, err = readPlan(o.planFile); err != nil {
 		return err
 	}
 	conn, err := g.connect(ctx, e)
@@ -299,8 +231,11 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		if pl, err = buildPlan(ctx, e, g, conn, p, data, stream); err != nil {
 			return err
 		}
-	} else if err := recheckPlan(ctx, conn.client, o.planFile, pl, id); err != nil {
-		return err
+	} else if err := plan.Recheck(ctx, conn.client, o.planFile, pl, id); err != nil {
+		if errors.As(err, new(*plan.OrganizationError)) {
+			return withHints(err, ExitUsage, "make the plan again from this organization: altcontacts plan --policy FILE --out PLAN.json")
+		}
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
@@ -393,50 +328,6 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 		}
 		hints = append(hints, failureHints(rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
-	}
-	return nil
-}
-
-// recheckPlan refuses a plan made for another organization, and drops
-// writes to accounts that are no longer ACTIVE members.
-func recheckPlan(ctx context.Context, c *awsorg.Client, path string, pl *plan.Plan, id awsorg.Identity) error {
-	org, err := c.Organization(ctx)
-	switch {
-	case errors.Is(err, awsorg.ErrNotInOrganization):
-		if pl.Organization != nil {
-			return usageErr("%s: the plan is for organization %s, but the caller is not in an organization", path, pl.Organization.ID)
-		}
-		return nil
-	case err != nil:
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
-	}
-	if pl.Organization == nil || pl.Organization.ID != org.ID {
-		made := "no organization"
-		if pl.Organization != nil {
-			made = "organization " + pl.Organization.ID
-		}
-		return usageErr("%s: the plan was made for %s, but the caller is in organization %s; make it again from this one", path, made, org.ID)
-	}
-	accts, err := c.Accounts(ctx)
-	if err != nil {
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
-	}
-	state := map[string]string{}
-	for _, a := range accts {
-		state[a.ID] = a.State
-	}
-	for i, ch := range pl.Changes {
-		if ch.Action != plan.Create && ch.Action != plan.Update {
-			continue
-		}
-		if st := state[ch.AccountID]; st != "ACTIVE" {
-			pl.Changes[i].Action = plan.Skip
-			pl.Changes[i].Reason = fmt.Sprintf("account is no longer ACTIVE (state %q)", st)
-		}
-		if ch.Management && id.Account != ch.AccountID {
-			pl.Changes[i].Action = plan.Skip
-			pl.Changes[i].Reason = "only the management account can change its own contacts"
-		}
 	}
 	return nil
 }

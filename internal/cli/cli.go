@@ -100,19 +100,16 @@ func run(ctx context.Context, e *env, args []string) int {
 		xe.code = ExitInterrupted
 	}
 	if xe.err != nil {
-		fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", lowerFirst(xe.err.Error()))
+		// One prefixed line each: an error about several places in a file
+		// is one line per place, each file:line:column: path: message.
+		for _, line := range strings.Split(xe.err.Error(), "\n") {
+			fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", line)
+		}
 	}
 	for _, h := range xe.hints {
 		fmt.Fprintf(e.stderr, "altcontacts: hint: %s\n", h)
 	}
 	return xe.code
-}
-
-func lowerFirst(s string) string {
-	if s == "" || strings.ToUpper(s[:1]) != s[:1] || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2]) {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // globalOptions are the flags every command takes (SPEC §3).
