@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -100,19 +99,12 @@ func run(ctx context.Context, e *env, args []string) int {
 		xe.code = ExitInterrupted
 	}
 	if xe.err != nil {
-		fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", lowerFirst(xe.err.Error()))
+		fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", xe.err)
 	}
 	for _, h := range xe.hints {
 		fmt.Fprintf(e.stderr, "altcontacts: hint: %s\n", h)
 	}
 	return xe.code
-}
-
-func lowerFirst(s string) string {
-	if s == "" || strings.ToUpper(s[:1]) != s[:1] || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2]) {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // globalOptions are the flags every command takes (SPEC §3).

@@ -38,7 +38,8 @@ type manifestFile struct {
 
 // writeEvidence writes the bundle: audit.json, audit.html (when that
 // format is available), the included files, and manifest.json last.
-func writeEvidence(e *env, o auditOptions, rep *audit.Report) error {
+func writeEvidence(o *auditOptions, rep *audit.Report) error {
+	e := o.e
 	if err := os.MkdirAll(o.evidence, 0o700); err != nil {
 		return usageErr("--evidence: %v", err)
 	}
