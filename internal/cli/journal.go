@@ -26,8 +26,7 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 	if err != nil {
 		return journal.Target{}, usageErr("--journal: %v", err)
 	}
-	lo := awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr}
-	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{LoadOptions: lo, Bucket: loc.Bucket, Getenv: e.getenv, Local: g.sandbox})
+	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{LoadOptions: g.loadOptions(e), Bucket: loc.Bucket, Getenv: e.getenv, Local: g.sandbox})
 	switch {
 	case errors.Is(err, awsorg.ErrNoLocalStore):
 		return journal.Target{}, withHints(fmt.Errorf("--journal %s: %w", s, err), ExitUsage,
@@ -35,7 +34,8 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 			"moto_server -p 5000 & export AWS_ENDPOINT_URL_S3=http://127.0.0.1:5000; aws s3 mb s3://"+loc.Bucket,
 			"or journal to a file: --journal FILE")
 	case err != nil:
-		return journal.Target{}, withHints(err, ExitIncomplete, "check --profile and your AWS configuration")
+		g.logConfigError(e, err)
+		return journal.Target{}, configError(err)
 	}
 	return journal.Target{Store: b, Loc: loc}, nil
 }
