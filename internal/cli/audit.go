@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -140,7 +139,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	}
 	if o.output == "asff" {
 		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
-		b, _ := json.MarshalIndent(fs, "", "  ")
+		b, _ := report.MarshalIndent(fs)
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	} else if err := report.Audit(e.stdout, o.output, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err

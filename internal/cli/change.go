@@ -144,7 +144,7 @@ func runPlan(ctx context.Context, o *planOptions) error {
 		return err
 	}
 	if out != "" {
-		b, _ := json.MarshalIndent(pl, "", "  ")
+		b, _ := report.MarshalIndent(pl)
 		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
@@ -342,8 +342,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		if err := unknownExit(pl); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
 	}
 	accounts := map[string]bool{}
 	for _, w := range writes {
@@ -379,8 +378,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
 	if runErr == nil && ctx.Err() == nil && rep.Summary[apply.Unchanged] == len(rep.Outcomes) && pl.Summary.Unknown == 0 {
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", rep)
 	}
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
@@ -389,6 +387,22 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return err
 	}
 	return unknownExit(pl)
+}
+
+// nothingToDo ends an apply or rollback that changed nothing: the message
+// on stderr and, for machines (-o json), the report all the same, its
+// outcomes [] when nothing was even checked (rep nil).
+func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
+	fmt.Fprintln(e.stderr, msg)
+	if format == "table" {
+		return nil
+	}
+	if rep == nil {
+		rep = &apply.Report{Schema: apply.Schema, Summary: map[string]int{}, Outcomes: []apply.Outcome{}}
+	}
+	// The journal appears with the first write: there is none to name.
+	rep.Journal = ""
+	return report.Changes(e.stdout, format, verb, rep, e.style())
 }
 
 // unknownExit fails a run that left accounts unread: they were neither

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -74,7 +73,7 @@ func writeEvidence(o *auditOptions, rep *audit.Report) error {
 			return err
 		}
 	}
-	b, _ := json.MarshalIndent(m, "", "  ")
+	b, _ := report.MarshalIndent(&m)
 	if err := atomicfile.Write(filepath.Join(o.evidence, "manifest.json"), append(b, '\n'), 0o600); err != nil {
 		return withHints(err, ExitIncomplete)
 	}

@@ -218,8 +218,7 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 		if o.account != "" {
 			what = t.String() + " records no change to account " + o.account
 		}
-		fmt.Fprintf(e.stderr, "altcontacts: nothing to roll back: %s\n", what)
-		return nil
+		return nothingToDo(e, o.format, "rollback", "altcontacts: nothing to roll back: "+what, nil)
 	}
 	allowDelete := o.yes
 	if !o.yes {
