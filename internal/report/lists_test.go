@@ -32,13 +32,27 @@ func TestJSONListsAreNeverNull(t *testing.T) {
 		// rendered document is not v itself (SARIF is made from an audit).
 		shape reflect.Type
 	}{
-		{"audit", &audit.Report{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Audit(b, "json", v.(*audit.Report), Style{}) }) }, nil},
-		{"audit sarif", &audit.Report{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Audit(b, "sarif", v.(*audit.Report), Style{}) }) }, reflect.TypeOf(sarifLog{})},
-		{"plan", &plan.Plan{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Plan(b, "json", v.(*plan.Plan), Style{}) }) }, nil},
-		{"apply", &apply.Report{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Changes(b, "json", "apply", v.(*apply.Report), Style{}) }) }, nil},
-		{"verify", &verify.Report{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Verify(b, "json", v.(*verify.Report), Style{}) }) }, nil},
-		{"doctor", &doctor.Report{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Doctor(b, "json", v.(*doctor.Report), Style{}) }) }, nil},
-		{"journal list", &RunList{}, func(v any) ([]byte, error) { return render(func(b *bytes.Buffer) error { return Runs(b, "json", v.(*RunList)) }) }, nil},
+		{"audit", &audit.Report{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Audit(b, "json", v.(*audit.Report), Style{}) })
+		}, nil},
+		{"audit sarif", &audit.Report{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Audit(b, "sarif", v.(*audit.Report), Style{}) })
+		}, reflect.TypeOf(sarifLog{})},
+		{"plan", &plan.Plan{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Plan(b, "json", v.(*plan.Plan), Style{}) })
+		}, nil},
+		{"apply", &apply.Report{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Changes(b, "json", "apply", v.(*apply.Report), Style{}) })
+		}, nil},
+		{"verify", &verify.Report{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Verify(b, "json", v.(*verify.Report), Style{}) })
+		}, nil},
+		{"doctor", &doctor.Report{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Doctor(b, "json", v.(*doctor.Report), Style{}) })
+		}, nil},
+		{"journal list", &RunList{}, func(v any) ([]byte, error) {
+			return render(func(b *bytes.Buffer) error { return Runs(b, "json", v.(*RunList)) })
+		}, nil},
 		{"plan file", &plan.Plan{}, func(v any) ([]byte, error) { return MarshalIndent(v) }, nil},
 	} {
 		for _, filled := range []bool{false, true} {
@@ -176,8 +190,6 @@ func nullLists(t reflect.Type, doc any, path string) []string {
 	}
 	return nil
 }
-
-
 
 // sample is a value of t where every pointer is set and every list of
 // structs (or pointers) holds a filled element and a zero one. Lists of
