@@ -263,7 +263,10 @@ func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 		if err != nil {
 			return err
 		}
-		em, desc = emulator.New(emulator.WithState(st)), name
+		if em, err = emulator.Build(emulator.WithState(st)); err != nil {
+			return err
+		}
+		desc = name
 		if o.state != "" {
 			if err := sandbox.Reset(o.state, st); err != nil {
 				return err
