@@ -126,7 +126,20 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return runSandboxShow(cmd.Context(), o) },
 	}
-	cmd.AddCommand(serve, reset, show)
+	evaluate := &cobra.Command{
+		Use:   "evaluate",
+		Short: "Make Security Hub re-evaluate Account.1 now, instead of at its next interval",
+		Long: `evaluate runs the sandbox's Security Hub evaluation of Account.1 now, on the --sandbox
+state, as POST /_sandbox/evaluate does for 'sandbox serve': every account's finding is
+PASSED or FAILED from its SECURITY contact at this moment. AWS evaluates every 12 or 24
+hours; in the sandbox, verify's PENDING accounts pass after this.`,
+		Example: `  altcontacts apply --sandbox --policy contacts.yaml --yes
+  altcontacts sandbox evaluate
+  altcontacts verify --sandbox`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runSandboxEvaluate(cmd.Context(), o) },
+	}
+	cmd.AddCommand(serve, reset, show, evaluate)
 	return cmd
 }
 
@@ -180,6 +193,25 @@ func runSandboxShow(_ context.Context, o *sandboxOptions) error {
 	}
 	_, err = fmt.Fprintf(o.e.stdout, "%s\n", b)
 	return err
+}
+
+// runSandboxEvaluate runs Security Hub's Account.1 evaluation on the
+// state now and saves it.
+func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
+	path, err := o.statePath()
+	if err != nil {
+		return err
+	}
+	s, err := sandbox.Open(path)
+	if err != nil {
+		return err
+	}
+	s.Emulator.Evaluate()
+	if err := s.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox Security Hub evaluated Account.1 (state %s)\n", path)
+	return nil
 }
 
 func (o *sandboxOptions) statePath() (string, error) {
