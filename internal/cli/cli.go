@@ -36,6 +36,10 @@ type env struct {
 	now    func() time.Time
 	// tty reports whether stdin, stdout and stderr are terminals.
 	stdinTTY, stdoutTTY, stderrTTY bool
+	// observe, when set, sees every progress update (label, done, total)
+	// whether or not a bar is drawn: tests interrupt a run at a point of
+	// its progress instead of after a time.
+	observe func(label string, done, total int)
 }
 
 // style is how human output looks here: colour on a terminal, unless
