@@ -74,9 +74,9 @@ type Options struct {
 	// Sleep waits d between read-back attempts, or returns ctx's error
 	// when it is cancelled first; nil is a real timer. Tests pass one that
 	// returns at once, so no test waits on the wall clock.
-	Sleep func(ctx context.Context, d time.Duration) error
-	Progress      func(done, total int)
-	Phase         string
+	Sleep    func(ctx context.Context, d time.Duration) error
+	Progress func(done, total int)
+	Phase    string
 }
 
 // Apply writes changes (create and update; anything else is ignored),
