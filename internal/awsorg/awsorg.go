@@ -185,7 +185,7 @@ func (e *credentialsError) Error() string {
 func (e *credentialsError) Is(target error) bool { return e.kind != nil && target == e.kind }
 func (e *credentialsError) Unwrap() error        { return e.err }
 
-// Quotas are the per-caller-account request rates AWS publishes (SPEC §2).
+// Quotas are the per-caller-account request rates AWS publishes (docs/aws-facts.md, "Account: quotas").
 type Quotas struct {
 	GetContact     Quota
 	PutContact     Quota

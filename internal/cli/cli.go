@@ -17,7 +17,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
-// Exit codes (SPEC §3). Precedence when several apply: 2 > 130 > 3 > 1 > 0.
+// Exit codes, as the README documents them. Precedence when several apply: 2 > 130 > 3 > 1 > 0.
 const (
 	ExitOK          = 0
 	ExitFindings    = 1
@@ -111,7 +111,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	return xe.code
 }
 
-// globalOptions are the flags every command takes (SPEC §3).
+// globalOptions are the flags every command takes.
 type globalOptions struct {
 	profile     string
 	region      string

@@ -7,7 +7,7 @@
 // [Emulator.Config] or over loopback through [Emulator.Handler], so every
 // request is signed, serialised, paginated and decoded as against AWS. It
 // imports nothing of altcontacts, so it cannot share a bug with the code it
-// tests; where AWS behaviour is known only from the facts file, the code
+// tests; where AWS behaviour is known only from docs/aws-facts.md, the code
 // says so.
 package emulator
 
