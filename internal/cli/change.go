@@ -3,7 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
+
 	"errors"
 	"fmt"
 	"os"
@@ -59,8 +59,21 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 	return p, data, nil
 }
 
+// planOptions are plan's flags.
+type planOptions struct {
+	e *env
+	g *globalOptions
+
+	policyFile, out string
+
+	// Set by parse.
+	format string
+	policy *contact.Policy
+	data   []byte
+}
+
 func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
-	var policyFile, out string
+	o := &planOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "plan --policy FILE [--out PLAN.json]",
 		Short: "Show, account by account, what applying a policy would change (read-only)",
@@ -68,20 +81,26 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
   altcontacts plan --policy contacts.yaml --out plan.json   # then: altcontacts apply --plan plan.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := changeOutput(g)
-			if err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			p, data, err := readPolicy(policyFile)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd.Context(), e, g, p, data, format, out)
+			return runPlan(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON)")
-	cmd.Flags().StringVar(&out, "out", "", "also write the plan as JSON to this file, for apply --plan")
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
+	cmd.Flags().StringVar(&o.out, "out", "", "also write the plan as JSON to this file, for apply --plan")
 	return cmd
+}
+
+// parse checks the output format and reads the policy, before anything
+// is called.
+func (o *planOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
+		return err
+	}
+	o.policy, o.data, err = readPolicy(o.policyFile)
+	return err
 }
 
 // buildPlan makes the plan, mapping its errors to exit codes; with stream,
@@ -102,21 +121,22 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
 }
 
-func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, data []byte, format, out string) error {
+func runPlan(ctx context.Context, o *planOptions) error {
+	e, g, out := o.e, o.g, o.out
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	pl, err := buildPlan(ctx, e, g, conn, p, data, false)
+	pl, err := buildPlan(ctx, e, g, conn, o.policy, o.data, false)
 	if err != nil {
 		return err
 	}
-	if err := report.Plan(e.stdout, format, pl, e.style()); err != nil {
+	if err := report.Plan(e.stdout, o.format, pl, e.style()); err != nil {
 		return err
 	}
 	if out != "" {
-		b, _ := json.MarshalIndent(pl, "", "  ")
+		b, _ := report.MarshalIndent(pl)
 		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
@@ -129,13 +149,23 @@ func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, d
 	return nil
 }
 
+// applyOptions are apply's flags.
 type applyOptions struct {
+	e *env
+	g *globalOptions
+
 	policyFile, planFile, journal string
 	yes, allowDelete              bool
+
+	// Set by parse: the policy, or the plan file's plan.
+	format string
+	policy *contact.Policy
+	data   []byte
+	plan   *plan.Plan
 }
 
 func newApplyCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &applyOptions{}
+	o := &applyOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "apply (--policy FILE | --plan PLAN.json) [--yes] [--journal FILE]",
 		Short: "Write the contacts a policy or plan declares, journaled, to every account",
@@ -153,7 +183,12 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
   altcontacts plan --policy contacts.yaml --out plan.json && altcontacts apply --plan plan.json
   altcontacts rollback --journal altcontacts-journal-20261126T101500Z.jsonl`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runApply(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runApply(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
 	cmd.Flags().StringVar(&o.planFile, "plan", "", "plan file from 'plan --out'")
@@ -190,29 +225,29 @@ func defaultJournal(e *env) string {
 	return fmt.Sprintf("altcontacts-journal-%s.jsonl", e.now().UTC().Format("20060102T150405Z"))
 }
 
-func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) error {
-	format, err := changeOutput(g)
-	if err != nil {
+// parse checks every flag and reads the policy or the plan file, before
+// anything is called.
+func (o *applyOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
 		return err
 	}
 	if (o.policyFile == "") == (o.planFile == "") {
 		return usageErr("give exactly one of --policy and --plan")
 	}
-	if !o.yes && !e.interactive() {
+	if !o.yes && !o.e.interactive() {
 		return usageErr("--yes required when not running interactively")
 	}
-	var (
-		p    *contact.Policy
-		data []byte
-		pl   *plan.Plan
-	)
 	if o.policyFile != "" {
-		if p, data, err = readPolicy(o.policyFile); err != nil {
-			return err
-		}
-	} else if pl, err = readPlan(o.planFile); err != nil {
+		o.policy, o.data, err = readPolicy(o.policyFile)
 		return err
 	}
+	o.plan, err = readPlan(o.planFile)
+	return err
+}
+
+func runApply(ctx context.Context, o *applyOptions) error {
+	e, g, p, data, pl, format := o.e, o.g, o.policy, o.data, o.plan, o.format
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -242,8 +277,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		if err := unknownExit(pl); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
 	}
 	accounts := map[string]bool{}
 	for _, w := range writes {
@@ -279,8 +313,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
 	if runErr == nil && ctx.Err() == nil && rep.Summary[apply.Unchanged] == len(rep.Outcomes) && pl.Summary.Unknown == 0 {
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", rep)
 	}
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
@@ -289,6 +322,22 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		return err
 	}
 	return unknownExit(pl)
+}
+
+// nothingToDo ends an apply or rollback that changed nothing: the message
+// on stderr and, for machines (-o json), the report all the same, its
+// outcomes [] when nothing was even checked (rep nil).
+func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
+	fmt.Fprintln(e.stderr, msg)
+	if format == "table" {
+		return nil
+	}
+	if rep == nil {
+		rep = &apply.Report{Schema: apply.Schema, Summary: map[string]int{}, Outcomes: []apply.Outcome{}}
+	}
+	// The journal appears with the first write: there is none to name.
+	rep.Journal = ""
+	return report.Changes(e.stdout, format, verb, rep, e.style())
 }
 
 // unknownExit fails a run that left accounts unread: they were neither

@@ -357,7 +357,7 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		}
 		if p == accountPrincipal {
 			// Account Management allows one delegated administrator per
-			// organization (facts §1.5).
+			// organization (docs/aws-facts.md, "Account: errors and authorization").
 			for _, d := range s.DelegatedAdmins {
 				if d.Principal == p {
 					return nil, &apiError{status: 400, code: "ConstraintViolationException", msg: "The number of delegated administrators for this service has reached the limit.",
@@ -427,7 +427,7 @@ func (e *Emulator) accountJSON(a *Account) map[string]any {
 		j["JoinedMethod"] = "CREATED"
 	}
 	if !e.state.Settings.OmitStatus {
-		// Status knows fewer values than State (facts §2.3).
+		// Status knows fewer values than State (docs/aws-facts.md, "Organizations: shapes").
 		switch a.State {
 		case "ACTIVE", "SUSPENDED", "PENDING_CLOSURE":
 			j["Status"] = a.State

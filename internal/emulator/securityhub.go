@@ -112,7 +112,7 @@ func (e *Emulator) serveSecurityHub(c *call) {
 		return
 	}
 	if !hub.Enabled || !known {
-		// UNCONFIRMED text (facts §8); the status and code are the model's.
+		// UNCONFIRMED text (docs/aws-facts.md, "Unconfirmed"); the status and code are the model's.
 		e.fail(c, apiError{status: 401, code: "InvalidAccessException",
 			msg: fmt.Sprintf("Account %s is not subscribed to AWS Security Hub", c.caller)})
 		return
