@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,12 +12,28 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/enforce"
+	"github.com/altcontacts/altcontacts/internal/report"
 )
 
+// enforceOptions are enforce's flags.
+type enforceOptions struct {
+	e *env
+	g *globalOptions
+
+	eventFile, policyFile, role, journal string
+	apply                                bool
+	budget                               time.Duration
+	budgetSet                            bool
+
+	// Set by parse.
+	raw    []byte
+	policy *contact.Policy
+	data   []byte
+	mode   string
+}
+
 func newEnforceCmd(e *env, g *globalOptions) *cobra.Command {
-	var eventFile, policyFile, role, journalFile string
-	var doApply bool
-	var budget time.Duration
+	o := &enforceOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "enforce --event FILE [--policy FILE] [--apply]",
 		Short: "Run the enforcer's handler on one EventBridge event, as the Lambda would",
@@ -43,69 +58,80 @@ account failed in a --budget sweep (the state machine would end in its Fail stat
   altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply --budget 3s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if eventFile == "" {
-				return usageErr("--event is required")
-			}
-			raw, err := os.ReadFile(eventFile)
-			if err != nil {
-				return usageErr("event: %v", err)
-			}
-			var p *contact.Policy
-			var data []byte
-			if policyFile != "" {
-				if p, data, err = readPolicy(policyFile); err != nil {
-					return err
-				}
-			} else if inline := e.getenv(enforce.EnvPolicy); inline != "" {
-				if p, err = contact.ParsePolicy(enforce.EnvPolicy, []byte(inline)); err != nil {
-					return &exitError{code: ExitUsage, err: err}
-				}
-				data = []byte(inline)
-			} else {
-				return usageErr("no policy: give --policy FILE or set %s", enforce.EnvPolicy)
-			}
-			ev, err := enforce.Parse(raw)
-			if err != nil {
-				return usageErr("%s: %v", eventFile, err)
-			}
-			if cmd.Flags().Changed("budget") && (budget <= 0 || ev.Kind != enforce.KindSweep) {
-				if budget <= 0 {
-					return usageErr("--budget: want a positive duration like 3s or 5m, got %s", budget)
-				}
-				return usageErr("--budget applies to the scheduled sweep; %s is a %s event", eventFile, ev.Kind)
-			}
-			mode := enforce.ModeReport
-			if doApply {
-				mode = enforce.ModeEnforce
-			}
-			if journalFile == "" {
-				journalFile = defaultJournal(e)
-			}
-			target, err := g.journalTarget(ctx, e, journalFile)
-			if err != nil {
+			o.budgetSet = cmd.Flags().Changed("budget")
+			if err := o.parse(); err != nil {
 				return err
 			}
-			return runEnforce(ctx, e, g, raw, enforce.Config{Policy: p, PolicyBytes: data, Mode: mode, EnforcerRole: role,
-				Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
-				BatchBudget: budget})
+			return runEnforce(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&eventFile, "event", "", "EventBridge event (JSON file)")
-	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (default: $"+enforce.EnvPolicy+")")
-	cmd.Flags().BoolVar(&doApply, "apply", false, "write (enforce mode); without it, report only")
-	cmd.Flags().StringVar(&role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
-	cmd.Flags().StringVar(&journalFile, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
-	cmd.Flags().DurationVar(&budget, "budget", 0, "sweep in batches, each taking accounts for this long, as the state machine does")
+	cmd.Flags().StringVar(&o.eventFile, "event", "", "EventBridge event (JSON file)")
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (default: $"+enforce.EnvPolicy+")")
+	cmd.Flags().BoolVar(&o.apply, "apply", false, "write (enforce mode); without it, report only")
+	cmd.Flags().StringVar(&o.role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
+	cmd.Flags().StringVar(&o.journal, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
+	cmd.Flags().DurationVar(&o.budget, "budget", 0, "sweep in batches, each taking accounts for this long, as the state machine does")
 	return cmd
 }
 
-func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg enforce.Config) error {
+// parse reads the event and the policy and checks every flag, before
+// anything is called.
+func (o *enforceOptions) parse() error {
+	if o.eventFile == "" {
+		return usageErr("--event is required")
+	}
+	raw, err := os.ReadFile(o.eventFile)
+	if err != nil {
+		return usageErr("event: %v", err)
+	}
+	o.raw = raw
+	switch inline := o.e.getenv(enforce.EnvPolicy); {
+	case o.policyFile != "":
+		if o.policy, o.data, err = readPolicy(o.policyFile); err != nil {
+			return err
+		}
+	case inline != "":
+		if o.policy, err = contact.ParsePolicy(enforce.EnvPolicy, []byte(inline)); err != nil {
+			return &exitError{code: ExitUsage, err: err}
+		}
+		o.data = []byte(inline)
+	default:
+		return usageErr("no policy: give --policy FILE or set %s", enforce.EnvPolicy)
+	}
+	ev, err := enforce.Parse(raw)
+	if err != nil {
+		return usageErr("%s: %v", o.eventFile, err)
+	}
+	if o.budgetSet && o.budget <= 0 {
+		return usageErr("--budget: want a positive duration like 3s or 5m, got %s", o.budget)
+	}
+	if o.budgetSet && ev.Kind != enforce.KindSweep {
+		return usageErr("--budget applies to the scheduled sweep; %s is a %s event", o.eventFile, ev.Kind)
+	}
+	o.mode = enforce.ModeReport
+	if o.apply {
+		o.mode = enforce.ModeEnforce
+	}
+	if o.journal == "" {
+		o.journal = defaultJournal(o.e)
+	}
+	return nil
+}
+
+func runEnforce(ctx context.Context, o *enforceOptions) error {
+	e, g := o.e, o.g
+	target, err := g.journalTarget(ctx, e, o.journal)
+	if err != nil {
+		return err
+	}
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer conn.close()
+	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
+		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
+		BatchBudget: o.budget}
 	h, err := enforce.New(conn.client, cfg)
 	if err != nil {
 		return usageErr("%v", err)
@@ -113,9 +139,9 @@ func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg e
 	if cfg.BatchBudget > 0 {
 		return runSweep(ctx, e, h)
 	}
-	res, herr := h.Handle(ctx, raw)
+	res, herr := h.Handle(ctx, o.raw)
 	if res != nil {
-		b, _ := json.MarshalIndent(res, "", "  ")
+		b, _ := report.MarshalIndent(res)
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	}
 	switch {
@@ -134,7 +160,7 @@ func runEnforce(ctx context.Context, e *env, g *globalOptions, raw []byte, cfg e
 func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
 	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
 	if s != nil {
-		b, _ := json.MarshalIndent(s, "", "  ")
+		b, _ := report.MarshalIndent(s)
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	}
 	switch {

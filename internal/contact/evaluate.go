@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// Evaluate runs every rule of SPEC §4 against one account under the policy
+// Evaluate runs every rule (rules.go) against one account under the policy
 // (DefaultPolicy when p is nil). It does not consult p.Excluded: whether an
 // excluded account is skipped or merely annotated is the caller's choice.
 //
 // Findings are sorted by contact type (SECURITY, OPERATIONS, BILLING), then
-// by rule in SPEC §4 table order, then by field (name, title, email, phone),
+// by rule in the rules table's order, then by field (name, title, email, phone),
 // then by message, so reports and SARIF output are byte-for-byte stable.
 func Evaluate(p *Policy, a Account) []Finding {
 	if p == nil {

@@ -30,7 +30,7 @@ type Account struct {
 	Contacts map[Type]*Details
 }
 
-// Rules holds the policy's tunables for the rules of SPEC §4. Strings are
+// Rules holds the policy's tunables for the rules (rules.go). Strings are
 // stored normalised (trimmed, lowercase where matching is case-insensitive).
 type Rules struct {
 	// AllowedEmailDomains, when non-empty, enables domain-not-allowed; a
@@ -50,7 +50,7 @@ type Rules struct {
 	Severity map[string]Severity
 }
 
-// Policy is a parsed policy file (SPEC §5).
+// Policy is a parsed policy file (the README's "The loop" shows one).
 type Policy struct {
 	Version int
 	// Require lists the types that must exist; missing SECURITY is always

@@ -26,7 +26,7 @@ type Finding struct {
 	Hint string `json:"hint"`
 }
 
-// Rule ids, as SPEC §4 names them. Account.1 keeps Security Hub's spelling so
+// Rule ids, as reports and policies name them. Account.1 keeps Security Hub's spelling so
 // findings line up with the control.
 const (
 	RuleAccount1          = "Account.1"
@@ -51,7 +51,7 @@ const (
 	RuleRootEmailDenied   = "root-email-denied"
 )
 
-// rules is in SPEC §4 table order, which is also the order findings of one
+// rules is the rules table: its order is also the order findings of one
 // contact type are sorted in.
 var rules = []Rule{
 	{RuleAccount1, Medium,
@@ -119,7 +119,7 @@ var ruleIndex = func() map[string]int {
 	return m
 }()
 
-// RuleIDs returns every rule id in SPEC §4 order.
+// RuleIDs returns every rule id in the table's order.
 func RuleIDs() []string {
 	ids := make([]string, len(rules))
 	for i, r := range rules {

@@ -57,7 +57,7 @@ func ParseType(s string) (Type, error) {
 }
 
 // Details is one alternate contact as AWS stores it. The JSON names match the
-// reports of SPEC §5.
+// reports (docs/schema/audit-v1.json).
 type Details struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`

@@ -84,7 +84,8 @@ type ctStatus struct {
 	} `json:"account"`
 }
 
-// Parse reads an EventBridge event (facts §6) into what the enforcer
+// Parse reads an EventBridge event (the shapes are in docs/deploy.md,
+// "Events handled", and testdata/events) into what the enforcer
 // should do.
 func Parse(raw []byte) (Event, error) {
 	var env envelope
