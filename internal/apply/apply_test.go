@@ -669,22 +669,23 @@ func TestCrashRollback(t *testing.T) {
 			"ALTCONTACTS_S3_ENDPOINT="+store.URL, "ALTCONTACTS_CALLER="+mgmt, "ALTCONTACTS_CONCURRENCY=2")
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
-		killed := make(chan struct{})
-		if toS3 {
-			// Kill at the k-th intent, inside the store's reply.
-			k, intents := 1+rng.IntN(len(pl.Writes())), 0
-			var once sync.Once
-			store.AfterPut(func(r *http.Request) {
-				if strings.HasSuffix(r.URL.Path, "-intent.json") {
-					intents++
-					if intents == k {
-						once.Do(func() { cmd.Process.Kill(); close(killed) })
-					}
-				}
-			})
-		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		killed := make(chan struct{})
+		if toS3 {
+			// Kill at the k-th intent, inside the store's reply. The hook
+			// is set after Start (the child's first intent follows a
+			// round trip to the emulator); the server calls it from
+			// concurrent handlers, hence the atomic count.
+			proc, k := cmd.Process, int64(1+rng.IntN(len(pl.Writes())))
+			var intents atomic.Int64
+			var once sync.Once
+			store.AfterPut(func(r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "-intent.json") && intents.Add(1) == k {
+					once.Do(func() { proc.Kill(); close(killed) })
+				}
+			})
 		}
 		waited := make(chan error, 1)
 		go func() { waited <- cmd.Wait() }()
