@@ -13,8 +13,8 @@ import (
 )
 
 // client is a client of e as caller, with quotas scaled up on both sides so
-// these tests are fast; pacing at the real quota is audit's
-// TestPacedBelowQuota's job.
+// these tests are fast; pacing at the real quota is TestPacedBelowQuota's
+// job.
 func client(e *emulator.Emulator, caller string) *awsorg.Client {
 	e.Update(func(s *emulator.State) { s.Settings.QuotaScale = 50 })
 	return awsorg.New(e.ConfigAs(caller), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50)})
@@ -321,6 +321,34 @@ func TestGiven(t *testing.T) {
 	}
 	if n := e.Stats().Operations["ListAccountsForParent"].Requests; n != walks {
 		t.Errorf("the organization was walked (%d ListAccountsForParent)", n-walks)
+	}
+}
+
+// Reads are paced below the quota: a few hundred accounts from one caller
+// at AWS's real rates must not fail, and throttles stay rare. The clock is
+// real, so this runs at the quota: 80 reads at 10/s ≈ 7 s.
+func TestPacedBelowQuota(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs at the real quota")
+	}
+	st, err := emulator.Generate(80, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := emulator.New(emulator.WithState(st), emulator.WithLatency(5*time.Millisecond))
+	inv, err := inventory.Take(context.Background(), awsorg.New(e.Config(), awsorg.Options{}), nil,
+		inventory.Options{Types: []contact.Type{contact.Security}, Concurrency: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range inv.Accounts {
+		if a.Status == inventory.Failed {
+			t.Errorf("%s failed: %v", a.ID, a.Err)
+		}
+	}
+	s := e.Stats().Operations["GetAlternateContact"]
+	if s.Throttled*50 > s.Requests {
+		t.Errorf("throttled %d of %d requests (> 2%%)", s.Throttled, s.Requests)
 	}
 }
 
