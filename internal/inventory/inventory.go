@@ -14,6 +14,7 @@ package inventory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -76,6 +77,32 @@ type Inventory struct {
 	OUs map[string]string
 	// Accounts are sorted by id.
 	Accounts []Account
+}
+
+// Count counts the accounts with status s.
+func (inv *Inventory) Count(s Status) int {
+	n := 0
+	for _, a := range inv.Accounts {
+		if a.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Errors are the accounts' errors: every Failed account's, and the
+// interrupt of every account it left NotRead, for hints at the CLI.
+func (inv *Inventory) Errors() []error {
+	var out []error
+	for _, a := range inv.Accounts {
+		switch {
+		case a.Status == Failed:
+			out = append(out, fmt.Errorf("account %s: %w", a.ID, a.Err))
+		case a.Status == NotRead && a.Err != nil:
+			out = append(out, fmt.Errorf("account %s: not read: %w", a.ID, a.Err))
+		}
+	}
+	return out
 }
 
 // Options select and tune an inventory.
@@ -291,7 +318,8 @@ func (t *taker) read(ctx context.Context, a *Account) {
 	for _, typ := range t.o.Types {
 		d, err := t.c.GetContact(ctx, target, typ)
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			if ctx.Err() != nil {
+				// Interrupted, not failed: Take reports it NotRead.
 				a.Err = err
 				return
 			}

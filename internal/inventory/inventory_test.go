@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,6 +166,12 @@ func TestAccessDeniedIsFailed(t *testing.T) {
 	}
 	if got := count(inv); got[inventory.Read] != 22 || got[inventory.Failed] != 1 {
 		t.Errorf("statuses = %v", got)
+	}
+	if inv.Count(inventory.Read) != 22 || inv.Count(inventory.Failed) != 1 {
+		t.Errorf("Count: read %d, failed %d", inv.Count(inventory.Read), inv.Count(inventory.Failed))
+	}
+	if errs := inv.Errors(); len(errs) != 1 || !errors.Is(errs[0], awsorg.ErrAccessDenied) || !strings.HasPrefix(errs[0].Error(), "account 593018274615: ") {
+		t.Errorf("errors = %v", errs)
 	}
 }
 
@@ -391,6 +398,9 @@ func TestCancelFromProgress(t *testing.T) {
 	}
 	if n[inventory.NotRead] < 24-7 {
 		t.Errorf("statuses = %v, want the rest not read", n)
+	}
+	if errs := inv.Errors(); len(errs) != n[inventory.NotRead] || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("errors = %v, want one interrupt per account not read", errs)
 	}
 }
 
