@@ -23,6 +23,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/zclconf/go-cty v1.13.0
 	golang.org/x/sync v0.25.0
+	golang.org/x/term v0.25.0
 	golang.org/x/time v0.16.0
 )
 

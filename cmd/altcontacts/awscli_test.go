@@ -36,10 +36,10 @@ const (
 	otherID  = "728415903362" // fintech member "log-archive"
 	orgID    = "o-7xq2m4k9pz"
 
-	// msgNoContact is AWS's text for an unset contact type (facts §1.5).
+	// msgNoContact is AWS's text for an unset contact type (docs/aws-facts.md, "Account: errors and authorization").
 	msgNoContact = "No contact of the inputted alternate contact type found."
 	// msgStandalone is the parenthetical AWS adds when the management
-	// account names itself in AccountId (facts §1.5).
+	// account names itself in AccountId (docs/aws-facts.md, "Account: errors and authorization").
 	msgStandalone = "(The management account can only be managed using the standalone context from the management account.)"
 )
 
@@ -303,12 +303,12 @@ func TestAWSCLI(t *testing.T) {
 		}
 		wantStderr(t, s.fail(t, "sandbox", getSecurity...),
 			errLine("ResourceNotFoundException", "GetAlternateContact", msgNoContact))
-		// Deleting what is not there is a 404 on AWS too (facts §1.6).
+		// Deleting what is not there is a 404 on AWS too (docs/aws-facts.md, "Account: errors and authorization").
 		wantStderr(t, s.fail(t, "sandbox", "account", "delete-alternate-contact", "--alternate-contact-type", "SECURITY"),
 			errLine("ResourceNotFoundException", "DeleteAlternateContact", msgNoContact))
 	})
 
-	// The AccountId rules of facts §1.5.
+	// The AccountId rules of docs/aws-facts.md, "Account: errors and authorization".
 	t.Run("AccountIdRules", func(t *testing.T) {
 		t.Parallel()
 		s := startSandbox(t, awsBin)
@@ -371,7 +371,7 @@ func TestAWSCLI(t *testing.T) {
 			errLine("ResourceNotFoundException", "GetAlternateContact", msgNoContact))
 	})
 
-	// ListAccounts pages at most 20 (facts §2.3); the CLI follows NextToken.
+	// ListAccounts pages at most 20 (docs/aws-facts.md, "Organizations: shapes"); the CLI follows NextToken.
 	t.Run("ListAccounts", func(t *testing.T) {
 		t.Parallel()
 		s := startSandbox(t, awsBin)

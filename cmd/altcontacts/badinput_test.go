@@ -64,7 +64,7 @@ var badInputs = []badInput{
 	{file: "policy-override-neither.yaml", want: "overrides[0]: needs ou", lines: []int{5}},
 	{file: "policy-account-11-digits.yaml", want: `overrides[0].account: "93826510447" is not a 12-digit account id`, lines: []int{5}},
 	{file: "policy-json-number-id.json", want: "38265104473 is not a 12-digit account id (write account ids as quoted strings", lines: []int{8}},
-	// Contacts that would not work when needed: refused (SPEC §5).
+	// Contacts that would not work when needed are refused: a policy must not declare them.
 	{file: "policy-placeholder.yaml", want: "policy refused", lines: []int{3, 6}},
 	{file: "policy-freemail.yaml", want: "(free-mail)", lines: []int{3, 6}},
 	{file: "policy-denied-address.yaml", want: "(denied-address)", lines: []int{3, 6}},

@@ -13,7 +13,6 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/cli"
 	"github.com/altcontacts/altcontacts/internal/s3test"
-	"github.com/altcontacts/altcontacts/internal/sandbox"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
@@ -41,20 +40,6 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// sandbox-evaluate is POST /_sandbox/evaluate for the --sandbox
-			// state: Security Hub re-evaluates Account.1 now, so a script
-			// never waits on the wall clock for it.
-			"sandbox-evaluate": func(ts *testscript.TestScript, neg bool, args []string) {
-				if neg || len(args) > 0 {
-					ts.Fatalf("usage: sandbox-evaluate")
-				}
-				s, err := sandbox.Open(ts.Getenv("ALTCONTACTS_SANDBOX_STATE"))
-				ts.Check(err)
-				s.Emulator.Evaluate()
-				ts.Check(s.Close())
-			},
-		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)

@@ -71,8 +71,12 @@ type Options struct {
 	ReadBack int
 	// ReadBackDelay is the first wait between read-back attempts (doubling).
 	ReadBackDelay time.Duration
-	Progress      func(done, total int)
-	Phase         string
+	// Sleep waits d between read-back attempts, or returns ctx's error
+	// when it is cancelled first; nil is a real timer. Tests pass one that
+	// returns at once, so no test waits on the wall clock.
+	Sleep    func(ctx context.Context, d time.Duration) error
+	Progress func(done, total int)
+	Phase    string
 }
 
 // Apply writes changes (create and update; anything else is ignored),
@@ -190,7 +194,22 @@ func (o Options) withDefaults(c *awsorg.Client) Options {
 	if o.ReadBackDelay <= 0 {
 		o.ReadBackDelay = 200 * time.Millisecond
 	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
 	return o
+}
+
+// sleep is the real wait: d, or until ctx is cancelled.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // one applies a single change. A change not yet journaled when ctx is
@@ -276,7 +295,9 @@ func write(ctx context.Context, c *awsorg.Client, t awsorg.Target, typ contact.T
 			return Verified, nil
 		}
 		if i < o.ReadBack-1 {
-			time.Sleep(delay)
+			if o.Sleep(ctx, delay) != nil {
+				break
+			}
 			delay = min(2*delay, 5*time.Second)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -43,6 +44,13 @@ var (
 	// management account names itself with AccountId: its own contacts
 	// are only reachable in standalone context. It is also ErrAccessDenied.
 	ErrManagementStandalone = errors.New("the management account's own contacts need the standalone context")
+	// ErrNoCredentials is a credential chain that found nothing: no keys
+	// in the environment, no profile with credentials, and no instance
+	// role. It is a setup problem, not an AWS answer.
+	ErrNoCredentials = errors.New("no AWS credentials found")
+	// ErrProfileNotFound is a --profile (or AWS_PROFILE) that no shared
+	// config or credentials file defines.
+	ErrProfileNotFound = errors.New("AWS profile not found")
 )
 
 // KindName names an error's kind for reports and journals, where the
@@ -99,7 +107,9 @@ type LoadOptions struct {
 	Profile     string
 	Region      string
 	EndpointURL string
-	// Stderr receives the SDK's own warnings (e.g. IMDS fallbacks).
+	// Stderr receives the SDK's own warnings (e.g. IMDS fallbacks); nil
+	// leaves the SDK's default, the process's stderr. The CLI passes
+	// io.Discard unless -v.
 	Stderr io.Writer
 	// Credentials, when set, replace the credential chain.
 	Credentials aws.CredentialsProvider
@@ -129,8 +139,25 @@ func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
+	var pe config.SharedConfigProfileNotExistError
+	switch {
+	case errors.As(err, &pe):
+		return aws.Config{}, fmt.Errorf("%w: %q", ErrProfileNotFound, pe.Profile)
+	case err != nil:
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if o.Credentials == nil {
+		// Retrieve once now, so "no credentials" is one clear answer
+		// before any call instead of the same failure on every account.
+		// The credential cache keeps what it got for the calls.
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			// The chain ends at the instance role only when nothing
+			// else is configured: its failure there means none found.
+			if aws.IsCredentialsProvider(cfg.Credentials, &ec2rolecreds.Provider{}) {
+				return aws.Config{}, &credentialsError{kind: ErrNoCredentials, err: err}
+			}
+			return aws.Config{}, &credentialsError{err: err}
+		}
 	}
 	if cfg.Region == "" {
 		// Account and Organizations are global; Security Hub and STS need a
@@ -140,7 +167,25 @@ func LoadConfig(ctx context.Context, o LoadOptions) (aws.Config, error) {
 	return cfg, nil
 }
 
-// Quotas are the per-caller-account request rates AWS publishes (SPEC §2).
+// credentialsError is a failure to get credentials. With kind
+// ErrNoCredentials it reads as that kind alone: the SDK's cause (which
+// instance-metadata endpoint it tried) is for -v, not for the user.
+type credentialsError struct {
+	kind error
+	err  error
+}
+
+func (e *credentialsError) Error() string {
+	if e.kind != nil {
+		return e.kind.Error()
+	}
+	return "get AWS credentials: " + e.err.Error()
+}
+
+func (e *credentialsError) Is(target error) bool { return e.kind != nil && target == e.kind }
+func (e *credentialsError) Unwrap() error        { return e.err }
+
+// Quotas are the per-caller-account request rates AWS publishes (docs/aws-facts.md, "Account: quotas").
 type Quotas struct {
 	GetContact     Quota
 	PutContact     Quota

@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -16,25 +14,28 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
+// auditOptions are audit's flags, bound by newAuditCmd and checked by
+// parse; runAudit takes nothing else.
 type auditOptions struct {
-	types          []contact.Type
+	e *env
+	g *globalOptions
+
+	typeNames      []string
+	failOnName     string
 	policyFile     string
-	failOn         contact.Severity
-	output         string
 	importFindings bool
 	evidence       string
 	include        []string
 	showPII        bool
+
+	// Set by parse.
+	types  []contact.Type
+	failOn contact.Severity
+	output string
 }
 
 func newAuditCmd(e *env, g *globalOptions) *cobra.Command {
-	var types []string
-	var failOn string
-	var policyFile string
-	var importFindings bool
-	var evidence string
-	var include []string
-	var showPII bool
+	o := &auditOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Inventory every account's alternate contacts and evaluate the rules (read-only)",
@@ -51,56 +52,53 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
   altcontacts audit --policy contacts.yaml -o sarif > altcontacts.sarif`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := parseAudit(g, types, failOn, policyFile)
-			if err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			o.importFindings, o.evidence, o.include = importFindings, evidence, include
-			o.showPII = showPII
-			if len(include) > 0 && evidence == "" {
-				return usageErr("--evidence-include needs --evidence DIR")
-			}
-			return runAudit(cmd.Context(), e, g, o)
+			return runAudit(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringSliceVar(&types, "types", nil, "contact types to read (default SECURITY,OPERATIONS,BILLING)")
-	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON) with required types and rules")
-	cmd.Flags().BoolVar(&showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked to the country code and last four digits)")
-	cmd.Flags().StringVar(&failOn, "fail-on", "medium", "exit 1 when a finding is at or above this severity: info, low, medium, high, critical")
-	cmd.Flags().BoolVar(&importFindings, "import-findings", false, "also send the findings (not Account.1) to Security Hub as ASFF, archiving those that stopped firing")
-	cmd.Flags().StringVar(&evidence, "evidence", "", "write an evidence bundle to this directory: JSON and HTML reports and a SHA-256 manifest")
-	cmd.Flags().StringSliceVar(&include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
+	cmd.Flags().StringSliceVar(&o.typeNames, "types", nil, "contact types to read (default SECURITY,OPERATIONS,BILLING)")
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON) with required types and rules")
+	cmd.Flags().BoolVar(&o.showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked to the country code and last four digits)")
+	cmd.Flags().StringVar(&o.failOnName, "fail-on", "medium", "exit 1 when a finding is at or above this severity: info, low, medium, high, critical")
+	cmd.Flags().BoolVar(&o.importFindings, "import-findings", false, "also send the findings (not Account.1) to Security Hub as ASFF, archiving those that stopped firing")
+	cmd.Flags().StringVar(&o.evidence, "evidence", "", "write an evidence bundle to this directory: JSON and HTML reports and a SHA-256 manifest")
+	cmd.Flags().StringSliceVar(&o.include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region for --import-findings (default: --region)")
 	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// parseAudit checks every flag before anything is called.
-func parseAudit(g *globalOptions, types []string, failOn, policyFile string) (auditOptions, error) {
-	o := auditOptions{policyFile: policyFile, output: g.output}
-	for _, t := range types {
+// parse checks every flag before anything is called.
+func (o *auditOptions) parse() error {
+	o.types = nil
+	for _, t := range o.typeNames {
 		ct, err := contact.ParseType(t)
 		if err != nil {
-			return o, usageErr("--types: %v", err)
+			return usageErr("--types: %v", err)
 		}
 		o.types = append(o.types, ct)
 	}
-	sev, err := contact.ParseSeverity(failOn)
+	sev, err := contact.ParseSeverity(o.failOnName)
 	if err != nil {
-		return o, usageErr("--fail-on: %v", err)
+		return usageErr("--fail-on: %v", err)
 	}
 	o.failOn = sev
 	// asff is not a report.Audit format: the findings package makes it.
-	if o.output, err = outputFormat(g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
-		return o, err
+	if o.output, err = outputFormat(o.g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
+		return err
 	}
-	for _, id := range g.accounts {
-		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
-			return o, usageErr("--accounts: %q is not a 12-digit account id", id)
+	for _, id := range o.g.accounts {
+		if !contact.IsAccountID(id) {
+			return usageErr("--accounts: %q is not a 12-digit account id", id)
 		}
 	}
-	return o, nil
+	if len(o.include) > 0 && o.evidence == "" {
+		return usageErr("--evidence-include needs --evidence DIR")
+	}
+	return nil
 }
 
 // loadPolicy reads a policy file; every problem is an input error (exit 2).
@@ -119,7 +117,8 @@ func loadPolicy(path string) (*contact.Policy, error) {
 	return p, nil
 }
 
-func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) error {
+func runAudit(ctx context.Context, o *auditOptions) error {
+	e, g := o.e, o.g
 	pol, err := loadPolicy(o.policyFile)
 	if err != nil {
 		return err
@@ -140,13 +139,13 @@ func runAudit(ctx context.Context, e *env, g *globalOptions, o auditOptions) err
 	}
 	if o.output == "asff" {
 		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
-		b, _ := json.MarshalIndent(fs, "", "  ")
+		b, _ := report.MarshalIndent(fs)
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	} else if err := report.Audit(e.stdout, o.output, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err
 	}
 	if o.evidence != "" {
-		if err := writeEvidence(e, o, rep); err != nil {
+		if err := writeEvidence(o, rep); err != nil {
 			return err
 		}
 	}

@@ -24,11 +24,15 @@ func testEnv(t *testing.T) (*env, *bytes.Buffer, *bytes.Buffer) {
 // Ctrl-C stops an audit cleanly: exit 130, the partial report on stdout.
 func TestAuditInterrupted(t *testing.T) {
 	e, out, errb := testEnv(t)
-	// Cancel as SIGINT does (signal.NotifyContext), mid-run.
+	// Cancel as SIGINT does (signal.NotifyContext), mid-run: once five of
+	// the accounts are read.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	time.AfterFunc(1500*time.Millisecond, cancel)
-	// At AWS's real quota the fintech audit takes about 6 s.
+	e.observe = func(_ string, done, total int) {
+		if done >= 5 && done < total {
+			cancel()
+		}
+	}
 	code := run(ctx, e, []string{"audit", "--sandbox", "-o", "json"})
 	if code != ExitInterrupted {
 		t.Fatalf("exit %d, want 130; stderr:\n%s", code, errb)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/sandbox"
 )
 
@@ -46,21 +48,63 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		// that account (a member, a delegated administrator, an account
 		// outside the organization); anything else is the management account.
 		caller := ""
-		if k := e.getenv("AWS_ACCESS_KEY_ID"); len(k) == 12 && strings.Trim(k, "0123456789") == "" {
+		if k := e.getenv("AWS_ACCESS_KEY_ID"); contact.IsAccountID(k) {
 			caller = k
 		}
 		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
 		return &connection{client: c, close: s.Close}, nil
 	}
-	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr})
+	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {
-		return nil, withHints(err, ExitIncomplete, "check --profile and your AWS configuration, or try --sandbox to run without AWS")
+		g.logConfigError(e, err)
+		return nil, configError(err)
 	}
 	if g.quotaScale <= 0 {
 		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
 	}
 	c := awsorg.New(cfg, awsorg.Options{Scale: g.quotaScale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
 	return &connection{client: c, close: func() error { return nil }}, nil
+}
+
+// loadOptions are the global flags as the SDK's configuration takes them.
+// The SDK's own warnings (an instance-metadata fallback, a deprecated
+// setting) are debug output: on stderr with -v only.
+func (g *globalOptions) loadOptions(e *env) awsorg.LoadOptions {
+	sdkLog := io.Discard
+	if g.verbose {
+		sdkLog = e.stderr
+	}
+	return awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: sdkLog}
+}
+
+// logConfigError puts the SDK's own reason for a configuration that did
+// not load into the -v log: the message names only the kind.
+func (g *globalOptions) logConfigError(e *env, err error) {
+	if log := g.logger(e); log != nil {
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u
+		}
+		log.Debug("aws configuration", "profile", g.profile, "cause", cause.Error())
+	}
+}
+
+// configError is the exit for an AWS configuration that does not load:
+// no credentials or no such profile is a setup problem (exit 2), with what
+// to do; anything else (an SSO session that expired, an assume-role
+// refused) is exit 3.
+func configError(err error) error {
+	switch {
+	case errors.Is(err, awsorg.ErrNoCredentials):
+		return withHints(err, ExitUsage,
+			"set them up with 'aws configure sso' (or 'aws configure' for access keys), or name a configured profile with --profile NAME",
+			"or try altcontacts without AWS: add --sandbox")
+	case errors.Is(err, awsorg.ErrProfileNotFound):
+		return withHints(err, ExitUsage,
+			"list the configured profiles with 'aws configure list-profiles', or create this one with 'aws configure sso --profile NAME'",
+			"or try altcontacts without AWS: add --sandbox")
+	}
+	return withHints(err, ExitIncomplete, "check --profile and your AWS configuration (for SSO: aws sso login), or try --sandbox to run without AWS")
 }
 
 // parseMaxRPS reads --max-rps: comma-separated get=N, put=N, delete=N,

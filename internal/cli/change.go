@@ -2,14 +2,11 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
+
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -17,7 +14,6 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/apply"
 	"github.com/altcontacts/altcontacts/internal/atomicfile"
-	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
@@ -56,19 +52,28 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 	if err != nil {
 		return nil, nil, &exitError{code: ExitUsage, err: err}
 	}
-	var bad []string
-	for _, pe := range p.CheckErrors() {
-		bad = append(bad, pe.Error())
-	}
-	if len(bad) > 0 {
-		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed:\n  %s", strings.Join(bad, "\n  ")),
+	if bad := p.CheckErrors(); len(bad) > 0 {
+		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", contact.Join(bad)),
 			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
 	}
 	return p, data, nil
 }
 
+// planOptions are plan's flags.
+type planOptions struct {
+	e *env
+	g *globalOptions
+
+	policyFile, out string
+
+	// Set by parse.
+	format string
+	policy *contact.Policy
+	data   []byte
+}
+
 func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
-	var policyFile, out string
+	o := &planOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "plan --policy FILE [--out PLAN.json]",
 		Short: "Show, account by account, what applying a policy would change (read-only)",
@@ -76,20 +81,26 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
   altcontacts plan --policy contacts.yaml --out plan.json   # then: altcontacts apply --plan plan.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := changeOutput(g)
-			if err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			p, data, err := readPolicy(policyFile)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd.Context(), e, g, p, data, format, out)
+			return runPlan(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (YAML or JSON)")
-	cmd.Flags().StringVar(&out, "out", "", "also write the plan as JSON to this file, for apply --plan")
+	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
+	cmd.Flags().StringVar(&o.out, "out", "", "also write the plan as JSON to this file, for apply --plan")
 	return cmd
+}
+
+// parse checks the output format and reads the policy, before anything
+// is called.
+func (o *planOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
+		return err
+	}
+	o.policy, o.data, err = readPolicy(o.policyFile)
+	return err
 }
 
 // buildPlan makes the plan, mapping its errors to exit codes; with stream,
@@ -102,29 +113,30 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	switch {
 	case err == nil:
 		return pl, nil
-	case plan.IsInputError(err):
-		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))}
+	case errors.As(err, new(*contact.FileError)):
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization\n%w", err)}
 	case ctx.Err() != nil:
 		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	}
 	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
 }
 
-func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, data []byte, format, out string) error {
+func runPlan(ctx context.Context, o *planOptions) error {
+	e, g, out := o.e, o.g, o.out
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	pl, err := buildPlan(ctx, e, g, conn, p, data, false)
+	pl, err := buildPlan(ctx, e, g, conn, o.policy, o.data, false)
 	if err != nil {
 		return err
 	}
-	if err := report.Plan(e.stdout, format, pl, e.style()); err != nil {
+	if err := report.Plan(e.stdout, o.format, pl, e.style()); err != nil {
 		return err
 	}
 	if out != "" {
-		b, _ := json.MarshalIndent(pl, "", "  ")
+		b, _ := report.MarshalIndent(pl)
 		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
@@ -137,13 +149,23 @@ func runPlan(ctx context.Context, e *env, g *globalOptions, p *contact.Policy, d
 	return nil
 }
 
+// applyOptions are apply's flags.
 type applyOptions struct {
+	e *env
+	g *globalOptions
+
 	policyFile, planFile, journal string
 	yes, allowDelete              bool
+
+	// Set by parse: the policy, or the plan file's plan.
+	format string
+	policy *contact.Policy
+	data   []byte
+	plan   *plan.Plan
 }
 
 func newApplyCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &applyOptions{}
+	o := &applyOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "apply (--policy FILE | --plan PLAN.json) [--yes] [--journal FILE]",
 		Short: "Write the contacts a policy or plan declares, journaled, to every account",
@@ -161,7 +183,12 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
   altcontacts plan --policy contacts.yaml --out plan.json && altcontacts apply --plan plan.json
   altcontacts rollback --journal altcontacts-journal-20261126T101500Z.jsonl`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runApply(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runApply(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
 	cmd.Flags().StringVar(&o.planFile, "plan", "", "plan file from 'plan --out'")
@@ -171,77 +198,17 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	return cmd
 }
 
-// loadPlanFile reads a plan written by 'plan --out', strictly.
-func loadPlanFile(path string) (*plan.Plan, error) {
+// readPlan reads a plan written by 'plan --out'; plan.Decode is strict.
+func readPlan(path string) (*plan.Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usageErr("plan: %v", err)
 	}
-	var pl plan.Plan
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(&pl)
-	trailing := int64(-1)
-	if err == nil && dec.More() {
-		off := dec.InputOffset()
-		trailing = off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
-		err = errors.New("unexpected data after the plan")
-	}
+	pl, err := plan.Decode(path, data)
 	if err != nil {
-		line := func(off int64) int { return 1 + bytes.Count(data[:min(max(int(off), 0), len(data))], []byte("\n")) }
-		at := 1
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case trailing >= 0:
-			at = line(trailing)
-		case errors.As(err, &se):
-			at = line(se.Offset)
-		case errors.As(err, &te):
-			at = line(te.Offset)
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			// Cut short: the problem is at the end of the file.
-			at = line(int64(len(bytes.TrimRight(data, " \t\r\n"))))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			// encoding/json gives no offset; point at the first use of the key.
-			key := strings.TrimPrefix(err.Error(), "json: unknown field ")
-			if loc := regexp.MustCompile(regexp.QuoteMeta(key) + `\s*:`).FindIndex(data); loc != nil {
-				at = line(int64(loc[0]))
-			}
-		default:
-			at = line(dec.InputOffset())
-		}
-		return nil, usageErr("%s:%d: not a plan file: %v", path, at, err)
+		return nil, &exitError{code: ExitUsage, err: err}
 	}
-	if pl.Schema != plan.Schema {
-		return nil, usageErr("%s: schema %q is not %s; make the plan again with 'altcontacts plan --out'", path, pl.Schema, plan.Schema)
-	}
-	for i, c := range pl.Changes {
-		where := fmt.Sprintf("%s: changes[%d]", path, i)
-		if !contact.IsAccountID(c.AccountID) {
-			return nil, usageErr("%s.account_id: %q is not a 12-digit account id", where, c.AccountID)
-		}
-		switch c.Action {
-		case plan.Create, plan.Update:
-		case plan.Noop, plan.Skip:
-			continue
-		default:
-			return nil, usageErr("%s.action: %q is not one of %s, %s, %s, %s", where, c.Action, plan.Create, plan.Update, plan.Noop, plan.Skip)
-		}
-		if _, err := contact.ParseType(string(c.Type)); err != nil {
-			return nil, usageErr("%s.type: %v", where, err)
-		}
-		if c.After == nil {
-			return nil, usageErr("%s.after: a %s needs the contact to write", where, c.Action)
-		}
-		if err := c.After.Validate(); err != nil {
-			return nil, usageErr("%s.after.%v", where, err)
-		}
-		if c.Action == plan.Update && c.Before == nil {
-			return nil, usageErr("%s.before: an update needs the contact it replaces", where)
-		}
-	}
-	return &pl, nil
+	return pl, nil
 }
 
 // confirm asks on a terminal; without one, --yes must have been given.
@@ -258,29 +225,29 @@ func defaultJournal(e *env) string {
 	return fmt.Sprintf("altcontacts-journal-%s.jsonl", e.now().UTC().Format("20060102T150405Z"))
 }
 
-func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) error {
-	format, err := changeOutput(g)
-	if err != nil {
+// parse checks every flag and reads the policy or the plan file, before
+// anything is called.
+func (o *applyOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
 		return err
 	}
 	if (o.policyFile == "") == (o.planFile == "") {
 		return usageErr("give exactly one of --policy and --plan")
 	}
-	if !o.yes && !e.interactive() {
+	if !o.yes && !o.e.interactive() {
 		return usageErr("--yes required when not running interactively")
 	}
-	var (
-		p    *contact.Policy
-		data []byte
-		pl   *plan.Plan
-	)
 	if o.policyFile != "" {
-		if p, data, err = readPolicy(o.policyFile); err != nil {
-			return err
-		}
-	} else if pl, err = loadPlanFile(o.planFile); err != nil {
+		o.policy, o.data, err = readPolicy(o.policyFile)
 		return err
 	}
+	o.plan, err = readPlan(o.planFile)
+	return err
+}
+
+func runApply(ctx context.Context, o *applyOptions) error {
+	e, g, p, data, pl, format := o.e, o.g, o.policy, o.data, o.plan, o.format
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -299,16 +266,18 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		if pl, err = buildPlan(ctx, e, g, conn, p, data, stream); err != nil {
 			return err
 		}
-	} else if err := recheckPlan(ctx, conn.client, o.planFile, pl, id); err != nil {
-		return err
+	} else if err := plan.Recheck(ctx, conn.client, o.planFile, pl, id); err != nil {
+		if errors.As(err, new(*plan.OrganizationError)) {
+			return withHints(err, ExitUsage, "make the plan again from this organization: altcontacts plan --policy FILE --out PLAN.json")
+		}
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
 		if err := unknownExit(pl); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
 	}
 	accounts := map[string]bool{}
 	for _, w := range writes {
@@ -344,8 +313,7 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
 	if runErr == nil && ctx.Err() == nil && rep.Summary[apply.Unchanged] == len(rep.Outcomes) && pl.Summary.Unknown == 0 {
-		fmt.Fprintln(e.stderr, "altcontacts: nothing to do: every contact already matches")
-		return nil
+		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", rep)
 	}
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
@@ -354,6 +322,22 @@ func runApply(ctx context.Context, e *env, g *globalOptions, o *applyOptions) er
 		return err
 	}
 	return unknownExit(pl)
+}
+
+// nothingToDo ends an apply or rollback that changed nothing: the message
+// on stderr and, for machines (-o json), the report all the same, its
+// outcomes [] when nothing was even checked (rep nil).
+func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
+	fmt.Fprintln(e.stderr, msg)
+	if format == "table" {
+		return nil
+	}
+	if rep == nil {
+		rep = &apply.Report{Schema: apply.Schema, Summary: map[string]int{}, Outcomes: []apply.Outcome{}}
+	}
+	// The journal appears with the first write: there is none to name.
+	rep.Journal = ""
+	return report.Changes(e.stdout, format, verb, rep, e.style())
 }
 
 // unknownExit fails a run that left accounts unread: they were neither
@@ -393,50 +377,6 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 		}
 		hints = append(hints, failureHints(rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
-	}
-	return nil
-}
-
-// recheckPlan refuses a plan made for another organization, and drops
-// writes to accounts that are no longer ACTIVE members.
-func recheckPlan(ctx context.Context, c *awsorg.Client, path string, pl *plan.Plan, id awsorg.Identity) error {
-	org, err := c.Organization(ctx)
-	switch {
-	case errors.Is(err, awsorg.ErrNotInOrganization):
-		if pl.Organization != nil {
-			return usageErr("%s: the plan is for organization %s, but the caller is not in an organization", path, pl.Organization.ID)
-		}
-		return nil
-	case err != nil:
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
-	}
-	if pl.Organization == nil || pl.Organization.ID != org.ID {
-		made := "no organization"
-		if pl.Organization != nil {
-			made = "organization " + pl.Organization.ID
-		}
-		return usageErr("%s: the plan was made for %s, but the caller is in organization %s; make it again from this one", path, made, org.ID)
-	}
-	accts, err := c.Accounts(ctx)
-	if err != nil {
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
-	}
-	state := map[string]string{}
-	for _, a := range accts {
-		state[a.ID] = a.State
-	}
-	for i, ch := range pl.Changes {
-		if ch.Action != plan.Create && ch.Action != plan.Update {
-			continue
-		}
-		if st := state[ch.AccountID]; st != "ACTIVE" {
-			pl.Changes[i].Action = plan.Skip
-			pl.Changes[i].Reason = fmt.Sprintf("account is no longer ACTIVE (state %q)", st)
-		}
-		if ch.Management && id.Account != ch.AccountID {
-			pl.Changes[i].Action = plan.Skip
-			pl.Changes[i].Reason = "only the management account can change its own contacts"
-		}
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
-// Exit codes (SPEC §3). Precedence when several apply: 2 > 130 > 3 > 1 > 0.
+// Exit codes, as the README documents them. Precedence when several apply: 2 > 130 > 3 > 1 > 0.
 const (
 	ExitOK          = 0
 	ExitFindings    = 1
@@ -37,6 +37,10 @@ type env struct {
 	now    func() time.Time
 	// tty reports whether stdin, stdout and stderr are terminals.
 	stdinTTY, stdoutTTY, stderrTTY bool
+	// observe, when set, sees every progress update (label, done, total)
+	// whether or not a bar is drawn: tests interrupt a run at a point of
+	// its progress instead of after a time.
+	observe func(label string, done, total int)
 }
 
 // style is how human output looks here: colour on a terminal, unless
@@ -100,7 +104,11 @@ func run(ctx context.Context, e *env, args []string) int {
 		xe.code = ExitInterrupted
 	}
 	if xe.err != nil {
-		fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", lowerFirst(xe.err.Error()))
+		// One prefixed line each: an error about several places in a file
+		// is one line per place, each file:line:column: path: message.
+		for _, line := range strings.Split(xe.err.Error(), "\n") {
+			fmt.Fprintf(e.stderr, "altcontacts: error: %s\n", line)
+		}
 	}
 	for _, h := range xe.hints {
 		fmt.Fprintf(e.stderr, "altcontacts: hint: %s\n", h)
@@ -108,14 +116,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	return xe.code
 }
 
-func lowerFirst(s string) string {
-	if s == "" || strings.ToUpper(s[:1]) != s[:1] || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2]) {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// globalOptions are the flags every command takes (SPEC §3).
+// globalOptions are the flags every command takes.
 type globalOptions struct {
 	profile     string
 	region      string

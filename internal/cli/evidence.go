@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +37,8 @@ type manifestFile struct {
 
 // writeEvidence writes the bundle: audit.json, audit.html (when that
 // format is available), the included files, and manifest.json last.
-func writeEvidence(e *env, o auditOptions, rep *audit.Report) error {
+func writeEvidence(o *auditOptions, rep *audit.Report) error {
+	e := o.e
 	if err := os.MkdirAll(o.evidence, 0o700); err != nil {
 		return usageErr("--evidence: %v", err)
 	}
@@ -73,7 +73,7 @@ func writeEvidence(e *env, o auditOptions, rep *audit.Report) error {
 			return err
 		}
 	}
-	b, _ := json.MarshalIndent(m, "", "  ")
+	b, _ := report.MarshalIndent(&m)
 	if err := atomicfile.Write(filepath.Join(o.evidence, "manifest.json"), append(b, '\n'), 0o600); err != nil {
 		return withHints(err, ExitIncomplete)
 	}

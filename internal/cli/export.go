@@ -16,12 +16,19 @@ import (
 	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
+// exportOptions are export's flags.
 type exportOptions struct {
+	e *env
+	g *globalOptions
+
 	format, policyFile, out string
+
+	// Set by parse.
+	policy *contact.Policy
 }
 
 func newExportCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &exportOptions{}
+	o := &exportOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "export --format terraform|csv [--policy FILE] [--out DIR]",
 		Short: "Write the contacts as Terraform resources with import blocks, or as AWS's bulk-update CSV",
@@ -43,7 +50,12 @@ overwritten.`,
   altcontacts export --format terraform --policy contacts.yaml --out infra/alternate-contacts
   altcontacts export --format csv > alternate-contacts.csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runExport(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runExport(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "", "terraform or csv")
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file: export the contacts it declares (default: today's contacts)")
@@ -52,7 +64,9 @@ overwritten.`,
 	return cmd
 }
 
-func runExport(ctx context.Context, e *env, g *globalOptions, o *exportOptions) error {
+// parse checks every flag, reads the policy and refuses existing files,
+// before anything is called: existing files are the user's.
+func (o *exportOptions) parse() error {
 	switch o.format {
 	case "terraform":
 		if o.out == "" {
@@ -64,22 +78,24 @@ func runExport(ctx context.Context, e *env, g *globalOptions, o *exportOptions) 
 	default:
 		return usageErr("--format: unknown format %q (want terraform or csv)", o.format)
 	}
-	var pol *contact.Policy
 	if o.policyFile != "" {
 		p, _, err := readPolicy(o.policyFile)
 		if err != nil {
 			return err
 		}
-		pol = p
+		o.policy = p
 	}
-	// Refuse before anything is called: existing files are the user's.
-	targets := exportTargets(o)
-	for _, t := range targets {
+	for _, t := range exportTargets(o) {
 		if _, err := os.Lstat(t); err == nil {
 			return withHints(fmt.Errorf("%s already exists; export never overwrites a file", t), ExitUsage,
 				"remove it, or export to another directory with --out DIR")
 		}
 	}
+	return nil
+}
+
+func runExport(ctx context.Context, o *exportOptions) error {
+	e, g, pol := o.e, o.g, o.policy
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -10,6 +11,9 @@ import (
 
 // guardrailSCPOptions are the flags of `guardrail scp`.
 type guardrailSCPOptions struct {
+	e *env
+	g *globalOptions
+
 	enforcerRole string
 	exempt       []string // --management-role-arn, repeatable
 }
@@ -32,7 +36,7 @@ func newGuardrailCmd(e *env, g *globalOptions) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	o := &guardrailSCPOptions{}
+	o := &guardrailSCPOptions{e: e, g: g}
 	scp := &cobra.Command{
 		Use:   "scp [--enforcer-role NAME] [--management-role-arn ARN]...",
 		Short: "Print a Service Control Policy that stops member accounts changing their own contacts",
@@ -57,10 +61,10 @@ Exit codes: 0 printed; 2 a malformed role name or ARN.`,
     --management-role-arn 'arn:aws:iam::*:role/altcontacts-admin'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.parse(g); err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			return o.run(e)
+			return runGuardrailSCP(cmd.Context(), o)
 		},
 	}
 	scp.Flags().StringVar(&o.enforcerRole, "enforcer-role", "altcontacts-enforcer", "the enforcer's IAM role name (the template's EnforcerRoleName)")
@@ -69,9 +73,9 @@ Exit codes: 0 printed; 2 a malformed role name or ARN.`,
 	return cmd
 }
 
-func (o *guardrailSCPOptions) parse(g *globalOptions) error {
-	if g.output != "" && g.output != "json" {
-		return usageErr("--output: unknown format %q for this command (want json)", g.output)
+func (o *guardrailSCPOptions) parse() error {
+	if o.g.output != "" && o.g.output != "json" {
+		return usageErr("--output: unknown format %q for this command (want json)", o.g.output)
 	}
 	if !iamRoleName.MatchString(o.enforcerRole) {
 		return usageErr("--enforcer-role %q: not an IAM role name (1-64 characters of letters, digits and +=,.@_-)", o.enforcerRole)
@@ -84,12 +88,13 @@ func (o *guardrailSCPOptions) parse(g *globalOptions) error {
 	return nil
 }
 
-func (o *guardrailSCPOptions) run(e *env) error {
+// runGuardrailSCP prints the policy; nothing is called, so ctx is unused.
+func runGuardrailSCP(_ context.Context, o *guardrailSCPOptions) error {
 	b, err := json.MarshalIndent(guardrailSCP(o.enforcerRole, o.exempt), "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+	_, err = fmt.Fprintf(o.e.stdout, "%s\n", b)
 	return err
 }
 

@@ -13,13 +13,17 @@ import (
 	"github.com/altcontacts/altcontacts/internal/starter"
 )
 
+// initOptions are init's flags.
 type initOptions struct {
+	e *env
+	g *globalOptions
+
 	out                string
 	phone, email, name string
 }
 
 func newInitCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &initOptions{}
+	o := &initOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "init [--out contacts.yaml] [--phone P] [--email E] [--name N]",
 		Short: "Write a commented starter policy from the organization it reads",
@@ -33,7 +37,12 @@ you replace it. init never overwrites a file.`,
 		Example: `  altcontacts init --sandbox --phone "+1 206 555 7700"
   altcontacts init --phone "+44 20 7946 1234" --email secops@example.org --out policy.yaml`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runInit(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runInit(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.out, "out", "contacts.yaml", "the policy file to write; never overwritten")
 	cmd.Flags().StringVar(&o.phone, "phone", "", "the security team's on-call phone, in +country form (default: a placeholder plan refuses)")
@@ -42,20 +51,29 @@ you replace it. init never overwrites a file.`,
 	return cmd
 }
 
-func runInit(ctx context.Context, e *env, g *globalOptions, o *initOptions) error {
+// parse checks every flag, and refuses an existing file, before anything
+// is called: an existing policy is the user's.
+func (o *initOptions) parse() error {
 	if o.out == "" {
 		return usageErr("--out: want a file name")
 	}
-	// Refuse before anything is called: an existing policy is the user's.
 	if _, err := os.Lstat(o.out); err == nil {
 		return withHints(fmt.Errorf("%s already exists; init never overwrites a file", o.out), ExitUsage,
 			"check it with: altcontacts plan --policy "+o.out,
 			"or write a new one elsewhere: altcontacts init --out FILE")
 	}
-	so := starter.Options{Phone: o.phone, Email: o.email, Name: o.name, File: o.out}
-	if err := starter.CheckOptions(so); err != nil {
+	if err := starter.CheckOptions(o.starterOptions()); err != nil {
 		return usageErr("%v", err)
 	}
+	return nil
+}
+
+func (o *initOptions) starterOptions() starter.Options {
+	return starter.Options{Phone: o.phone, Email: o.email, Name: o.name, File: o.out}
+}
+
+func runInit(ctx context.Context, o *initOptions) error {
+	e, g, so := o.e, o.g, o.starterOptions()
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err

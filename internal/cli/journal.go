@@ -26,8 +26,7 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 	if err != nil {
 		return journal.Target{}, usageErr("--journal: %v", err)
 	}
-	lo := awsorg.LoadOptions{Profile: g.profile, Region: g.region, EndpointURL: g.endpointURL, Stderr: e.stderr}
-	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{LoadOptions: lo, Bucket: loc.Bucket, Getenv: e.getenv, Local: g.sandbox})
+	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{LoadOptions: g.loadOptions(e), Bucket: loc.Bucket, Getenv: e.getenv, Local: g.sandbox})
 	switch {
 	case errors.Is(err, awsorg.ErrNoLocalStore):
 		return journal.Target{}, withHints(fmt.Errorf("--journal %s: %w", s, err), ExitUsage,
@@ -35,7 +34,8 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 			"moto_server -p 5000 & export AWS_ENDPOINT_URL_S3=http://127.0.0.1:5000; aws s3 mb s3://"+loc.Bucket,
 			"or journal to a file: --journal FILE")
 	case err != nil:
-		return journal.Target{}, withHints(err, ExitIncomplete, "check --profile and your AWS configuration")
+		g.logConfigError(e, err)
+		return journal.Target{}, configError(err)
 	}
 	return journal.Target{Store: b, Loc: loc}, nil
 }
@@ -56,7 +56,13 @@ func journalHints(err error) []string {
 
 // journalListOptions are `journal list`'s flags.
 type journalListOptions struct {
+	e *env
+	g *globalOptions
+
 	journal string
+
+	// Set by parse.
+	format string
 }
 
 func newJournalCmd(e *env, g *globalOptions) *cobra.Command {
@@ -65,7 +71,7 @@ func newJournalCmd(e *env, g *globalOptions) *cobra.Command {
 		Short: "Inspect journals: the old value of every contact altcontacts changed",
 		Args:  cobra.NoArgs,
 	}
-	o := &journalListOptions{}
+	o := &journalListOptions{e: e, g: g}
 	list := &cobra.Command{
 		Use:   "list --journal s3://BUCKET/PREFIX|FILE",
 		Short: "List the runs a journal holds: time, mode, caller, and counts of intents, verified and failed writes",
@@ -79,21 +85,31 @@ the whole prefix undoes every run under it.`,
 		Example: `  altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer
   altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer -o json | jq '.runs[] | select(.failed > 0)'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runJournalList(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runJournalList(cmd.Context(), o)
+		},
 	}
 	list.Flags().StringVar(&o.journal, "journal", "", "journal: s3://BUCKET/PREFIX or a file")
 	cmd.AddCommand(list)
 	return cmd
 }
 
-func runJournalList(ctx context.Context, e *env, g *globalOptions, o *journalListOptions) error {
-	format, err := changeOutput(g)
-	if err != nil {
+func (o *journalListOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
 		return err
 	}
 	if o.journal == "" {
 		return usageErr("--journal is required")
 	}
+	return nil
+}
+
+func runJournalList(ctx context.Context, o *journalListOptions) error {
+	e, g := o.e, o.g
 	t, err := g.journalTarget(ctx, e, o.journal)
 	if err != nil {
 		return err
@@ -102,7 +118,7 @@ func runJournalList(ctx context.Context, e *env, g *globalOptions, o *journalLis
 	if err != nil {
 		return journalReadError(err)
 	}
-	return report.Runs(e.stdout, format, &report.RunList{Schema: report.RunListSchema, Journal: t.String(), Runs: runs})
+	return report.Runs(e.stdout, o.format, &report.RunList{Schema: report.RunListSchema, Journal: t.String(), Runs: runs})
 }
 
 // journalReadError is the exit for a journal that cannot be read: a bad
@@ -117,13 +133,19 @@ func journalReadError(err error) error {
 
 // rollbackOptions are rollback's flags.
 type rollbackOptions struct {
+	e *env
+	g *globalOptions
+
 	journal string
 	account string
 	yes     bool
+
+	// Set by parse.
+	format string
 }
 
 func newRollbackCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &rollbackOptions{}
+	o := &rollbackOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "rollback --journal FILE|s3://BUCKET/PREFIX [--account ID] [--yes]",
 		Short: "Restore every contact a journaled apply changed to its value before",
@@ -140,7 +162,12 @@ under the prefix.`,
 		Example: `  altcontacts rollback --sandbox --journal altcontacts-journal-20261126T101500Z.jsonl --yes
   altcontacts rollback --journal s3://acme-altcontacts-journal/enforcer --account 105847293316 --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runRollback(cmd.Context(), e, g, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.parse(); err != nil {
+				return err
+			}
+			return runRollback(cmd.Context(), o)
+		},
 	}
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal written by apply or the enforcer: a file or s3://BUCKET/PREFIX")
 	cmd.Flags().StringVar(&o.account, "account", "", "restore only this account's contacts")
@@ -148,9 +175,10 @@ under the prefix.`,
 	return cmd
 }
 
-func runRollback(ctx context.Context, e *env, g *globalOptions, o *rollbackOptions) error {
-	format, err := changeOutput(g)
-	if err != nil {
+// parse checks every flag before anything is read or called.
+func (o *rollbackOptions) parse() error {
+	var err error
+	if o.format, err = changeOutput(o.g); err != nil {
 		return err
 	}
 	if o.journal == "" {
@@ -159,9 +187,14 @@ func runRollback(ctx context.Context, e *env, g *globalOptions, o *rollbackOptio
 	if o.account != "" && !contact.IsAccountID(o.account) {
 		return usageErr("--account %q: want a 12-digit account ID", o.account)
 	}
-	if !o.yes && !e.interactive() {
+	if !o.yes && !o.e.interactive() {
 		return usageErr("--yes required when not running interactively")
 	}
+	return nil
+}
+
+func runRollback(ctx context.Context, o *rollbackOptions) error {
+	e, g := o.e, o.g
 	t, err := g.journalTarget(ctx, e, o.journal)
 	if err != nil {
 		return err
@@ -185,8 +218,7 @@ func runRollback(ctx context.Context, e *env, g *globalOptions, o *rollbackOptio
 		if o.account != "" {
 			what = t.String() + " records no change to account " + o.account
 		}
-		fmt.Fprintf(e.stderr, "altcontacts: nothing to roll back: %s\n", what)
-		return nil
+		return nothingToDo(e, o.format, "rollback", "altcontacts: nothing to roll back: "+what, nil)
 	}
 	allowDelete := o.yes
 	if !o.yes {
@@ -226,7 +258,7 @@ func runRollback(ctx context.Context, e *env, g *globalOptions, o *rollbackOptio
 	bar := newProgress(e, g, "contacts restored")
 	rep, runErr := apply.Rollback(ctx, conn.client, j, rs, allowDelete, apply.Options{Progress: bar.update, Concurrency: g.concurrency})
 	bar.finish()
-	if err := report.Changes(e.stdout, format, "rollback", rep, e.style()); err != nil {
+	if err := report.Changes(e.stdout, o.format, "rollback", rep, e.style()); err != nil {
 		return err
 	}
 	return changeExit(ctx, runErr, rep, t.String())

@@ -20,13 +20,17 @@ type progress struct {
 	now     func() time.Time
 	label   string
 	drawn   bool
+	observe func(label string, done, total int)
 }
 
 func newProgress(e *env, g *globalOptions, label string) *progress {
-	return &progress{w: e.stderr, enabled: e.stderrTTY && !g.noProgress, now: e.now, start: e.now(), label: label}
+	return &progress{w: e.stderr, enabled: e.stderrTTY && !g.noProgress, now: e.now, start: e.now(), label: label, observe: e.observe}
 }
 
 func (p *progress) update(done, total int) {
+	if p.observe != nil {
+		p.observe(p.label, done, total)
+	}
 	if !p.enabled {
 		return
 	}

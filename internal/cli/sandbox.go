@@ -16,18 +16,24 @@ import (
 	"github.com/altcontacts/altcontacts/internal/sandbox"
 )
 
+// sandboxOptions are the flags of the sandbox commands; each command binds
+// the ones it takes.
 type sandboxOptions struct {
+	e *env
+
 	state string
 	// scenario selection, for serve and reset
 	scenario string
 	accounts int
 	seed     uint64
 	// serve only
-	addr        string
-	latency     time.Duration
-	quotaScale  float64
-	noThrottle  bool
-	evalEvery   time.Duration
+	addr       string
+	latency    time.Duration
+	quotaScale float64
+	noThrottle bool
+	evalEvery  time.Duration
+	// changedKnob reports whether a flag was given (cobra's Flags().Changed):
+	// only given flags change an existing state.
 	changedKnob func(string) bool
 	// serve and reset
 	securityHub string
@@ -50,7 +56,7 @@ func (o *sandboxOptions) world(st *emulator.State, changed func(string) bool) er
 }
 
 func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &sandboxOptions{}
+	o := &sandboxOptions{e: e}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run or inspect the local AWS emulator",
@@ -86,7 +92,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changedKnob = cmd.Flags().Changed
-			return runSandboxServe(cmd.Context(), e, o)
+			return runSandboxServe(cmd.Context(), o)
 		},
 	}
 	scenarioFlags(serve)
@@ -106,34 +112,8 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
   altcontacts sandbox reset --partition aws-us-gov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := o.statePath(e)
-			if err != nil {
-				return err
-			}
-			st, name, err := o.initialState()
-			if err != nil {
-				return err
-			}
-			if err := o.world(st, cmd.Flags().Changed); err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("quota-scale") {
-				if o.quotaScale <= 0 {
-					return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
-				}
-				st.Settings.QuotaScale = o.quotaScale
-			}
-			if cmd.Flags().Changed("evaluation-interval") {
-				if o.evalEvery < 0 {
-					return usageErr("--evaluation-interval cannot be negative")
-				}
-				st.Settings.EvaluationInterval = emulator.Duration(o.evalEvery)
-			}
-			if err := sandbox.Reset(path, st); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "altcontacts: sandbox state %s reset to %s (%d accounts)\n", path, name, len(st.Accounts))
-			return nil
+			o.changedKnob = cmd.Flags().Changed
+			return runSandboxReset(cmd.Context(), o)
 		},
 	}
 	scenarioFlags(reset)
@@ -144,29 +124,98 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		Use:   "show",
 		Short: "Print the sandbox state as JSON",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := o.statePath(e)
-			if err != nil {
-				return err
-			}
-			s, err := sandbox.Open(path)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			b, err := s.Emulator.Snapshot()
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-			return err
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return runSandboxShow(cmd.Context(), o) },
 	}
-	cmd.AddCommand(serve, reset, show)
+	evaluate := &cobra.Command{
+		Use:   "evaluate",
+		Short: "Make Security Hub re-evaluate Account.1 now, instead of at its next interval",
+		Long: `evaluate runs the sandbox's Security Hub evaluation of Account.1 now, on the --sandbox
+state, as POST /_sandbox/evaluate does for 'sandbox serve': every account's finding is
+PASSED or FAILED from its SECURITY contact at this moment. AWS evaluates every 12 or 24
+hours; in the sandbox, verify's PENDING accounts pass after this.`,
+		Example: `  altcontacts apply --sandbox --policy contacts.yaml --yes
+  altcontacts sandbox evaluate
+  altcontacts verify --sandbox`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runSandboxEvaluate(cmd.Context(), o) },
+	}
+	cmd.AddCommand(serve, reset, show, evaluate)
 	return cmd
 }
 
-func (o *sandboxOptions) statePath(e *env) (string, error) {
+// runSandboxReset writes a fresh state from --scenario or --accounts, with
+// the given knobs applied.
+func runSandboxReset(_ context.Context, o *sandboxOptions) error {
+	path, err := o.statePath()
+	if err != nil {
+		return err
+	}
+	st, name, err := o.initialState()
+	if err != nil {
+		return err
+	}
+	if err := o.world(st, o.changedKnob); err != nil {
+		return err
+	}
+	if o.changedKnob("quota-scale") {
+		if o.quotaScale <= 0 {
+			return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
+		}
+		st.Settings.QuotaScale = o.quotaScale
+	}
+	if o.changedKnob("evaluation-interval") {
+		if o.evalEvery < 0 {
+			return usageErr("--evaluation-interval cannot be negative")
+		}
+		st.Settings.EvaluationInterval = emulator.Duration(o.evalEvery)
+	}
+	if err := sandbox.Reset(path, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox state %s reset to %s (%d accounts)\n", path, name, len(st.Accounts))
+	return nil
+}
+
+// runSandboxShow prints the state as JSON.
+func runSandboxShow(_ context.Context, o *sandboxOptions) error {
+	path, err := o.statePath()
+	if err != nil {
+		return err
+	}
+	s, err := sandbox.Open(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := s.Emulator.Snapshot()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(o.e.stdout, "%s\n", b)
+	return err
+}
+
+// runSandboxEvaluate runs Security Hub's Account.1 evaluation on the
+// state now and saves it.
+func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
+	path, err := o.statePath()
+	if err != nil {
+		return err
+	}
+	s, err := sandbox.Open(path)
+	if err != nil {
+		return err
+	}
+	s.Emulator.Evaluate()
+	if err := s.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox Security Hub evaluated Account.1 (state %s)\n", path)
+	return nil
+}
+
+func (o *sandboxOptions) statePath() (string, error) {
+	e := o.e
 	if o.state != "" {
 		return o.state, nil
 	}
@@ -214,7 +263,8 @@ func (o *sandboxOptions) initialState() (*emulator.State, string, error) {
 	return st, "scenario file " + name, nil
 }
 
-func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
+func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
+	e := o.e
 	if o.quotaScale <= 0 {
 		return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
 	}
@@ -245,7 +295,10 @@ func runSandboxServe(ctx context.Context, e *env, o *sandboxOptions) error {
 		if err != nil {
 			return err
 		}
-		em, desc = emulator.New(emulator.WithState(st)), name
+		if em, err = emulator.Build(emulator.WithState(st)); err != nil {
+			return err
+		}
+		desc = name
 		if o.state != "" {
 			if err := sandbox.Reset(o.state, st); err != nil {
 				return err

@@ -12,10 +12,21 @@ import (
 	"github.com/altcontacts/altcontacts/internal/verify"
 )
 
+// verifyOptions are verify's flags.
+type verifyOptions struct {
+	e *env
+	g *globalOptions
+
+	wait, poll time.Duration
+	showPII    bool
+	hubGen     string
+
+	// Set by parse.
+	format string
+}
+
 func newVerifyCmd(e *env, g *globalOptions) *cobra.Command {
-	var wait, poll time.Duration
-	var showPII bool
-	hubGen := verify.Auto
+	o := &verifyOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "verify [--wait DURATION] [--securityhub-region R] [--securityhub auto|cspm|v2]",
 		Short: "Read every SECURITY contact back and check Security Hub's Account.1 finding",
@@ -44,27 +55,35 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
   altcontacts verify --profile security-admin --securityhub-region eu-west-1 -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := outputFormat(g, "verify", report.VerifyFormats)
-			if err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			if wait < 0 || poll < 0 {
-				return usageErr("--wait and --poll-interval cannot be negative")
-			}
-			switch hubGen {
-			case verify.Auto, verify.CSPM, verify.V2:
-			default:
-				return usageErr("--securityhub: want auto, cspm or v2, got %q", hubGen)
-			}
-			return runVerify(cmd.Context(), e, g, format, wait, poll, showPII, hubGen)
+			return runVerify(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().BoolVar(&showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
-	cmd.Flags().DurationVar(&wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
-	cmd.Flags().DurationVar(&poll, "poll-interval", 30*time.Second, "time between polls with --wait")
+	cmd.Flags().BoolVar(&o.showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
+	cmd.Flags().DurationVar(&o.wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
+	cmd.Flags().DurationVar(&o.poll, "poll-interval", 30*time.Second, "time between polls with --wait")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
-	cmd.Flags().StringVar(&hubGen, "securityhub", verify.Auto, "which Security Hub to read Account.1 from: auto (CSPM, else the new one), cspm, v2")
+	cmd.Flags().StringVar(&o.hubGen, "securityhub", verify.Auto, "which Security Hub to read Account.1 from: auto (CSPM, else the new one), cspm, v2")
 	return cmd
+}
+
+// parse checks every flag before anything is called.
+func (o *verifyOptions) parse() error {
+	var err error
+	if o.format, err = outputFormat(o.g, "verify", report.VerifyFormats); err != nil {
+		return err
+	}
+	if o.wait < 0 || o.poll < 0 {
+		return usageErr("--wait and --poll-interval cannot be negative")
+	}
+	switch o.hubGen {
+	case verify.Auto, verify.CSPM, verify.V2:
+	default:
+		return usageErr("--securityhub: want auto, cspm or v2, got %q", o.hubGen)
+	}
+	return nil
 }
 
 // withPII is st showing phone numbers in full when show is set.
@@ -73,7 +92,8 @@ func withPII(st report.Style, show bool) report.Style {
 	return st
 }
 
-func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wait, poll time.Duration, showPII bool, hubGen string) error {
+func runVerify(ctx context.Context, o *verifyOptions) error {
+	e, g, hubGen := o.e, o.g, o.hubGen
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -81,7 +101,7 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 	defer conn.close()
 	bar := newProgress(e, g, "accounts settled")
 	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Wait: wait, Poll: poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen})
+		Wait: o.wait, Poll: o.poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen})
 	bar.finish()
 	if rep == nil {
 		if ctx.Err() != nil {
@@ -89,7 +109,7 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 		}
 		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(err)...)
 	}
-	if err := report.Verify(e.stdout, format, rep, withPII(e.style(), showPII)); err != nil {
+	if err := report.Verify(e.stdout, o.format, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err
 	}
 	s := rep.Summary
@@ -122,7 +142,17 @@ func runVerify(ctx context.Context, e *env, g *globalOptions, format string, wai
 	return nil
 }
 
+// doctorOptions are doctor's flags: only the global ones.
+type doctorOptions struct {
+	e *env
+	g *globalOptions
+
+	// Set by parse.
+	format string
+}
+
 func newDoctorCmd(e *env, g *globalOptions) *cobra.Command {
+	o := &doctorOptions{e: e, g: g}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check every prerequisite and print the command that fixes each failure",
@@ -136,28 +166,38 @@ contacts. Each FAIL names the command that fixes it.`,
   altcontacts doctor --profile org-admin --securityhub-region us-east-1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := changeOutput(g)
-			if err != nil {
+			if err := o.parse(); err != nil {
 				return err
 			}
-			conn, err := g.connect(cmd.Context(), e)
-			if err != nil {
-				return err
-			}
-			defer conn.close()
-			rep, err := doctor.Run(cmd.Context(), conn.client)
-			if err != nil {
-				return &exitError{code: ExitInterrupted, err: err}
-			}
-			if err := report.Doctor(e.stdout, format, rep, e.style()); err != nil {
-				return err
-			}
-			if rep.Failed() {
-				return &exitError{code: ExitFindings}
-			}
-			return nil
+			return runDoctor(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to check (default: --region)")
 	return cmd
+}
+
+func (o *doctorOptions) parse() error {
+	var err error
+	o.format, err = changeOutput(o.g)
+	return err
+}
+
+func runDoctor(ctx context.Context, o *doctorOptions) error {
+	e := o.e
+	conn, err := o.g.connect(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer conn.close()
+	rep, err := doctor.Run(ctx, conn.client)
+	if err != nil {
+		return &exitError{code: ExitInterrupted, err: err}
+	}
+	if err := report.Doctor(e.stdout, o.format, rep, e.style()); err != nil {
+		return err
+	}
+	if rep.Failed() {
+		return &exitError{code: ExitFindings}
+	}
+	return nil
 }

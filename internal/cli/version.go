@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -23,14 +24,24 @@ func version() string {
 	return "devel"
 }
 
+// versionOptions are version's flags: none.
+type versionOptions struct {
+	e *env
+}
+
 func newVersionCmd(e *env) *cobra.Command {
+	o := &versionOptions{e: e}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(e.stdout, "altcontacts %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return nil
+			return runVersion(cmd.Context(), o)
 		},
 	}
+}
+
+func runVersion(_ context.Context, o *versionOptions) error {
+	_, err := fmt.Fprintf(o.e.stdout, "altcontacts %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
 }

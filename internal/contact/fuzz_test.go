@@ -26,9 +26,9 @@ func FuzzParsePolicy(f *testing.F) {
 					t.Errorf("error line %q does not name the file", line)
 				}
 			}
-			var pe *PolicyError
+			var pe *FileError
 			if !errors.As(err, &pe) {
-				t.Errorf("error %T is not a *PolicyError", err)
+				t.Errorf("error %T is not a *FileError", err)
 			}
 			return
 		}
@@ -71,10 +71,11 @@ func FuzzParsePolicy(f *testing.F) {
 				t.Errorf("policy refusal not located on one line: %q", e.Error())
 			}
 		}
-		a := Account{ID: "123456789012", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"r-ab12"}, Email: "root@acmepay.io"}
+		// Every desired contact, not one picked by map order, so that a
+		// failing input fails every time.
+		a := Account{ID: "123456789012", OUPath: "Root/Sandbox/Dev", OUIDs: []string{"r-ab12"}, Email: "root@acmepay.io", Contacts: map[Type]*Details{}}
 		for typ, d := range p.Desired(a) {
-			d := d
-			a.Contacts = map[Type]*Details{typ: &d}
+			a.Contacts[typ] = &d
 		}
 		checkFindings(t, Evaluate(p, a), true)
 		_ = p.Excluded(a)

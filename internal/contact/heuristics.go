@@ -2,6 +2,7 @@ package contact
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -323,12 +324,7 @@ func localMatchesName(base string, words []string) bool {
 			first+"."+m+"."+last, first+m+last, f+firstRune(m)+last, first+"."+firstRune(m)+"."+last,
 			m+"."+last, m+last)
 	}
-	for _, c := range cands {
-		if base == c {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(cands, base)
 }
 
 // looksFirstLast reports the first.last / first_last shape on its own, for

@@ -1,11 +1,13 @@
 package contact
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,60 +17,6 @@ import (
 	"github.com/goccy/go-yaml/parser"
 )
 
-// PolicyError is one problem in a policy file, located precisely enough for
-// an editor to jump to it.
-type PolicyError struct {
-	File   string
-	Line   int // 1-based; 0 when unknown
-	Column int // 1-based; 0 when unknown
-	// Path is the dotted path of the offending field, e.g.
-	// "overrides[0].contacts.SECURITY.email" (list indexes are 0-based).
-	Path    string
-	Message string
-}
-
-// Error returns "file:line:column: path: message", leaving out what is
-// unknown (a policy built in code has no lines).
-func (e *PolicyError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Message)
-	return b.String()
-}
-
-// PolicyErrors is returned when a policy has more than one problem, so a
-// user can fix them all in one pass. Each line is one *PolicyError.
-type PolicyErrors []*PolicyError
-
-// Error returns one error per line.
-func (es PolicyErrors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap lets errors.As find the individual *PolicyError values.
-func (es PolicyErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
-
 // maxPolicyErrors bounds the report on badly broken files, where later
 // errors are mostly consequences of earlier ones.
 const maxPolicyErrors = 20
@@ -77,7 +25,7 @@ const maxPolicyErrors = 20
 // Unknown keys, duplicate keys, values AWS would refuse and references that
 // cannot be right (contact types, rule ids, severities, account and OU ids)
 // are all errors naming file:line:column and the field path. The error is a
-// *PolicyError, or PolicyErrors when there are several.
+// *FileError, or FileErrors when there are several.
 //
 // Top-level keys starting with "x-" are ignored so that YAML anchors for
 // shared contacts have somewhere to live.
@@ -85,18 +33,10 @@ const maxPolicyErrors = 20
 // Scalars are read from their source text, so an unquoted 12-digit account id
 // keeps its leading zeros and an unquoted +12065557700 stays a phone number.
 func ParsePolicy(name string, data []byte) (*Policy, error) {
-	ps := &policyParser{file: name}
+	ps := &policyParser{file: name, dec: yaml.NewDecoder(bytes.NewReader(nil))}
 	file, err := parseYAML(data)
 	if err != nil {
-		var yerr yaml.Error
-		if errors.As(err, &yerr) {
-			pe := &PolicyError{File: name, Message: oneLine.Replace(yerr.GetMessage())}
-			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
-				pe.Line, pe.Column = tk.Position.Line, tk.Position.Column
-			}
-			return nil, pe
-		}
-		return nil, &PolicyError{File: name, Message: oneLine.Replace(err.Error())}
+		return nil, ps.yamlError(err, nil)
 	}
 	var body ast.Node
 	for i, doc := range file.Docs {
@@ -107,9 +47,17 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 			ps.errorAt(doc.Body, "", "a policy must be a single YAML document (found document %d)", i+1)
 			return nil, ps.err()
 		}
-		body = doc.Body
+		body = untag(doc.Body)
 	}
-	ps.collectAnchors(body)
+	// Decoding the whole body once registers every anchor with the decoder
+	// (and reports an alias with no anchor), so that the walk below can let
+	// the decoder resolve aliases and merge keys mapping by mapping.
+	if body != nil {
+		var all any
+		if err := ps.dec.DecodeFromNode(body, &all); err != nil {
+			return nil, ps.yamlError(err, body)
+		}
+	}
 	p := ps.policy(body)
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -130,9 +78,10 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 }
 
 type policyParser struct {
-	file    string
-	anchors map[string][]ast.Node // by name, in document order
-	errs    []*PolicyError
+	file string
+	// dec resolves aliases and merge keys; it knows the file's anchors.
+	dec  *yaml.Decoder
+	errs []*FileError
 	// pos records where declared values sit, by canonical path (see
 	// Policy.Position); it becomes the parsed policy's pos.
 	pos map[string]position
@@ -151,21 +100,8 @@ func (ps *policyParser) record(p string, n ast.Node) {
 }
 
 func (ps *policyParser) err() error {
-	// The walk follows the schema, not the file; report in file order.
-	sort.SliceStable(ps.errs, func(i, j int) bool {
-		a, b := ps.errs[i], ps.errs[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-	switch len(ps.errs) {
-	case 0:
-		return nil
-	case 1:
-		return ps.errs[0]
-	}
-	return PolicyErrors(ps.errs)
+	// The walk follows the schema, not the file; Join reports in file order.
+	return Join(ps.errs)
 }
 
 func (ps *policyParser) errorAt(n ast.Node, p string, format string, args ...any) {
@@ -173,7 +109,33 @@ func (ps *policyParser) errorAt(n ast.Node, p string, format string, args ...any
 		return
 	}
 	line, col := nodePos(n)
-	ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: line, Column: col, Path: oneLine.Replace(p), Message: oneLine.Replace(fmt.Sprintf(format, args...))})
+	ps.errs = append(ps.errs, &FileError{File: ps.file, Line: line, Column: col, Path: p, Message: fmt.Sprintf(format, args...)})
+}
+
+// yamlError turns the parser's or decoder's error into a FileError at the
+// token it names. An alias without an anchor is named by its path in body.
+func (ps *policyParser) yamlError(err error, body ast.Node) *FileError {
+	fe := &FileError{File: ps.file, Message: err.Error()}
+	var yerr yaml.Error
+	if !errors.As(err, &yerr) {
+		return fe
+	}
+	fe.Message = yerr.GetMessage()
+	tk := yerr.GetToken()
+	if tk == nil || tk.Position == nil {
+		return fe
+	}
+	fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+	if body != nil {
+		for _, n := range ast.Filter(ast.AliasType, body) {
+			if a := n.(*ast.AliasNode); a.GetToken() == tk || a.Value.GetToken() == tk {
+				fe.Line, fe.Column = nodePos(a)
+				fe.Path = strings.TrimPrefix(strings.TrimPrefix(a.GetPath(), "$"), ".")
+				fe.Message = "unknown alias *" + a.Value.GetToken().Value
+			}
+		}
+	}
+	return fe
 }
 
 // nodePos returns where a node starts in the source. Block mappings report
@@ -196,65 +158,37 @@ func nodePos(n ast.Node) (int, int) {
 	return tk.Position.Line, tk.Position.Column
 }
 
-func nodeOffset(n ast.Node) int {
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		return tk.Position.Offset
-	}
-	return 0
-}
-
-func (ps *policyParser) collectAnchors(body ast.Node) {
-	ps.anchors = map[string][]ast.Node{}
-	if body == nil {
-		return
-	}
-	for _, n := range ast.Filter(ast.AnchorType, body) {
-		if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil {
-			name := a.Name.GetToken().Value
-			ps.anchors[name] = append(ps.anchors[name], a)
-		}
-	}
-}
-
-// resolve follows anchors, aliases and tags to the node that carries the
-// value. An alias refers to the closest anchor of that name before it, as
-// YAML specifies.
-func (ps *policyParser) resolve(n ast.Node, p string) ast.Node {
-	for range 16 {
+// untag skips anchors and tags to the node that carries the value.
+func untag(n ast.Node) ast.Node {
+	for {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
 			n = v.Value
 		case *ast.TagNode:
 			n = v.Value
-		case *ast.AliasNode:
-			name := ""
-			if v.Value != nil {
-				name = v.Value.GetToken().Value
-			}
-			var target ast.Node
-			for _, a := range ps.anchors[name] {
-				if nodeOffset(a) < nodeOffset(v) {
-					target = a
-				}
-			}
-			if target == nil {
-				ps.errorAt(v, p, "unknown alias *%s", name)
-				return nil
-			}
-			n = target
 		default:
 			return n
 		}
 	}
-	ps.errorAt(n, p, "aliases nest too deeply")
-	return nil
 }
 
-// entry is one key of a mapping, after merge keys are expanded.
+// entry is one key of a mapping, after merge keys are expanded and aliases
+// resolved.
 type entry struct {
 	key  string
 	keyN ast.Node
 	val  ast.Node
+}
+
+// keyNode is a mapping key as written. Decoding into map[keyNode]ast.Node
+// lets goccy's decoder expand merge keys and resolve aliases while every key
+// keeps its node, so errors and positions point at keys, also those merged
+// in from an anchor.
+type keyNode struct{ n ast.Node }
+
+func (k *keyNode) UnmarshalYAML(n ast.Node) error {
+	k.n = n
+	return nil
 }
 
 func isNull(n ast.Node) bool {
@@ -262,69 +196,64 @@ func isNull(n ast.Node) bool {
 	return ok || n == nil
 }
 
-// mapping returns the entries of a mapping node; a null value (an empty
-// section such as "contacts:") yields no entries and no error.
-func (ps *policyParser) mapping(n ast.Node, at ast.Node, p string) ([]entry, bool) {
-	return ps.mappingDepth(n, at, p, 0)
-}
-
-func (ps *policyParser) mappingDepth(n ast.Node, at ast.Node, p string, depth int) ([]entry, bool) {
-	n = ps.resolve(n, p)
-	var values []*ast.MappingValueNode
+// mapping returns the entries of a mapping node in file order; a null value
+// (an empty section such as "contacts:") yields no entries and no error. at
+// is where a wrong type is reported.
+func (ps *policyParser) mapping(n, at ast.Node, p string) ([]entry, bool) {
+	n = untag(n)
+	var own []*ast.MappingValueNode
 	switch v := n.(type) {
 	case nil, *ast.NullNode:
 		return nil, true
 	case *ast.MappingNode:
-		values = v.Values
+		own = v.Values
 	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{v}
+		own = []*ast.MappingValueNode{v}
 	default:
 		ps.errorAt(at, p, "must be a mapping, got %s", describe(n))
 		return nil, false
 	}
-	var merged, own []entry
-	for _, mv := range values {
-		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-			if depth > 8 {
-				ps.errorAt(mv.Key, p, "merge keys nest too deeply")
-				return nil, false
-			}
-			src := ps.resolve(mv.Value, p)
-			srcs := []ast.Node{src}
-			if seq, ok := src.(*ast.SequenceNode); ok {
-				srcs = seq.Values
-			}
-			for _, s := range srcs {
-				es, ok := ps.mappingDepth(s, mv.Key, p, depth+1)
-				if !ok {
-					return nil, false
-				}
-				merged = append(merged, es...)
-			}
-			continue
-		}
-		key, ok := scalarText(ps.resolve(mv.Key, p))
-		if !ok {
-			ps.errorAt(mv.Key, p, "keys must be strings")
-			continue
-		}
-		own = append(own, entry{key: key, keyN: mv.Key, val: mv.Value})
+	var m map[keyNode]ast.Node
+	if err := ps.dec.DecodeFromNode(n, &m); err != nil {
+		fe := ps.yamlError(err, nil)
+		fe.Path = p
+		ps.errs = append(ps.errs, fe)
+		return nil, false
 	}
-	// Explicit keys override merged ones; among merged sources the first
-	// wins, as in YAML's merge key specification.
-	seen := map[string]bool{}
+	isOwn := map[ast.Node]bool{}
+	for _, mv := range own {
+		isOwn[mv.Key] = true
+	}
 	var out []entry
-	for _, e := range own {
-		seen[e.key] = true
-		out = append(out, e)
+	for k, v := range m {
+		key, ok := scalarText(untag(k.n))
+		if !ok {
+			ps.errorAt(k.n, p, "keys must be strings")
+			continue
+		}
+		out = append(out, entry{key: key, keyN: k.n, val: untag(v)})
 	}
-	for _, e := range merged {
-		if !seen[e.key] {
-			seen[e.key] = true
-			out = append(out, e)
+	// File order; then explicit keys override merged ones, and among
+	// merged ones the first written wins (YAML's merge key specification
+	// says the first in the merge list).
+	slices.SortFunc(out, func(a, b entry) int {
+		al, ac := nodePos(a.keyN)
+		bl, bc := nodePos(b.keyN)
+		return cmp.Or(cmp.Compare(al, bl), cmp.Compare(ac, bc))
+	})
+	first := map[string]int{}
+	kept := out[:0]
+	for _, e := range out {
+		i, seen := first[e.key]
+		switch {
+		case !seen:
+			first[e.key] = len(kept)
+			kept = append(kept, e)
+		case isOwn[e.keyN]:
+			kept[i] = e
 		}
 	}
-	return out, true
+	return kept, true
 }
 
 // scalarText returns a scalar's source text (for strings, the unquoted and
@@ -366,36 +295,38 @@ func describe(n ast.Node) string {
 
 // str reads a string value; at is where errors point (the key of the entry).
 func (ps *policyParser) str(n, at ast.Node, p string) (string, bool) {
-	r := ps.resolve(n, p)
-	if r == nil && !isNull(n) {
-		return "", false // already reported
-	}
-	if isNull(r) {
+	if isNull(n) {
 		ps.errorAt(at, p, "value is missing")
 		return "", false
 	}
-	s, ok := scalarText(r)
+	s, ok := scalarText(n)
 	if !ok {
-		ps.errorAt(at, p, "must be a string, got %s", describe(r))
+		ps.errorAt(at, p, "must be a string, got %s", describe(n))
 		return "", false
 	}
 	return s, true
 }
 
-// list reads a list; null means empty. Each item comes with its node so
-// errors can point at the item itself.
+// list reads a list, its aliases resolved by the decoder; null means empty.
+// Each item comes with its node so errors can point at the item itself.
 func (ps *policyParser) list(n, at ast.Node, p string) ([]ast.Node, bool) {
-	r := ps.resolve(n, p)
-	if r == nil && !isNull(n) {
-		return nil, false
-	}
-	switch v := r.(type) {
+	switch untag(n).(type) {
 	case nil, *ast.NullNode:
 		return nil, true
 	case *ast.SequenceNode:
-		return v.Values, true
+		var items []ast.Node
+		if err := ps.dec.DecodeFromNode(untag(n), &items); err != nil {
+			fe := ps.yamlError(err, nil)
+			fe.Path = p
+			ps.errs = append(ps.errs, fe)
+			return nil, false
+		}
+		for i := range items {
+			items[i] = untag(items[i])
+		}
+		return items, true
 	}
-	ps.errorAt(at, p, "must be a list, got %s", describe(r))
+	ps.errorAt(at, p, "must be a list, got %s", describe(n))
 	return nil, false
 }
 
@@ -430,16 +361,12 @@ func join(p, key string) string {
 	return p + "." + key
 }
 
-// oneLine keeps each error on its own line whatever the input holds, since
-// callers print one error per line.
-var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
-
 func (ps *policyParser) policy(body ast.Node) *Policy {
 	p := DefaultPolicy()
 	p.Version = 0
 	p.Source = ps.file
 	if isNull(body) {
-		ps.errs = append(ps.errs, &PolicyError{File: ps.file, Line: 1, Column: 1, Path: "version",
+		ps.errs = append(ps.errs, &FileError{File: ps.file, Line: 1, Column: 1, Path: "version",
 			Message: "is required; the policy is empty (start it with version: 1)"})
 		return nil
 	}
@@ -540,10 +467,7 @@ func (ps *policyParser) contacts(n, at ast.Node, p, canon string) map[Type]Detai
 // stray spaces are not written to AWS. On success the contact's key and each
 // field's key are recorded under canon and canon.FIELD.
 func (ps *policyParser) details(e entry, p, canon string) (Details, bool) {
-	val := ps.resolve(e.val, p)
-	if val == nil && !isNull(e.val) {
-		return Details{}, false // alias error already reported
-	}
+	val := e.val
 	if isNull(val) {
 		ps.errorAt(e.keyN, p, "must be a contact with name, title, email and phone")
 		return Details{}, false
@@ -820,7 +744,7 @@ func (ps *policyParser) accountID(n, at ast.Node, p string) (string, bool) {
 	}
 	s = strings.TrimSpace(s)
 	if !IsAccountID(s) {
-		if _, isNum := ps.resolve(n, p).(*ast.IntegerNode); isNum {
+		if _, isNum := n.(*ast.IntegerNode); isNum {
 			ps.errorAt(at, p, "%s is not a 12-digit account id (write account ids as quoted strings so leading zeros survive)", s)
 		} else {
 			ps.errorAt(at, p, "%q is not a 12-digit account id", s)

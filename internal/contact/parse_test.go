@@ -233,9 +233,9 @@ func TestParsePolicyErrors(t *testing.T) {
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
-			var pe *PolicyError
+			var pe *FileError
 			if !errors.As(err, &pe) || pe.File != name {
-				t.Errorf("error %T does not unwrap to a *PolicyError for %s", err, name)
+				t.Errorf("error %T does not unwrap to a *FileError for %s", err, name)
 			}
 		})
 	}

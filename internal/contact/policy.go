@@ -2,6 +2,7 @@ package contact
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -169,10 +170,8 @@ func (p *Policy) Excluded(a Account) bool {
 	if p == nil {
 		return false
 	}
-	for _, id := range p.Exclude.Accounts {
-		if id == a.ID {
-			return true
-		}
+	if slices.Contains(p.Exclude.Accounts, a.ID) {
+		return true
 	}
 	for _, ou := range p.Exclude.OUs {
 		if ouMatches(ou, a) {
@@ -190,12 +189,7 @@ func ouDepth(ref string, a Account) int {
 	if isOUPath(ref) {
 		return strings.Count(strings.Trim(ref, "/"), "/")
 	}
-	for i, id := range a.OUIDs {
-		if id == ref {
-			return i
-		}
-	}
-	return 0
+	return max(slices.Index(a.OUIDs, ref), 0)
 }
 
 func ouMatches(ref string, a Account) bool {
@@ -203,12 +197,7 @@ func ouMatches(ref string, a Account) bool {
 		return false
 	}
 	if !isOUPath(ref) {
-		for _, id := range a.OUIDs {
-			if id == ref {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(a.OUIDs, ref)
 	}
 	return a.OUPath == ref || strings.HasPrefix(a.OUPath, ref+"/")
 }
@@ -226,12 +215,7 @@ func (p *Policy) severity(rule string) Severity {
 
 // requires reports whether the policy requires the type.
 func (p *Policy) requires(t Type) bool {
-	for _, r := range p.Require {
-		if r == t {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(p.Require, t)
 }
 
 // Check evaluates the contact rules on the policy's own contacts (the
@@ -260,8 +244,8 @@ func (p *Policy) Check() []Finding {
 // "overrides[0].contacts.SECURITY.email", and Message is the finding's
 // message followed by the rule id in parentheses. Line and Column are 0 for
 // a policy not read by ParsePolicy. The errors are in file order.
-func (p *Policy) CheckErrors() []*PolicyError {
-	var out []*PolicyError
+func (p *Policy) CheckErrors() []*FileError {
+	var out []*FileError
 	for _, c := range p.check() {
 		if c.Severity < High {
 			continue
@@ -277,16 +261,10 @@ func (p *Policy) CheckErrors() []*PolicyError {
 		if line == 0 {
 			line, col = c.line, 0
 		}
-		out = append(out, &PolicyError{File: p.Source, Line: line, Column: col, Path: path,
+		out = append(out, &FileError{File: p.Source, Line: line, Column: col, Path: path,
 			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
+	SortFileErrors(out)
 	return out
 }
 

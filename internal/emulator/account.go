@@ -6,13 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// msgNoContact is AWS's text for an unset contact type (facts §1.5; the
+// msgNoContact is AWS's text for an unset contact type (docs/aws-facts.md, "Account: errors and authorization"; the
 // "No contact of type SECURITY is registered" text in the lesson is not
 // what AWS sends).
 const msgNoContact = "No contact of the inputted alternate contact type found."
 
 // msgManagementStandalone is the parenthetical AWS adds when the management
-// account names itself in AccountId (facts §1.5).
+// account names itself in AccountId (docs/aws-facts.md, "Account: errors and authorization").
 const msgManagementStandalone = "The management account can only be managed using the standalone context from the management account."
 
 const accountPrincipal = "account.amazonaws.com"
@@ -108,7 +108,7 @@ func (e *Emulator) serveAccount(c *call) {
 	}
 }
 
-// authorizeAccount applies the Account Management rules of facts §1.5 and
+// authorizeAccount applies the Account Management rules of docs/aws-facts.md, "Account: errors and authorization" and
 // returns the target account (nil for a standalone caller without a record).
 func (e *Emulator) authorizeAccount(c *call, accountID *string) (*Account, *apiError) {
 	s := e.state
@@ -149,7 +149,7 @@ func (e *Emulator) authorizeAccount(c *call, accountID *string) (*Account, *apiE
 }
 
 // validateContactInput is the server-side validation the SDK leaves to AWS:
-// lengths, patterns and enums from the model (facts §1.3).
+// lengths, patterns and enums from the model (docs/aws-facts.md, "Account: shapes").
 func validateContactInput(op string, in *contactInput) *apiError {
 	var fields []map[string]string
 	bad := func(name, msg string) { fields = append(fields, map[string]string{"name": name, "message": msg}) }

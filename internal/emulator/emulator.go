@@ -7,7 +7,7 @@
 // [Emulator.Config] or over loopback through [Emulator.Handler], so every
 // request is signed, serialised, paginated and decoded as against AWS. It
 // imports nothing of altcontacts, so it cannot share a bug with the code it
-// tests; where AWS behaviour is known only from the facts file, the code
+// tests; where AWS behaviour is known only from docs/aws-facts.md, the code
 // says so.
 package emulator
 
@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -45,75 +46,159 @@ type Emulator struct {
 	version uint64
 }
 
-// Option configures an [Emulator].
-type Option func(*Emulator)
+// Option configures an [Emulator]. Options apply in any order: the
+// starting state ([WithState] or [WithScenario], at most one) is chosen
+// first, then every other option changes it, so a [WithFault] given
+// before [WithState] is kept. An option that cannot apply returns an
+// error, which [Build] returns.
+type Option func(*setup) error
+
+// setup is what the options collect before [Build] makes the emulator.
+type setup struct {
+	now func() time.Time
+	// start is the starting state and from names the option that chose it.
+	start *State
+	from  string
+	// changes apply to the starting state, in the order given.
+	changes []func(*State)
+}
+
+// choose sets the starting state once.
+func (s *setup) choose(st *State, from string) error {
+	if s.start != nil {
+		return fmt.Errorf("emulator: %s and %s both choose the starting state; give one", s.from, from)
+	}
+	s.start, s.from = st, from
+	return nil
+}
+
+func (s *setup) change(f func(*State)) error {
+	s.changes = append(s.changes, f)
+	return nil
+}
 
 // WithClock replaces the wall clock, for deterministic timestamps, quotas
 // and Security Hub evaluations.
-func WithClock(now func() time.Time) Option { return func(e *Emulator) { e.now = now } }
+func WithClock(now func() time.Time) Option {
+	return func(s *setup) error {
+		if now == nil {
+			return errors.New("emulator: WithClock(nil)")
+		}
+		s.now = now
+		return nil
+	}
+}
 
-// WithState starts the emulator from s instead of the fintech scenario.
-func WithState(s *State) Option { return func(e *Emulator) { e.state = s.clone() } }
+// WithState starts the emulator from a copy of st instead of the fintech
+// scenario.
+func WithState(st *State) Option {
+	return func(s *setup) error {
+		if st == nil {
+			return errors.New("emulator: WithState(nil)")
+		}
+		return s.choose(st.clone(), "WithState")
+	}
+}
 
 // WithScenario starts the emulator from a built-in scenario name.
 func WithScenario(name string) Option {
-	return func(e *Emulator) {
-		s, err := Builtin(name)
+	return func(s *setup) error {
+		st, err := Builtin(name)
 		if err != nil {
-			panic(err)
+			return fmt.Errorf("emulator: WithScenario: %w", err)
 		}
-		e.state = s
+		return s.choose(st, "WithScenario")
 	}
 }
 
 // WithLatency adds d to every AWS request.
 func WithLatency(d time.Duration) Option {
-	return func(e *Emulator) { e.state.Settings.Latency = Duration(d) }
+	return func(s *setup) error {
+		if d < 0 {
+			return fmt.Errorf("emulator: WithLatency(%v): negative", d)
+		}
+		return s.change(func(st *State) { st.Settings.Latency = Duration(d) })
+	}
 }
 
 // WithQuotaScale multiplies every quota's rate and burst by x.
 func WithQuotaScale(x float64) Option {
-	return func(e *Emulator) { e.state.Settings.QuotaScale = x }
+	return func(s *setup) error {
+		if !(x > 0) {
+			return fmt.Errorf("emulator: WithQuotaScale(%v): want a positive number", x)
+		}
+		return s.change(func(st *State) { st.Settings.QuotaScale = x })
+	}
 }
 
 // WithoutThrottling switches every quota off.
-func WithoutThrottling() Option { return func(e *Emulator) { e.state.Settings.NoThrottle = true } }
+func WithoutThrottling() Option {
+	return func(s *setup) error { return s.change(func(st *State) { st.Settings.NoThrottle = true }) }
+}
 
 // WithFault adds a fault; see [Fault].
 func WithFault(f Fault) Option {
-	return func(e *Emulator) { e.state.Settings.Faults = append(e.state.Settings.Faults, f) }
+	return func(s *setup) error {
+		return s.change(func(st *State) { st.Settings.Faults = append(st.Settings.Faults, f) })
+	}
 }
 
 // WithEmptyPages makes list operations return empty pages with a NextToken.
-func WithEmptyPages() Option { return func(e *Emulator) { e.state.Settings.EmptyPages = true } }
+func WithEmptyPages() Option {
+	return func(s *setup) error { return s.change(func(st *State) { st.Settings.EmptyPages = true }) }
+}
 
 // WithEvaluationInterval sets how often Security Hub re-evaluates Account.1;
 // zero means only on [Emulator.Evaluate].
 func WithEvaluationInterval(d time.Duration) Option {
-	return func(e *Emulator) { e.state.Settings.EvaluationInterval = Duration(d) }
+	return func(s *setup) error {
+		if d < 0 {
+			return fmt.Errorf("emulator: WithEvaluationInterval(%v): negative", d)
+		}
+		return s.change(func(st *State) { st.Settings.EvaluationInterval = Duration(d) })
+	}
 }
 
-// New returns an emulator seeded with the fintech scenario unless an option
-// says otherwise. Options apply in order, so put WithState or WithScenario
-// first.
-func New(opts ...Option) *Emulator {
+// Build returns an emulator seeded with the fintech scenario unless an
+// option chooses another starting state, or the first option's error.
+func Build(opts ...Option) (*Emulator, error) {
+	s := &setup{now: time.Now}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.start == nil {
+		st, err := Builtin("fintech")
+		if err != nil {
+			return nil, err
+		}
+		s.start = st
+	}
+	for _, c := range s.changes {
+		c(s.start)
+	}
 	e := &Emulator{
-		now:     time.Now,
+		state:   s.start,
+		now:     s.now,
 		sleep:   sleepCtx,
 		buckets: map[bucketKey]*rate.Limiter{},
+		rng:     newRNG(s.start.Settings.Seed),
 	}
-	s, err := Builtin("fintech")
-	if err != nil {
-		panic(err)
-	}
-	e.state = s
-	for _, o := range opts {
-		o(e)
-	}
-	e.rng = newRNG(e.state.Settings.Seed)
 	e.mu.Lock()
 	e.evaluateIfDue()
 	e.mu.Unlock()
+	return e, nil
+}
+
+// New is [Build] for options fixed in the code (tests, examples): it
+// panics on an option's error, as regexp.MustCompile does on a bad
+// pattern. Anything that takes options from a user or a file calls Build.
+func New(opts ...Option) *Emulator {
+	e, err := Build(opts...)
+	if err != nil {
+		panic(err)
+	}
 	return e
 }
 
@@ -212,19 +297,28 @@ func (e *Emulator) Snapshot() ([]byte, error) {
 // Restore replaces the state with a snapshot. Quota buckets and statistics
 // start afresh.
 func (e *Emulator) Restore(b []byte) error {
-	var s State
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return fmt.Errorf("restore state: %w", err)
+	s, err := ParseState(b)
+	if err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.state = &s
+	e.state = s
 	e.buckets = map[bucketKey]*rate.Limiter{}
 	e.rng = newRNG(s.Settings.Seed)
 	e.version++
 	return nil
+}
+
+// ParseState decodes a [Emulator.Snapshot] strictly, for [WithState].
+func ParseState(b []byte) (*State, error) {
+	var s State
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("restore state: %w", err)
+	}
+	return &s, nil
 }
 
 // Reset replaces the state with s (see [Builtin] and [LoadScenario]).

@@ -3,28 +3,28 @@ package emulator_test
 // A comparison of the emulator with moto (moto_server, getmoto/moto) on the
 // calls altcontacts makes, through the real aws-sdk-go-v2 clients. Moto is a
 // second opinion, not the reference: where moto and AWS disagree we follow
-// AWS (per /work/shared/reference/aws-api-facts.md) and assert moto's actual
-// behaviour too, so this test notices when moto changes.
+// AWS (per docs/aws-facts.md) and assert moto's actual behaviour too, so
+// this test notices when moto changes.
 //
-// Divergences (moto 5.2.1; "facts" = aws-api-facts.md):
+// Divergences (moto 5.2.1; quoted names are sections of docs/aws-facts.md):
 //
 // | Call | AWS (facts) | moto | emulator | we follow |
 // |------|-------------|------|----------|-----------|
-// | Account GetAlternateContact, type not set | 404 ResourceNotFoundException "No contact of the inputted alternate contact type found." (§1.4, §1.5) | same code and text, but HTTP 400 | 404, same code and text | AWS |
-// | Account DeleteAlternateContact, type not set | 404 ResourceNotFoundException (§1.2 modeled error, §1.6) | 200, nothing happens | 404 ResourceNotFoundException | AWS |
-// | Account *AlternateContact, management passes its own AccountId | 403 AccessDeniedException "… (The management account can only be managed using the standalone context from the management account.)" (§1.5) | allowed, acts on the management account | 403 with AWS's text | AWS |
-// | Account *AlternateContact with a member AccountId, trusted access for account.amazonaws.com off | 403 AccessDeniedException, no parenthetical (§1.5, steampipe #1309) | allowed (moto has no trusted-access check) | 403 | AWS |
-// | Account *AlternateContact, member (not delegated admin) caller passes an AccountId | 403 AccessDeniedException, no parenthetical (§1.5) | allowed, acts on the named account | 403 | AWS |
-// | Account *AlternateContact, AccountId not in the organization | must be a member of the same organization (§1.5; exact answer UNCONFIRMED) | allowed (any 12 digits get their own backend) | 403 AccessDeniedException, no parenthetical | AWS rule |
-// | Account PutAlternateContact, bad EmailAddress / 65-char Name | 400 ValidationException, server-side (§1.3, §1.6; text UNCONFIRMED) | accepted and stored | 400 ValidationException reason fieldValidationFailed, fieldList names the member | AWS |
-// | Account *AlternateContact, AlternateContactType outside the enum | UNCONFIRMED (§1.5) | 400 AccessDeniedException "… (You specified an invalid Alternate Contact type.)" | 400 ValidationException (enum constraint) | model (§1.3 enum) |
-// | STS GetCallerIdentity | Arn of the IAM principal, e.g. arn:aws:iam::<acct>:user/<name> (§3) | arn:aws:sts::123456789012:user/moto (an "sts" user ARN), UserId AKIAIOSFODNN7EXAMPLE | arn:aws:iam::<acct>:user/sandbox-operator | AWS |
-// | Organizations ListAccounts, account shape | Id, Arn, Email, Name, Status, State, Paths, JoinedMethod, JoinedTimestamp (§2.3) | no Paths | all, Paths included | AWS |
-// | Organizations ListAccounts, MaxResults 21 | model range 1–20 (§2.3); real answer UNCONFIRMED (§8) | accepted, up to 21 per page | 400 InvalidInputException reason MAX_VALUE_EXCEEDED | model |
+// | Account GetAlternateContact, type not set | 404 ResourceNotFoundException "No contact of the inputted alternate contact type found." ("Account: errors and authorization") | same code and text, but HTTP 400 | 404, same code and text | AWS |
+// | Account DeleteAlternateContact, type not set | 404 ResourceNotFoundException ("Account: errors and authorization": a modeled error) | 200, nothing happens | 404 ResourceNotFoundException | AWS |
+// | Account *AlternateContact, management passes its own AccountId | 403 AccessDeniedException "… (The management account can only be managed using the standalone context from the management account.)" ("Account: errors and authorization") | allowed, acts on the management account | 403 with AWS's text | AWS |
+// | Account *AlternateContact with a member AccountId, trusted access for account.amazonaws.com off | 403 AccessDeniedException, no parenthetical ("Account: errors and authorization", steampipe #1309) | allowed (moto has no trusted-access check) | 403 | AWS |
+// | Account *AlternateContact, member (not delegated admin) caller passes an AccountId | 403 AccessDeniedException, no parenthetical ("Account: errors and authorization") | allowed, acts on the named account | 403 | AWS |
+// | Account *AlternateContact, AccountId not in the organization | must be a member of the same organization ("Account: errors and authorization"; exact answer UNCONFIRMED) | allowed (any 12 digits get their own backend) | 403 AccessDeniedException, no parenthetical | AWS rule |
+// | Account PutAlternateContact, bad EmailAddress / 65-char Name | 400 ValidationException, server-side ("Account: shapes"; "Account: errors and authorization"; text UNCONFIRMED) | accepted and stored | 400 ValidationException reason fieldValidationFailed, fieldList names the member | AWS |
+// | Account *AlternateContact, AlternateContactType outside the enum | UNCONFIRMED ("Account: errors and authorization") | 400 AccessDeniedException "… (You specified an invalid Alternate Contact type.)" | 400 ValidationException (enum constraint) | model ("Account: shapes" enum) |
+// | STS GetCallerIdentity | Arn of the IAM principal, e.g. arn:aws:iam::<acct>:user/<name> ("STS") | arn:aws:sts::123456789012:user/moto (an "sts" user ARN), UserId AKIAIOSFODNN7EXAMPLE | arn:aws:iam::<acct>:user/sandbox-operator | AWS |
+// | Organizations ListAccounts, account shape | Id, Arn, Email, Name, Status, State, Paths, JoinedMethod, JoinedTimestamp ("Organizations: shapes") | no Paths | all, Paths included | AWS |
+// | Organizations ListAccounts, MaxResults 21 | model range 1–20 ("Organizations: shapes"); real answer UNCONFIRMED ("Unconfirmed") | accepted, up to 21 per page | 400 InvalidInputException reason MAX_VALUE_EXCEEDED | model |
 // | Organizations List*, nothing to list (e.g. ListDelegatedAdministrators with none) | an empty JSON array, `{"DelegatedAdministrators":[]}` (awsJson list member; not spelled out in the facts) | `{"DelegatedAdministrators": []}` | `{"DelegatedAdministrators":null}` — EMULATOR BUG, the aws CLI then prints nothing | AWS (test fails until fixed) |
-// | Security Hub GetFindings before the hub is enabled | 401 InvalidAccessException (§4.1; text UNCONFIRMED) | 200, empty list | (hub enabled in fintech; not compared) | AWS |
-// | Security Hub GetFindings, Filters | StringFilter semantics applied (§4.1) | Filters ignored: every imported finding returned | filters applied | AWS |
-// | Security Hub Account.1 control findings | one per account per Region, produced by Security Hub itself (§4.2) | none (only BatchImportFindings findings exist) | one per ACTIVE account | AWS |
+// | Security Hub GetFindings before the hub is enabled | 401 InvalidAccessException ("Security Hub: GetFindings"; text UNCONFIRMED) | 200, empty list | (hub enabled in fintech; not compared) | AWS |
+// | Security Hub GetFindings, Filters | StringFilter semantics applied ("Security Hub: GetFindings") | Filters ignored: every imported finding returned | filters applied | AWS |
+// | Security Hub Account.1 control findings | one per account per Region, produced by Security Hub itself ("Security Hub: Account.1") | none (only BatchImportFindings findings exist) | one per ACTIVE account | AWS |
 //
 // What must agree, and does: the ResourceNotFoundException code and text for
 // an unset contact; the Put/Get/Delete round trip standalone and for a
@@ -325,7 +325,7 @@ func TestMoto(t *testing.T) {
 				}
 			}
 
-			// MaxResults above the model's 20 (facts §2.3; AWS's answer
+			// MaxResults above the model's 20 (docs/aws-facts.md, "Organizations: shapes"; AWS's answer
 			// UNCONFIRMED).
 			out, err := s.org().ListAccounts(ctx, &organizations.ListAccountsInput{MaxResults: aws.Int32(21)})
 			switch s.name {
@@ -420,7 +420,7 @@ func TestMoto(t *testing.T) {
 	})
 
 	t.Run("MemberFromManagement", func(t *testing.T) {
-		// Must agree (AWS allows it with trusted access on, facts §1.5; moto
+		// Must agree (AWS allows it with trusted access on, docs/aws-facts.md, "Account: errors and authorization"; moto
 		// has none configured and allows it anyway).
 		for _, s := range both {
 			c := s.account("")
@@ -544,7 +544,7 @@ func TestMoto(t *testing.T) {
 	t.Run("SecurityHub", func(t *testing.T) {
 		msh := securityhub.NewFromConfig(moto.cfg(""))
 		// Divergence: moto serves GetFindings before the hub is enabled
-		// (AWS: 401 InvalidAccessException, facts §4.1).
+		// (AWS: 401 InvalidAccessException, docs/aws-facts.md, "Security Hub: GetFindings").
 		out, err := msh.GetFindings(ctx, &securityhub.GetFindingsInput{})
 		if err != nil || len(out.Findings) != 0 {
 			t.Errorf("moto GetFindings before EnableSecurityHub: %v (moto changed?)", err)

@@ -109,8 +109,11 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		}
 		return *in.NextToken
 	}
-	list := func(key string, items []any) (any, *apiError) {
-		lo, hi, next, err := e.page(c, len(items), tok(), in.MaxResults, 20, func(msg string) apiError {
+	// pageOf answers one page of n items, building only that page's JSON
+	// (item(i)): a 50,000-account organization is walked in thousands of
+	// pages, and each must not cost the whole list.
+	pageOf := func(key string, n int, item func(i int) any) (any, *apiError) {
+		lo, hi, next, err := e.page(c, n, tok(), in.MaxResults, 20, func(msg string) apiError {
 			reason := "INVALID_NEXT_TOKEN"
 			if strings.HasPrefix(msg, "MaxResults") {
 				reason = "MAX_VALUE_EXCEEDED"
@@ -125,11 +128,21 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 			return nil, err
 		}
 		// An empty page is [], never null, as AWS sends it.
-		out := map[string]any{key: append([]any{}, items[lo:hi]...)}
+		page := make([]any, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			page = append(page, item(i))
+		}
+		out := map[string]any{key: page}
 		if next != "" {
 			out["NextToken"] = next
 		}
 		return out, nil
+	}
+	list := func(key string, items []any) (any, *apiError) {
+		return pageOf(key, len(items), func(i int) any { return items[i] })
+	}
+	accountPage := func(accts []*Account) (any, *apiError) {
+		return pageOf("Accounts", len(accts), func(i int) any { return e.accountJSON(accts[i]) })
 	}
 	required := func(name string, v *string, re *regexp.Regexp) *apiError {
 		if v == nil || *v == "" {
@@ -148,11 +161,7 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 	case "DescribeOrganization":
 		return map[string]any{"Organization": e.orgJSON()}, nil
 	case "ListAccounts":
-		var items []any
-		for _, a := range e.members() {
-			items = append(items, e.accountJSON(a))
-		}
-		return list("Accounts", items)
+		return accountPage(e.members(""))
 	case "ListAccountsForParent":
 		if err := required("ParentId", in.ParentId, parentIDRE); err != nil {
 			return nil, err
@@ -160,13 +169,7 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		if !parentExists(*in.ParentId) {
 			return nil, &apiError{status: 400, code: "ParentNotFoundException", msg: "We can't find a root or OU with the ParentId that you specified."}
 		}
-		var items []any
-		for _, a := range e.members() {
-			if a.Parent == *in.ParentId {
-				items = append(items, e.accountJSON(a))
-			}
-		}
-		return list("Accounts", items)
+		return accountPage(e.members(*in.ParentId))
 	case "ListRoots":
 		return list("Roots", []any{map[string]any{
 			"Id":          org.RootID,
@@ -203,10 +206,8 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		}
 		var items []any
 		if *in.ChildType == "ACCOUNT" {
-			for _, a := range e.members() {
-				if a.Parent == *in.ParentId {
-					items = append(items, map[string]string{"Id": a.ID, "Type": "ACCOUNT"})
-				}
+			for _, a := range e.members(*in.ParentId) {
+				items = append(items, map[string]string{"Id": a.ID, "Type": "ACCOUNT"})
 			}
 		} else {
 			for _, o := range s.OUs {
@@ -356,7 +357,7 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 		}
 		if p == accountPrincipal {
 			// Account Management allows one delegated administrator per
-			// organization (facts §1.5).
+			// organization (docs/aws-facts.md, "Account: errors and authorization").
 			for _, d := range s.DelegatedAdmins {
 				if d.Principal == p {
 					return nil, &apiError{status: 400, code: "ConstraintViolationException", msg: "The number of delegated administrators for this service has reached the limit.",
@@ -373,10 +374,12 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 
 // members are the organization's accounts sorted by id: AWS lists in a
 // stable order of its own, and a stable order is what pagination needs.
-func (e *Emulator) members() []*Account {
+// members are the organization's accounts, by id; with parent, only that
+// root's or OU's direct children.
+func (e *Emulator) members(parent string) []*Account {
 	var out []*Account
 	for _, a := range e.state.Accounts {
-		if a.Parent != "" {
+		if a.Parent != "" && (parent == "" || a.Parent == parent) {
 			out = append(out, a)
 		}
 	}
@@ -424,7 +427,7 @@ func (e *Emulator) accountJSON(a *Account) map[string]any {
 		j["JoinedMethod"] = "CREATED"
 	}
 	if !e.state.Settings.OmitStatus {
-		// Status knows fewer values than State (facts §2.3).
+		// Status knows fewer values than State (docs/aws-facts.md, "Organizations: shapes").
 		switch a.State {
 		case "ACTIVE", "SUSPENDED", "PENDING_CLOSURE":
 			j["Status"] = a.State

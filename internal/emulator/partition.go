@@ -20,7 +20,7 @@ var partitionRegion = map[string]string{
 }
 
 // partitionQuotas override the commercial table per partition. The China
-// numbers are the docs.amazonaws.cn quota page's (facts §1.7);
+// numbers are the docs.amazonaws.cn quota page's (docs/aws-facts.md, "Account: quotas");
 // DeleteAlternateContact is not listed there, so it keeps the commercial
 // 1/s burst 6. GovCloud publishes no separate page, so it uses the
 // commercial table.
@@ -53,7 +53,7 @@ func (e *Emulator) arnPrefix() string { return "arn:" + e.state.partition() + ":
 
 // account1Exists reports whether the Account.1 control can exist here: its
 // AWS Config rule (security-account-information-provided) is not offered in
-// the GovCloud Regions (facts §4.2), so there no finding ever comes.
+// the GovCloud Regions (docs/aws-facts.md, "Security Hub: Account.1"), so there no finding ever comes.
 func (s *State) account1Exists() bool { return s.partition() != "aws-us-gov" }
 
 // SetPartition moves the world to partition p: ARNs, quotas and Account.1's

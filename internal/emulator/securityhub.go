@@ -112,7 +112,7 @@ func (e *Emulator) serveSecurityHub(c *call) {
 		return
 	}
 	if !hub.Enabled || !known {
-		// UNCONFIRMED text (facts §8); the status and code are the model's.
+		// UNCONFIRMED text (docs/aws-facts.md, "Unconfirmed"); the status and code are the model's.
 		e.fail(c, apiError{status: 401, code: "InvalidAccessException",
 			msg: fmt.Sprintf("Account %s is not subscribed to AWS Security Hub", c.caller)})
 		return
@@ -375,7 +375,7 @@ func (e *Emulator) evaluate() {
 	}
 	// Without an organization, Security Hub still evaluates each account
 	// on its own.
-	covered := e.members
+	covered := func() []*Account { return e.members("") }
 	if e.state.Organization == nil {
 		covered = e.state.SortedAccounts
 	}

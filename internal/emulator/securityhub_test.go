@@ -38,7 +38,7 @@ func findings(t *testing.T, c *securityhub.Client, filters *shtypes.AwsSecurityF
 	return out
 }
 
-// account1 finds the Account.1 finding of one account, the way SPEC §2 says
+// account1 finds the Account.1 finding of one account, the way verify reads it
 // to look it up.
 func account1(t *testing.T, c *securityhub.Client, accountID string) shtypes.AwsSecurityFinding {
 	t.Helper()

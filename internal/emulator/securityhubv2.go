@@ -286,7 +286,7 @@ func (e *Emulator) scope(c *call, in *findingsV2Input) (map[string]bool, *apiErr
 		}
 		if ou == "" {
 			byOrg = true
-			for _, a := range e.members() {
+			for _, a := range e.members("") {
 				out[a.ID] = true
 			}
 			continue
@@ -296,7 +296,7 @@ func (e *Emulator) scope(c *call, in *findingsV2Input) (map[string]bool, *apiErr
 			return nil, &apiError{status: 400, code: "OrganizationalUnitNotFoundException",
 				msg: fmt.Sprintf("%s.OrganizationalUnitId: %s does not exist in the caller's organization", at, ou)}
 		}
-		for _, a := range e.members() {
+		for _, a := range e.members("") {
 			for p := a.Parent; p != ""; {
 				if p == ou {
 					out[a.ID] = true

@@ -180,7 +180,7 @@ type quota struct {
 	burst int
 }
 
-// quotas are AWS's published per-account limits (SPEC §2; facts §1.7, §4.1).
+// quotas are AWS's published per-account limits (docs/aws-facts.md, "Account: quotas").
 var quotas = map[string]quota{
 	"account/GetAlternateContact":     {10, 15},
 	"account/PutAlternateContact":     {5, 8},

@@ -275,6 +275,18 @@ func ReadRuns(ctx context.Context, st Store, loc Location) ([]Run, error) {
 		if err := g.Wait(); err != nil {
 			return nil, err
 		}
+		// An outcome is of its intent's phase.
+		phase := map[int]string{}
+		for _, e := range r.Entries {
+			if e.Kind == Intent {
+				phase[e.Seq] = e.Phase
+			}
+		}
+		for k := range r.Entries {
+			if r.Entries[k].Kind == Outcome {
+				r.Entries[k].Phase = phase[r.Entries[k].Seq]
+			}
+		}
 	}
 	return runs, nil
 }

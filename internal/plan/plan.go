@@ -8,9 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -100,13 +98,6 @@ type Options struct {
 	// references are then not checked against the organization.
 	Resolved []awsorg.Account
 }
-
-// InputError is a policy that does not fit the organization: it names an
-// OU or account the organization does not have. It is the user's to fix
-// (exit 2), not AWS's.
-type InputError struct{ Problems []string }
-
-func (e *InputError) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Hash is the policy hash a plan records.
 func Hash(policy []byte) string {
@@ -247,9 +238,10 @@ func (pl *Plan) Writes() []Change {
 
 // CheckReferences reports the policy's OU and account references that do
 // not exist in the organization the inventory walked (its OU map and its
-// accounts). With --accounts or --ou the inventory holds only some
-// accounts, so account references are checked only when allAccounts is
-// true.
+// accounts), as a *contact.FileError or, for several, contact.FileErrors in
+// file order: the user's to fix, not AWS's. With --accounts or --ou the
+// inventory holds only some accounts, so account references are checked
+// only when allAccounts is true.
 func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bool) error {
 	accounts := map[string]bool{}
 	for _, a := range inv.Accounts {
@@ -265,57 +257,32 @@ func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bo
 		}
 		return paths[strings.TrimSuffix(ref, "/")]
 	}
-	// Problems are reported in file order, which sorting the text would
-	// not give once lines reach two digits.
-	type problem struct {
-		line int
-		text string
-	}
-	var found []problem
-	where := func(line int, field string) problem {
-		if line > 0 {
-			return problem{line, fmt.Sprintf("%s:%d: %s", p.Source, line, field)}
+	var found []*contact.FileError
+	add := func(path string, line int, format string, args ...any) {
+		l, col := p.Position(path)
+		if l == 0 {
+			l, col = line, 0
 		}
-		return problem{0, fmt.Sprintf("%s: %s", p.Source, field)}
+		found = append(found, &contact.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
+	org := inv.Organization.ID
 	for i, o := range p.Overrides {
 		switch {
 		case o.OU != "" && !ouExists(o.OU):
-			found = append(found, where(o.Line, fmt.Sprintf("overrides[%d].ou: %q is not an OU of organization %s", i, o.OU, inv.Organization.ID)))
+			add(fmt.Sprintf("overrides[%d].ou", i), o.Line, "%q is not an OU of organization %s", o.OU, org)
 		case o.Account != "" && allAccounts && !accounts[o.Account]:
-			found = append(found, where(o.Line, fmt.Sprintf("overrides[%d].account: %s is not an account of organization %s", i, o.Account, inv.Organization.ID)))
+			add(fmt.Sprintf("overrides[%d].account", i), o.Line, "%s is not an account of organization %s", o.Account, org)
 		}
 	}
 	for i, ou := range p.Exclude.OUs {
 		if !ouExists(ou) {
-			line, _ := p.Position(fmt.Sprintf("exclude.ous[%d]", i))
-			found = append(found, where(line, fmt.Sprintf("exclude.ous[%d]: %q is not an OU of organization %s", i, ou, inv.Organization.ID)))
+			add(fmt.Sprintf("exclude.ous[%d]", i), 0, "%q is not an OU of organization %s", ou, org)
 		}
 	}
 	for i, id := range p.Exclude.Accounts {
 		if allAccounts && !accounts[id] {
-			line, _ := p.Position(fmt.Sprintf("exclude.accounts[%d]", i))
-			found = append(found, where(line, fmt.Sprintf("exclude.accounts[%d]: %s is not an account of organization %s", i, id, inv.Organization.ID)))
+			add(fmt.Sprintf("exclude.accounts[%d]", i), 0, "%s is not an account of organization %s", id, org)
 		}
 	}
-	if len(found) == 0 {
-		return nil
-	}
-	sort.SliceStable(found, func(i, j int) bool {
-		if found[i].line != found[j].line {
-			return found[i].line < found[j].line
-		}
-		return found[i].text < found[j].text
-	})
-	probs := make([]string, len(found))
-	for i, pr := range found {
-		probs[i] = pr.text
-	}
-	return &InputError{Problems: probs}
-}
-
-// IsInputError reports whether err is the user's input to fix.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
+	return contact.Join(found)
 }

@@ -183,23 +183,23 @@ exclude:
   accounts: ["999988887777"]
 `
 	_, err := build(t, c, policy(t, src), src, plan.Options{})
-	var ie *plan.InputError
-	if !errors.As(err, &ie) || !plan.IsInputError(err) {
-		t.Fatalf("Build = %v; want a *plan.InputError", err)
+	var fes contact.FileErrors
+	if !errors.As(err, &fes) {
+		t.Fatalf("Build = %v; want contact.FileErrors", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`policy.yaml:8: overrides[1].ou: "Root/Nowhere" is not an OU of organization o-7xq2m4k9pz`,
-		`policy.yaml:10: overrides[2].account: 111122223333 is not an account`,
-		`policy.yaml:13: exclude.ous[0]: "Root/Gone" is not an OU`,
-		`policy.yaml:14: exclude.accounts[0]: 999988887777 is not an account`,
+		`policy.yaml:8:5: overrides[1].ou: "Root/Nowhere" is not an OU of organization o-7xq2m4k9pz`,
+		`policy.yaml:10:5: overrides[2].account: 111122223333 is not an account`,
+		`policy.yaml:13:9: exclude.ous[0]: "Root/Gone" is not an OU`,
+		`policy.yaml:14:14: exclude.accounts[0]: 999988887777 is not an account`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
 	}
-	if len(ie.Problems) != 4 {
-		t.Errorf("problems = %q, want 4", ie.Problems)
+	if len(fes) != 4 {
+		t.Errorf("problems = %q, want 4", fes)
 	}
 	if strings.Contains(msg, "Root/Sandbox") {
 		t.Errorf("an existing OU was flagged:\n%s", msg)
@@ -234,8 +234,8 @@ exclude:
 		t.Errorf("Build with --ou: %v", err)
 	}
 	bad := src + "  ous: [Root/Gone]\n"
-	if _, err := build(t, c, policy(t, bad), bad, plan.Options{Accounts: []string{"265937401187"}}); !plan.IsInputError(err) {
-		t.Errorf("a missing OU with --accounts: Build = %v; want an InputError", err)
+	if _, err := build(t, c, policy(t, bad), bad, plan.Options{Accounts: []string{"265937401187"}}); !errors.As(err, new(*contact.FileError)) {
+		t.Errorf("a missing OU with --accounts: Build = %v; want a *contact.FileError", err)
 	}
 }
 

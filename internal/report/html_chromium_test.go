@@ -39,7 +39,8 @@ func chromium(t *testing.T, bin, file string, extra ...string) []byte {
 
 // A real browser must render the report: the chart and every account row
 // are in the DOM after the page's script ran. The screenshot and PDF are
-// kept in /tmp for people to look at; their pixels are not asserted.
+// kept in $ALTCONTACTS_KEEP_DIR, when set, for people to look at; their
+// pixels are not asserted.
 func TestAuditHTMLInChromium(t *testing.T) {
 	bin := peertest.Require(t, "chromium")
 	rep := fintechReport(t)
@@ -75,7 +76,7 @@ func TestAuditHTMLInChromium(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("no screenshot: %v", err)
 	}
-	keep(t, "/tmp/altcontacts-report.png", png)
+	keep(t, "altcontacts-report.png", png)
 
 	pdf := filepath.Join(dir, "report.pdf")
 	chromium(t, bin, file, "--print-to-pdf="+pdf, "--no-pdf-header-footer")
@@ -83,12 +84,18 @@ func TestAuditHTMLInChromium(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
 		t.Fatalf("no PDF: %v", err)
 	}
-	keep(t, "/tmp/altcontacts-report.pdf", raw)
+	keep(t, "altcontacts-report.pdf", raw)
 }
 
-// keep copies an artifact where people can look at it; failing to is not a
-// test failure.
-func keep(t *testing.T, path string, data []byte) {
+// keep copies an artifact into $ALTCONTACTS_KEEP_DIR, where people can look
+// at it; without it nothing is written outside the test's own directory.
+// Failing to keep is not a test failure.
+func keep(t *testing.T, name string, data []byte) {
+	dir := os.Getenv("ALTCONTACTS_KEEP_DIR")
+	if dir == "" {
+		return
+	}
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Logf("could not keep %s: %v", path, err)
 		return

@@ -5,7 +5,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -53,12 +52,7 @@ func badFormat(format string, formats []string) error {
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(formats, ", "))
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
+func writeJSON(w io.Writer, v any) error { return JSON(w, v) }
 
 // statusOrder groups the table: what needs attention first.
 var statusOrder = map[string]int{audit.StatusFail: 0, audit.StatusUnknown: 1, audit.StatusPass: 2, audit.StatusSkipped: 3}

@@ -51,7 +51,6 @@ func Open(path string, opts ...emulator.Option) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox state: lock %s: %w", path, err)
 	}
-	e := emulator.New(opts...)
 	b, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -59,10 +58,18 @@ func Open(path string, opts ...emulator.Option) (*Session, error) {
 		unlock()
 		return nil, fmt.Errorf("sandbox state: %w", err)
 	default:
-		if err := e.Restore(b); err != nil {
+		st, perr := emulator.ParseState(b)
+		if perr != nil {
 			unlock()
-			return nil, fmt.Errorf("sandbox state %s: %w (run `altcontacts sandbox reset` to start afresh)", path, err)
+			return nil, fmt.Errorf("sandbox state %s: %w (run `altcontacts sandbox reset` to start afresh)", path, perr)
 		}
+		// The stored state is the start; opts change it, whatever order.
+		opts = append([]emulator.Option{emulator.WithState(st)}, opts...)
+	}
+	e, berr := emulator.Build(opts...)
+	if berr != nil {
+		unlock()
+		return nil, fmt.Errorf("sandbox state: %w", berr)
 	}
 	s := &Session{Emulator: e, path: path, unlock: unlock}
 	if errors.Is(err, fs.ErrNotExist) {
@@ -113,7 +120,10 @@ func Reset(path string, st *emulator.State) error {
 		return fmt.Errorf("sandbox state: lock %s: %w", path, err)
 	}
 	defer unlock()
-	e := emulator.New(emulator.WithState(st))
+	e, err := emulator.Build(emulator.WithState(st))
+	if err != nil {
+		return err
+	}
 	b, err := e.Snapshot()
 	if err != nil {
 		return err

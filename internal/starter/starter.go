@@ -252,7 +252,7 @@ func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 }
 
 // flagMessage names the flag behind a refused value.
-func flagMessage(pe *contact.PolicyError) string {
+func flagMessage(pe *contact.FileError) string {
 	flag := map[string]string{"contacts.SECURITY.phone": "--phone", "contacts.SECURITY.email": "--email", "contacts.SECURITY.name": "--name"}[pe.Path]
 	if flag == "" {
 		return pe.Message

@@ -129,7 +129,10 @@ func best(rs []BaselineRun) float64 {
 }
 
 func baselineServe(st *emulator.State) (*emulator.Emulator, *Server, error) {
-	e := emulator.New(emulator.WithState(st))
+	e, err := emulator.Build(emulator.WithState(st))
+	if err != nil {
+		return nil, nil, err
+	}
 	srv, err := Serve(e)
 	return e, srv, err
 }

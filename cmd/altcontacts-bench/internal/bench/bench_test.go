@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"context"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -171,31 +169,5 @@ func TestCheckers(t *testing.T) {
 	}
 	if len(v) != 1 || !strings.Contains(v[0], unnamed.ID+"/SECURITY changed without a journal intent") {
 		t.Errorf("CheckJournaled = %v, want exactly %s flagged", v, unnamed.ID)
-	}
-}
-
-// TestSoakSmall runs the whole soak, real binary and SIGKILLs included, on a
-// 30-account organization.
-func TestSoakSmall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds altcontacts and runs child processes")
-	}
-	if _, err := os.Stat("/proc/self"); err != nil {
-		t.Skip("needs Linux process accounting")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
-	defer cancel()
-	var log strings.Builder
-	r, err := Soak(ctx, SoakOptions{N: 30, Duration: 20 * time.Second, Seed: 20261126, Scale: 10, FaultRate: 0.05,
-		MaxLatency: 40 * time.Millisecond, LatencyEvery: 200 * time.Millisecond, MaxKills: 3, MaxCycles: 1, KillWindow: 600 * time.Millisecond, Dir: t.TempDir(), Log: &log})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	t.Logf("%+v\n%s", r, log.String())
-	if r.Result != "PASS" {
-		t.Fatalf("soak %s: %v", r.Result, r.Violations)
-	}
-	if r.ApplyRuns < 1 || r.RollbackRuns < 1 || r.Writes == 0 || r.Kills == 0 {
-		t.Errorf("soak did too little: %+v", r)
 	}
 }

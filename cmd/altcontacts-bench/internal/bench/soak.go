@@ -275,7 +275,9 @@ func Soak(ctx context.Context, o SoakOptions) (*SoakResult, error) {
 			opts = append(opts, emulator.WithFault(emulator.Fault{Op: op, Rate: o.FaultRate, Error: "InternalServerException"}))
 		}
 	}
-	s.e = emulator.New(opts...)
+	if s.e, err = emulator.Build(opts...); err != nil {
+		return nil, err
+	}
 	srv, err := Serve(s.e)
 	if err != nil {
 		return nil, err

@@ -178,7 +178,10 @@ func Speed(ctx context.Context, o SpeedOptions) ([]SpeedResult, error) {
 
 func speedOne(ctx context.Context, o SpeedOptions, bin, dir, policy string, st *emulator.State, op string) (SpeedResult, error) {
 	r := SpeedResult{Op: op, Scale: o.Scale, Latency: o.Latency.String()}
-	e := emulator.New(emulator.WithState(st), emulator.WithQuotaScale(o.Scale), emulator.WithLatency(o.Latency))
+	e, err := emulator.Build(emulator.WithState(st), emulator.WithQuotaScale(o.Scale), emulator.WithLatency(o.Latency))
+	if err != nil {
+		return r, err
+	}
 	srv, err := Serve(e)
 	if err != nil {
 		return r, err
