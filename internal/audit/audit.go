@@ -25,9 +25,6 @@ const (
 	StatusFail    = "FAIL"
 	StatusUnknown = "UNKNOWN"
 	StatusSkipped = "SKIPPED"
-	// StatusNotRead marks an account an inventory (Options.SkipReads)
-	// would have read.
-	StatusNotRead = "NOT_READ"
 )
 
 // Account.1 states.
@@ -54,12 +51,6 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
-	// SkipReads makes Run an inventory: the walk, the filters and the skip
-	// rules, but no contact reads; readable accounts get StatusNotRead.
-	SkipReads bool
-	// Resolved, when not nil, are the accounts to audit, already looked up
-	// (with OU paths); the organization is not walked.
-	Resolved []awsorg.Account
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -71,9 +62,6 @@ type Report struct {
 	Organization *Organization   `json:"organization"`
 	Summary      Summary         `json:"summary"`
 	Accounts     []Account       `json:"accounts"`
-	// OUs maps every root and OU id met on the walk to its path, so
-	// callers can check a policy's references against the organization.
-	OUs map[string]string `json:"-"`
 }
 
 // Organization identifies the organization audited.
@@ -112,9 +100,7 @@ type Account struct {
 	// Reason says why an account was skipped.
 	Reason string `json:"reason,omitempty"`
 
-	// OUIDs are the root and OU ids above the account, root first.
-	OUIDs []string `json:"-"`
-	err   error
+	err error
 }
 
 // Errors keeps the per-account errors of a run, for hints at the CLI.
@@ -148,16 +134,12 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 	generated := o.Now().UTC()
 	inv, err := inventory.Take(ctx, c, p, inventory.Options{
 		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress,
-		NoReads: o.SkipReads, Given: o.Resolved,
 	})
 	if inv == nil {
 		return nil, err
 	}
 	rep := &Report{Schema: Schema, GeneratedAt: generated, ToolVersion: o.Version, Caller: inv.Caller,
 		Organization: inv.Organization, Accounts: make([]Account, 0, len(inv.Accounts))}
-	if inv.Organization != nil {
-		rep.OUs = inv.OUs
-	}
 	for _, ia := range inv.Accounts {
 		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia))
 	}
@@ -165,14 +147,11 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 	return rep, err
 }
 
-// DefaultConcurrency sizes the read pool to a quota.
-func DefaultConcurrency(rate float64) int { return inventory.DefaultConcurrency(rate) }
-
 // evaluate makes one account's result: its inventory status, and for an
 // account read, the rules' findings.
 func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 	a := Account{ID: ia.ID, Name: ia.Name, Email: ia.Email, State: ia.State, OUPath: ia.OUPath, Management: ia.Management,
-		Account1: Account1Unknown, Contacts: ia.Contacts, OUIDs: ia.OUIDs}
+		Account1: Account1Unknown, Contacts: ia.Contacts}
 	fail := func(msg string) {
 		a.Status, a.Error = StatusUnknown, &msg
 	}
@@ -185,11 +164,8 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 		a.err = ia.Err
 		return a
 	case inventory.NotRead:
-		if ia.Err == nil {
-			a.Status = StatusNotRead
-		} else {
-			fail("not read: the run was interrupted")
-		}
+		// Run asks for reads: only an interrupt leaves an account unread.
+		fail("not read: the run was interrupted")
 		return a
 	}
 	fs := contact.Evaluate(p, ia.Account)

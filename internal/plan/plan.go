@@ -93,10 +93,6 @@ type Options struct {
 	// unattended runs this saves a third of the reads, which bind before
 	// the Put quota does.
 	Stream bool
-	// Resolved, when not nil, limits the plan to these accounts without
-	// walking the organization (the enforcer, per event); the policy's
-	// references are then not checked against the organization.
-	Resolved []awsorg.Account
 }
 
 // Hash is the policy hash a plan records.
@@ -136,12 +132,12 @@ func Types(p *contact.Policy) []contact.Type {
 func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes []byte, o Options) (*Plan, error) {
 	inv, err := inventory.Take(ctx, c, p, inventory.Options{
 		Types: Types(p), Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
-		Progress: o.Progress, NoReads: o.Stream, Given: o.Resolved,
+		Progress: o.Progress, NoReads: o.Stream,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if inv.Organization != nil && o.Resolved == nil {
+	if inv.Organization != nil {
 		if err := CheckReferences(p, inv, len(o.Accounts) == 0 && len(o.OUs) == 0); err != nil {
 			return nil, err
 		}
