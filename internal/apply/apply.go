@@ -13,9 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
@@ -181,7 +181,7 @@ dispatch:
 // cover the pacing waits; more would only lengthen the tail an interrupt
 // has to wait for.
 func DefaultConcurrency(putRate float64) int {
-	return audit.DefaultConcurrency(putRate)
+	return inventory.DefaultConcurrency(putRate)
 }
 
 func (o Options) withDefaults(c *awsorg.Client) Options {

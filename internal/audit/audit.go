@@ -1,21 +1,19 @@
-// Package audit is step 1 of the loop: it inventories every account of the
-// organization, reads its alternate contacts at the pace the Account API
-// quota allows, and evaluates the rules of package contact. One account's
-// error is kept on that account (UNKNOWN); only cancellation stops a run.
+// Package audit is step 1 of the loop: it evaluates the rules of package
+// contact on an inventory of the organization (package inventory, which
+// walks it and reads the contacts) and summarises them in the audit report.
+// An account that could not be read is UNKNOWN with its error; only
+// cancellation stops a run.
 package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // Schema is the audit report's schema id.
@@ -27,9 +25,6 @@ const (
 	StatusFail    = "FAIL"
 	StatusUnknown = "UNKNOWN"
 	StatusSkipped = "SKIPPED"
-	// StatusNotRead marks an account an inventory (Options.SkipReads)
-	// would have read.
-	StatusNotRead = "NOT_READ"
 )
 
 // Account.1 states.
@@ -56,12 +51,6 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
-	// SkipReads makes Run an inventory: the walk, the filters and the skip
-	// rules, but no contact reads; readable accounts get StatusNotRead.
-	SkipReads bool
-	// Resolved, when not nil, are the accounts to audit, already looked up
-	// (with OU paths); the organization is not walked.
-	Resolved []awsorg.Account
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -73,16 +62,10 @@ type Report struct {
 	Organization *Organization   `json:"organization"`
 	Summary      Summary         `json:"summary"`
 	Accounts     []Account       `json:"accounts"`
-	// OUs maps every root and OU id met on the walk to its path, so
-	// callers can check a policy's references against the organization.
-	OUs map[string]string `json:"-"`
 }
 
 // Organization identifies the organization audited.
-type Organization struct {
-	ID                  string `json:"id"`
-	ManagementAccountID string `json:"management_account_id"`
-}
+type Organization = inventory.Organization
 
 // Summary counts the report.
 type Summary struct {
@@ -117,9 +100,7 @@ type Account struct {
 	// Reason says why an account was skipped.
 	Reason string `json:"reason,omitempty"`
 
-	// OUIDs are the root and OU ids above the account, root first.
-	OUIDs []string `json:"-"`
-	err   error
+	err error
 }
 
 // Errors keeps the per-account errors of a run, for hints at the CLI.
@@ -136,8 +117,10 @@ func (r *Report) Errors() []error {
 	return out
 }
 
-// Run audits the organization the client's caller can see. It returns the
-// report even when err is non-nil (cancellation), holding what was read.
+// Run audits the organization the client's caller can see: it takes the
+// inventory (package inventory) and evaluates every account read. It
+// returns the report even when err is non-nil (cancellation), holding what
+// was read.
 func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*Report, error) {
 	if p == nil {
 		p = contact.DefaultPolicy()
@@ -148,216 +131,53 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency(c.Quotas().GetContact.Rate)
-	}
-	id, err := c.Identity(ctx)
-	if err != nil {
+	generated := o.Now().UTC()
+	inv, err := inventory.Take(ctx, c, p, inventory.Options{
+		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress,
+	})
+	if inv == nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: id}
-	org, err := c.Organization(ctx)
-	standalone := errors.Is(err, awsorg.ErrNotInOrganization)
-	if err != nil && !standalone {
-		return nil, err
+	rep := &Report{Schema: Schema, GeneratedAt: generated, ToolVersion: o.Version, Caller: inv.Caller,
+		Organization: inv.Organization, Accounts: make([]Account, 0, len(inv.Accounts))}
+	for _, ia := range inv.Accounts {
+		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia))
 	}
-	if !standalone {
-		rep.Organization = &Organization{ID: org.ID, ManagementAccountID: org.ManagementAccountID}
-	}
-
-	r := &runner{c: c, p: p, o: o, caller: id.Account, mgmt: org.ManagementAccountID}
-	work := make(chan *Account)
-	var wg sync.WaitGroup
-	for i := 0; i < o.Concurrency; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for a := range work {
-				r.read(ctx, a)
-				r.done()
-			}
-		}()
-	}
-	var walkErr error
-	if standalone {
-		// An account outside any organization audits itself.
-		a := &Account{ID: id.Account, Name: id.Account, State: "ACTIVE", OUPath: ""}
-		r.add(a)
-		select {
-		case work <- a:
-		case <-ctx.Done():
-		}
-	} else {
-		rep.OUs = map[string]string{}
-		var ouMu sync.Mutex
-		onOU := func(o awsorg.OU) {
-			ouMu.Lock()
-			rep.OUs[o.ID] = o.Path
-			ouMu.Unlock()
-		}
-		visit := func(wa awsorg.Account) {
-			a := &Account{ID: wa.ID, Name: wa.Name, Email: wa.Email, State: wa.State, OUPath: wa.OUPath,
-				Management: wa.ID == org.ManagementAccountID, OUIDs: wa.OUIDs}
-			if !r.selected(a) {
-				return
-			}
-			r.add(a)
-			if reason := r.skip(a); reason != "" {
-				a.Status, a.Account1, a.Reason = StatusSkipped, Account1Unknown, reason
-				r.done()
-				return
-			}
-			select {
-			case work <- a:
-			case <-ctx.Done():
-			}
-		}
-		if o.Resolved != nil {
-			// The caller already knows the accounts (the enforcer, per
-			// event): no walk.
-			for _, wa := range o.Resolved {
-				visit(wa)
-			}
-		} else {
-			walkErr = c.WalkOrganization(ctx, 8, visit, onOU)
-		}
-	}
-	close(work)
-	wg.Wait()
-
-	if walkErr != nil && len(r.accounts) == 0 && ctx.Err() == nil {
-		// Nothing to report: the organization could not be listed at all.
-		return nil, walkErr
-	}
-	rep.Accounts = make([]Account, 0, len(r.accounts))
-	for _, a := range r.accounts {
-		if a.Status == "" {
-			// Walked but never read: cancelled before its turn.
-			msg := "not read: the run was interrupted"
-			a.Status, a.Account1, a.Error = StatusUnknown, Account1Unknown, &msg
-		}
-		rep.Accounts = append(rep.Accounts, *a)
-	}
-	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].ID < rep.Accounts[j].ID })
 	rep.Summary = summarize(rep.Accounts)
-	if err := ctx.Err(); err != nil {
-		return rep, err
-	}
-	if walkErr != nil {
-		return rep, walkErr
-	}
-	return rep, nil
+	return rep, err
 }
 
-// DefaultConcurrency sizes the read pool to a quota: enough requests in
-// flight to keep the token bucket drained at ~0.5 s latency, no more.
-func DefaultConcurrency(rate float64) int {
-	return min(64, max(4, int(rate/2+0.5)+2))
-}
-
-type runner struct {
-	c            *awsorg.Client
-	p            *contact.Policy
-	o            Options
-	caller, mgmt string
-
-	mu       sync.Mutex
-	accounts []*Account
-	finished int
-}
-
-func (r *runner) add(a *Account) {
-	r.mu.Lock()
-	r.accounts = append(r.accounts, a)
-	r.mu.Unlock()
-}
-
-// done counts a finished account. Progress is called under the lock, so
-// callers get one call at a time, in order.
-func (r *runner) done() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.finished++
-	if r.o.Progress != nil {
-		r.o.Progress(r.finished, len(r.accounts))
-	}
-}
-
-// selected applies --accounts and --ou.
-func (r *runner) selected(a *Account) bool {
-	if len(r.o.Accounts) > 0 && !slices.Contains(r.o.Accounts, a.ID) {
-		return false
-	}
-	if len(r.o.OUs) == 0 {
-		return true
-	}
-	for _, ou := range r.o.OUs {
-		ou = strings.TrimSuffix(ou, "/")
-		if slices.Contains(a.OUIDs, ou) || a.OUPath == ou || strings.HasPrefix(a.OUPath, ou+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// skip says why an account is not evaluated, or "".
-func (r *runner) skip(a *Account) string {
-	if a.State != "ACTIVE" {
-		return "account state is " + a.State
-	}
-	if r.p.Excluded(r.contactAccount(a)) {
-		return "excluded by policy"
-	}
-	return ""
-}
-
-func (r *runner) contactAccount(a *Account) contact.Account {
-	return contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, Management: a.Management, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts}
-}
-
-// read fetches an account's contacts and evaluates the rules.
-func (r *runner) read(ctx context.Context, a *Account) {
+// evaluate makes one account's result: its inventory status, and for an
+// account read, the rules' findings.
+func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
+	a := Account{ID: ia.ID, Name: ia.Name, Email: ia.Email, State: ia.State, OUPath: ia.OUPath, Management: ia.Management,
+		Account1: Account1Unknown, Contacts: ia.Contacts}
 	fail := func(msg string) {
-		a.Status, a.Account1, a.Error = StatusUnknown, Account1Unknown, &msg
+		a.Status, a.Error = StatusUnknown, &msg
 	}
-	if a.Management && r.caller != a.ID {
-		fail("a delegated administrator cannot read or change the management account's contacts; run from the management account")
-		return
+	switch ia.Status {
+	case inventory.Skipped:
+		a.Status, a.Reason = StatusSkipped, ia.Reason
+		return a
+	case inventory.Failed:
+		fail(ia.Err.Error())
+		a.err = ia.Err
+		return a
+	case inventory.NotRead:
+		// Run asks for reads: only an interrupt leaves an account unread.
+		fail("not read: the run was interrupted")
+		return a
 	}
-	if r.o.SkipReads {
-		a.Status, a.Account1 = StatusNotRead, Account1Unknown
-		return
-	}
-	// The caller's own account is always read in standalone context: the
-	// management account gets a 403 if it names itself.
-	t := awsorg.Target{AccountID: a.ID, Standalone: a.ID == r.caller}
-	a.Contacts = map[contact.Type]*contact.Details{}
-	for _, typ := range r.o.Types {
-		d, err := r.c.GetContact(ctx, t, typ)
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				a.Contacts = nil
-				return // left without status: reported as interrupted
-			}
-			fail(err.Error())
-			a.err = err
-			return
-		}
-		// A missing type is nil and reading goes on: one unset type
-		// must never hide the others.
-		a.Contacts[typ] = d
-	}
-	fs := contact.Evaluate(r.p, r.contactAccount(a))
+	fs := contact.Evaluate(p, ia.Account)
 	a.Findings = fs[:0]
 	for _, f := range fs {
 		// Root-email findings are about the account, not a contact
 		// type, and cost no read: --types never hides them.
-		if f.Type == "" || f.Type == contact.Root || slices.Contains(r.o.Types, f.Type) {
+		if f.Type == "" || f.Type == contact.Root || slices.Contains(o.Types, f.Type) {
 			a.Findings = append(a.Findings, f)
 		}
 	}
-	a.Account1 = Account1Unknown
-	if slices.Contains(r.o.Types, contact.Security) {
+	if slices.Contains(o.Types, contact.Security) {
 		a.Account1 = Account1Passed
 		if a.Contacts[contact.Security] == nil {
 			a.Account1 = Account1Failed
@@ -365,10 +185,11 @@ func (r *runner) read(ctx context.Context, a *Account) {
 	}
 	a.Status = StatusPass
 	for _, f := range a.Findings {
-		if f.Severity >= r.o.FailOn {
+		if f.Severity >= o.FailOn {
 			a.Status = StatusFail
 		}
 	}
+	return a
 }
 
 func summarize(accts []Account) Summary {

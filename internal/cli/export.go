@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/altcontacts/altcontacts/internal/atomicfile"
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/export"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // exportOptions are export's flags.
@@ -102,8 +102,8 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	}
 	defer conn.close()
 	bar := newProgress(e, g, "accounts read")
-	rep, err := audit.Run(ctx, conn.client, pol, audit.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update, Now: e.now, Version: version()})
+	rep, err := inventory.Take(ctx, conn.client, pol, inventory.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
+		Progress: bar.update})
 	bar.finish()
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -155,7 +155,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if o.out != "" {
 		where = o.out
 	}
-	fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Summary.Evaluated-len(unread), where, imports)
+	fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Count(inventory.Read), where, imports)
 	if o.format == "terraform" {
 		fmt.Fprintf(e.stderr, "altcontacts: next: cd %s && terraform init && terraform plan; run the enforcer in report mode for accounts Terraform owns\n", o.out)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/apply"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
@@ -141,9 +142,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return ignore("the enforcer's own write")
 	}
 
-	// Enforcing streams (see plan.Options.Stream): a sweep of a large
-	// organization must fit the Lambda's 15 minutes, and reads bind first.
-	opts := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: h.cfg.Mode == ModeEnforce}
+	var given []awsorg.Account
 	if ev.Kind != KindSweep {
 		acct, err := h.c.LookupAccount(ctx, ev.Account)
 		switch {
@@ -155,9 +154,11 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		case acct.State != "ACTIVE":
 			return ignore("account state is " + acct.State)
 		}
-		opts.Resolved = []awsorg.Account{acct}
+		given = []awsorg.Account{acct}
 	}
-	pl, err := plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, opts)
+	// Enforcing streams (see plan.Options.Stream): a sweep of a large
+	// organization must fit the Lambda's 15 minutes, and reads bind first.
+	pl, err := h.plan(ctx, given, h.cfg.Mode == ModeEnforce)
 	if err != nil {
 		log.ErrorContext(ctx, "plan failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
 		return nil, fmt.Errorf("enforce %s: plan: %w", ev.Kind, err)
@@ -206,6 +207,22 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// plan makes the plan for the given accounts, already looked up, or for
+// the whole organization when given is nil. Only the whole organization's
+// inventory has the OU tree to check the policy's references against.
+// With stream, no contact is read and every declared contact is an Ensure.
+func (h *Handler) plan(ctx context.Context, given []awsorg.Account, stream bool) (*plan.Plan, error) {
+	o := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: stream}
+	if given == nil {
+		return plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, o)
+	}
+	inv, err := inventory.Take(ctx, h.c, h.cfg.Policy, inventory.Options{Types: plan.Types(h.cfg.Policy), NoReads: stream, Given: given})
+	if err != nil {
+		return nil, err
+	}
+	return plan.Make(inv, h.cfg.Policy, h.cfg.PolicyBytes, o), nil
 }
 
 // openJournal opens the journal every write of an invocation goes

@@ -36,9 +36,9 @@ import (
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/apply"
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
@@ -129,16 +129,16 @@ type Summary struct {
 	DurationSeconds float64 `json:"duration_s"`
 }
 
-// inventory is the stored account list.
-type inventory struct {
-	Schema       string           `json:"schema"`
-	ID           string           `json:"id"`
-	GeneratedAt  time.Time        `json:"generated_at"`
-	Organization string           `json:"organization"`
-	Accounts     []inventoryEntry `json:"accounts"`
+// stored is the stored account list.
+type stored struct {
+	Schema       string          `json:"schema"`
+	ID           string          `json:"id"`
+	GeneratedAt  time.Time       `json:"generated_at"`
+	Organization string          `json:"organization"`
+	Accounts     []storedAccount `json:"accounts"`
 }
 
-type inventoryEntry struct {
+type storedAccount struct {
 	ID     string   `json:"id"`
 	Name   string   `json:"name"`
 	Email  string   `json:"email"`
@@ -147,7 +147,7 @@ type inventoryEntry struct {
 	OUIDs  []string `json:"ou_ids,omitempty"`
 }
 
-func (e inventoryEntry) account() awsorg.Account {
+func (e storedAccount) account() awsorg.Account {
 	return awsorg.Account{ID: e.ID, Name: e.Name, Email: e.Email, State: e.State, OUPath: e.OUPath, OUIDs: e.OUIDs}
 }
 
@@ -177,26 +177,25 @@ func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error)
 	if id == "" {
 		id = started.Format("20060102T150405.000Z")
 	}
-	rep, err := audit.Run(ctx, h.c, h.cfg.Policy, audit.Options{
-		Types: plan.Types(h.cfg.Policy), SkipReads: true, Now: h.cfg.Now, Version: h.cfg.Version,
-	})
-	if err == nil && rep.Organization != nil {
+	taken, err := inventory.Take(ctx, h.c, h.cfg.Policy, inventory.Options{Types: plan.Types(h.cfg.Policy), NoReads: true})
+	if err == nil && taken.Organization != nil {
 		// As the single-invocation sweep does: a policy naming an OU or
 		// account the organization lacks is refused before any write.
-		err = plan.CheckReferences(h.cfg.Policy, rep, true)
+		err = plan.CheckReferences(h.cfg.Policy, taken, true)
 	}
 	if err != nil {
 		log.ErrorContext(ctx, "sweep inventory failed", "sweep", id, "error", err.Error())
 		return nil, fmt.Errorf("sweep inventory: %w", err)
 	}
-	inv := inventory{Schema: InventorySchema, ID: id, GeneratedAt: started, Accounts: make([]inventoryEntry, 0, len(rep.Accounts))}
-	if rep.Organization != nil {
-		inv.Organization = rep.Organization.ID
+	inv := stored{Schema: InventorySchema, ID: id, GeneratedAt: started, Accounts: make([]storedAccount, 0, len(taken.Accounts))}
+	if taken.Organization != nil {
+		inv.Organization = taken.Organization.ID
 	}
-	for _, a := range rep.Accounts {
-		inv.Accounts = append(inv.Accounts, inventoryEntry{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
+	for _, a := range taken.Accounts {
+		inv.Accounts = append(inv.Accounts, storedAccount{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
 	}
-	// audit sorts already; the cursor's meaning depends on it, so say so.
+	// inventory.Take sorts already; the cursor's meaning depends on it,
+	// so say so.
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
 	b, err := json.Marshal(inv)
 	if err != nil {
@@ -245,7 +244,7 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 	if err != nil {
 		return fail(fmt.Errorf("inventory %s: %w", st.Inventory, err))
 	}
-	var inv inventory
+	var inv stored
 	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
 		return fail(fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory))
 	}
@@ -272,7 +271,7 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		return fail(fmt.Errorf("%s: %w", partialKey, err))
 	}
 	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
-	conc := audit.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
+	conc := inventory.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
 	if h.cfg.Mode == ModeEnforce {
 		conc = apply.DefaultConcurrency(h.c.Quotas().PutContact.Rate)
 	}
@@ -284,11 +283,11 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 feed:
 	for w := st.Cursor; w < st.Total; w += planWindow {
 		accts := inv.Accounts[w:min(w+planWindow, st.Total)]
-		resolved := make([]awsorg.Account, len(accts))
+		given := make([]awsorg.Account, len(accts))
 		for i, a := range accts {
-			resolved[i] = a.account()
+			given[i] = a.account()
 		}
-		pl, err := plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: true, Resolved: resolved})
+		pl, err := h.plan(ctx, given, true)
 		if err != nil {
 			planErr = fmt.Errorf("plan: %w", err)
 			break

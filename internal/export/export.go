@@ -15,8 +15,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // Entry is one (account, type) to hand over: the contact the export writes
@@ -38,30 +38,32 @@ type Entry struct {
 	Exists bool
 }
 
-// Collect lists, for every evaluated account of an audit report, each type
-// the policy declares for it or that exists, in account id then type
+// Collect lists, for every account of an inventory that was read, each
+// type the policy declares for it or that exists, in account id then type
 // order. Skipped accounts (suspended, excluded) are left out; accounts that
 // could not be read are returned as errors and left out, since exporting
 // them would declare a contact that may already exist without its import.
-func Collect(rep *audit.Report, p *contact.Policy) ([]Entry, []error) {
+func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
 	var out []Entry
 	var errs []error
-	for _, a := range rep.Accounts {
+	for _, a := range inv.Accounts {
 		switch a.Status {
-		case audit.StatusSkipped:
+		case inventory.Skipped:
 			continue
-		case audit.StatusUnknown:
+		case inventory.Failed, inventory.NotRead:
 			msg := "not read"
-			if a.Error != nil {
-				msg = *a.Error
+			switch {
+			case a.Status == inventory.Failed:
+				msg = a.Err.Error()
+			case a.Err != nil:
+				msg = "not read: the run was interrupted"
 			}
 			errs = append(errs, fmt.Errorf("account %s (%s): %s", a.ID, a.Name, msg))
 			continue
 		}
 		var desired map[contact.Type]contact.Details
 		if p != nil {
-			desired = p.Desired(contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, Management: a.Management,
-				OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts})
+			desired = p.Desired(a.Account)
 		}
 		for _, t := range contact.Types() {
 			cur := a.Contacts[t]
@@ -70,7 +72,7 @@ func Collect(rep *audit.Report, p *contact.Policy) ([]Entry, []error) {
 				continue
 			}
 			e := Entry{AccountID: a.ID, AccountName: a.Name, OUPath: a.OUPath, Management: a.Management,
-				Self: a.ID == rep.Caller.Account, Type: t, Exists: cur != nil}
+				Self: a.ID == inv.Caller.Account, Type: t, Exists: cur != nil}
 			if declared {
 				e.Contact = want
 			} else {
@@ -113,14 +115,14 @@ var ErrUnsafeValue = errors.New("value cannot be written to the sample's CSV")
 // --output text` that the sample's export writes and its import reads. A
 // type with nothing to declare is an empty row (account,ALTERNATECONTACT,
 // TYPE,,,,), as the sample's export writes it and its import skips it.
-func CSV(rep *audit.Report, entries []Entry) ([]byte, error) {
+func CSV(inv *inventory.Inventory, entries []Entry) ([]byte, error) {
 	byKey := map[string]Entry{}
 	for _, e := range entries {
 		byKey[e.AccountID+"/"+string(e.Type)] = e
 	}
 	var b strings.Builder
-	for _, a := range rep.Accounts {
-		if a.Status == audit.StatusSkipped || a.Status == audit.StatusUnknown {
+	for _, a := range inv.Accounts {
+		if a.Status != inventory.Read {
 			continue
 		}
 		for _, t := range contact.Types() {

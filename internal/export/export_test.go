@@ -13,20 +13,20 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/export"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func fintech(t *testing.T, p *contact.Policy) (*audit.Report, *emulator.Emulator) {
+func fintech(t *testing.T, p *contact.Policy) (*inventory.Inventory, *emulator.Emulator) {
 	t.Helper()
 	e := emulator.New(emulator.WithQuotaScale(50))
 	c := awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50)})
-	rep, err := audit.Run(context.Background(), c, p, audit.Options{Version: "test"})
+	rep, err := inventory.Take(context.Background(), c, p, inventory.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ overrides:
 
 // A value HCL must escape survives: a template sequence is not evaluated.
 func TestTerraformEscapes(t *testing.T) {
-	rep := &audit.Report{Caller: awsorg.Identity{Account: "111111111111"}}
+	rep := &inventory.Inventory{Caller: awsorg.Identity{Account: "111111111111"}}
 	entries := []export.Entry{{AccountID: "222222222222", AccountName: "x", OUPath: "Root", Type: contact.Security, Exists: true,
 		Contact: contact.Details{Name: `Sec ${var.x} "Ops" %{if}`, Title: `back\slash`, Email: "security@acmepay.io", Phone: "+1 206 555 7700"}}}
 	resources, _ := decode(t, export.Terraform(rep, entries))
@@ -256,7 +256,7 @@ func TestCSVFintech(t *testing.T) {
 }
 
 func TestCSVRefusesUnsafeValues(t *testing.T) {
-	rep := &audit.Report{Accounts: []audit.Account{{ID: "222222222222", Status: audit.StatusPass}}}
+	rep := &inventory.Inventory{Accounts: []inventory.Account{{Account: contact.Account{ID: "222222222222"}, Status: inventory.Read}}}
 	for _, name := range []string{"Security, Ops", "=HYPERLINK(1)", "line\nbreak"} {
 		entries := []export.Entry{{AccountID: "222222222222", Type: contact.Security,
 			Contact: contact.Details{Name: name, Title: "Security Team", Email: "security@acmepay.io", Phone: "+1 206 555 7700"}}}

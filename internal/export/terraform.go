@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // File is one file of an export directory.
@@ -35,10 +35,10 @@ const Resource = "aws_account_alternate_contact"
 //     own account), so the first plan adopts them instead of creating.
 //
 // Every file is hclwrite.Format's output: `terraform fmt -check` accepts it.
-func Terraform(rep *audit.Report, entries []Entry) []File {
-	org := "standalone account " + rep.Caller.Account
-	if rep.Organization != nil {
-		org = "organization " + rep.Organization.ID
+func Terraform(inv *inventory.Inventory, entries []Entry) []File {
+	org := "standalone account " + inv.Caller.Account
+	if inv.Organization != nil {
+		org = "organization " + inv.Organization.ID
 	}
 
 	versions := hclwrite.NewEmptyFile()

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // Schema is the plan file's schema id.
@@ -52,14 +52,14 @@ type Change struct {
 
 // Plan is what plan prints and --out writes.
 type Plan struct {
-	Schema       string              `json:"schema"`
-	GeneratedAt  time.Time           `json:"generated_at"`
-	ToolVersion  string              `json:"tool_version"`
-	Caller       awsorg.Identity     `json:"caller"`
-	Organization *audit.Organization `json:"organization"`
-	Policy       PolicyRef           `json:"policy"`
-	Summary      Summary             `json:"summary"`
-	Changes      []Change            `json:"changes"`
+	Schema       string                  `json:"schema"`
+	GeneratedAt  time.Time               `json:"generated_at"`
+	ToolVersion  string                  `json:"tool_version"`
+	Caller       awsorg.Identity         `json:"caller"`
+	Organization *inventory.Organization `json:"organization"`
+	Policy       PolicyRef               `json:"policy"`
+	Summary      Summary                 `json:"summary"`
+	Changes      []Change                `json:"changes"`
 }
 
 // PolicyRef identifies the policy a plan was made from.
@@ -93,10 +93,6 @@ type Options struct {
 	// unattended runs this saves a third of the reads, which bind before
 	// the Put quota does.
 	Stream bool
-	// Resolved, when not nil, limits the plan to these accounts without
-	// walking the organization (the enforcer, per event); the policy's
-	// references are then not checked against the organization.
-	Resolved []awsorg.Account
 }
 
 // Hash is the policy hash a plan records.
@@ -129,43 +125,57 @@ func Types(p *contact.Policy) []contact.Type {
 	return out
 }
 
-// Build reads the organization and makes the plan for policy p, whose file
-// bytes were policyBytes.
+// Build takes the inventory of the organization (reading the types the
+// policy touches, or nothing with Stream), checks the policy's references
+// against it and makes the plan for policy p, whose file bytes were
+// policyBytes.
 func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes []byte, o Options) (*Plan, error) {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	types := Types(p)
-	rep, err := audit.Run(ctx, c, p, audit.Options{
-		Types: types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
-		Progress: o.Progress, Now: o.Now, Version: o.Version, Resolved: o.Resolved, SkipReads: o.Stream,
+	inv, err := inventory.Take(ctx, c, p, inventory.Options{
+		Types: Types(p), Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
+		Progress: o.Progress, NoReads: o.Stream,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if rep.Organization != nil && o.Resolved == nil {
-		if err := CheckReferences(p, rep, len(o.Accounts) == 0 && len(o.OUs) == 0); err != nil {
+	if inv.Organization != nil {
+		if err := CheckReferences(p, inv, len(o.Accounts) == 0 && len(o.OUs) == 0); err != nil {
 			return nil, err
 		}
 	}
+	return Make(inv, p, policyBytes, o), nil
+}
+
+// Make makes the plan for policy p from an inventory taken for it (with
+// Types(p), and the policy's exclusions): a change per (account, type) read,
+// an Ensure per one not read, a skip per account skipped or not readable.
+// It checks no reference; only Now and Version of o are used.
+func Make(inv *inventory.Inventory, p *contact.Policy, policyBytes []byte, o Options) *Plan {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	types := Types(p)
 	pl := &Plan{
-		Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: rep.Caller,
-		Organization: rep.Organization, Policy: PolicyRef{File: p.Source, SHA256: Hash(policyBytes)},
+		Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller,
+		Organization: inv.Organization, Policy: PolicyRef{File: p.Source, SHA256: Hash(policyBytes)},
 		Changes: []Change{},
 	}
-	for _, a := range rep.Accounts {
+	for _, a := range inv.Accounts {
 		base := Change{AccountID: a.ID, AccountName: a.Name, OUPath: a.OUPath, Management: a.Management}
-		switch a.Status {
-		case audit.StatusSkipped:
+		switch {
+		case a.Status == inventory.Skipped:
 			base.Action, base.Reason = Skip, a.Reason
 			pl.add(base)
 			continue
-		case audit.StatusUnknown:
-			base.Action, base.Reason, base.Unknown = Skip, *a.Error, true
+		case a.Status == inventory.Failed:
+			base.Action, base.Reason, base.Unknown = Skip, a.Err.Error(), true
+			pl.add(base)
+			continue
+		case a.Status == inventory.NotRead && a.Err != nil:
+			base.Action, base.Reason, base.Unknown = Skip, "not read: the run was interrupted", true
 			pl.add(base)
 			continue
 		}
-		desired := p.Desired(contact.Account{ID: a.ID, Name: a.Name, Email: a.Email, OUPath: a.OUPath, OUIDs: a.OUIDs, Contacts: a.Contacts})
+		desired := p.Desired(a.Account)
 		for _, t := range types {
 			ch := base
 			ch.Type = t
@@ -174,7 +184,7 @@ func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes
 			switch {
 			case !ok:
 				ch.Action, ch.Reason = Skip, fmt.Sprintf("the policy requires %s but declares no contact for this account", t)
-			case a.Status == audit.StatusNotRead:
+			case a.Status == inventory.NotRead:
 				w := want
 				ch.Action, ch.After = Ensure, &w
 			case ch.Before == nil:
@@ -189,7 +199,7 @@ func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes
 			pl.add(ch)
 		}
 	}
-	return pl, nil
+	return pl
 }
 
 func (pl *Plan) add(c Change) {
@@ -223,21 +233,22 @@ func (pl *Plan) Writes() []Change {
 }
 
 // CheckReferences reports the policy's OU and account references that do
-// not exist in the organization the report covers, as a *contact.FileError
-// or, for several, contact.FileErrors in file order: the user's to fix, not
-// AWS's. With --accounts or --ou the report holds only some accounts, so
-// account references are checked only when allAccounts is true.
-func CheckReferences(p *contact.Policy, rep *audit.Report, allAccounts bool) error {
+// not exist in the organization the inventory walked (its OU map and its
+// accounts), as a *contact.FileError or, for several, contact.FileErrors in
+// file order: the user's to fix, not AWS's. With --accounts or --ou the
+// inventory holds only some accounts, so account references are checked
+// only when allAccounts is true.
+func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bool) error {
 	accounts := map[string]bool{}
-	for _, a := range rep.Accounts {
+	for _, a := range inv.Accounts {
 		accounts[a.ID] = true
 	}
 	paths := map[string]bool{}
-	for _, path := range rep.OUs {
+	for _, path := range inv.OUs {
 		paths[path] = true
 	}
 	ouExists := func(ref string) bool {
-		if _, ok := rep.OUs[ref]; ok {
+		if _, ok := inv.OUs[ref]; ok {
 			return true
 		}
 		return paths[strings.TrimSuffix(ref, "/")]
@@ -250,7 +261,7 @@ func CheckReferences(p *contact.Policy, rep *audit.Report, allAccounts bool) err
 		}
 		found = append(found, &contact.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
-	org := rep.Organization.ID
+	org := inv.Organization.ID
 	for i, o := range p.Overrides {
 		switch {
 		case o.OU != "" && !ouExists(o.OU):

@@ -13,6 +13,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
 
@@ -282,5 +283,57 @@ func TestRequiredWithoutContact(t *testing.T) {
 	}
 	if sec := changeOf(t, pl, "401726385920", contact.Security); sec.Action != plan.Create {
 		t.Errorf("SECURITY: %+v", sec)
+	}
+}
+
+// Make turns each read status of an inventory into its changes, with no
+// call to AWS.
+func TestMakeFromInventory(t *testing.T) {
+	p := policy(t, basePolicy)
+	acct := func(id string, st inventory.Status, contacts map[contact.Type]*contact.Details) inventory.Account {
+		return inventory.Account{Account: contact.Account{ID: id, Name: "n" + id, OUPath: "Root", Contacts: contacts}, State: "ACTIVE", Status: st}
+	}
+	other := durable
+	other.Phone = "+1 206 555 7799"
+	skipped := acct("555555555555", inventory.Skipped, nil)
+	skipped.Reason = "excluded by policy"
+	failed := acct("666666666666", inventory.Failed, nil)
+	failed.Err = fmt.Errorf("get contact: %w", awsorg.ErrAccessDenied)
+	interrupted := acct("777777777777", inventory.NotRead, nil)
+	interrupted.Err = context.Canceled
+	inv := &inventory.Inventory{Caller: awsorg.Identity{Account: "111111111111"}, Organization: &inventory.Organization{ID: "o-1"},
+		Accounts: []inventory.Account{
+			acct("111111111111", inventory.Read, map[contact.Type]*contact.Details{contact.Security: nil}),
+			acct("222222222222", inventory.Read, map[contact.Type]*contact.Details{contact.Security: &other}),
+			acct("333333333333", inventory.Read, map[contact.Type]*contact.Details{contact.Security: &durable}),
+			acct("444444444444", inventory.NotRead, nil),
+			skipped, failed, interrupted,
+		}}
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	pl := plan.Make(inv, p, []byte(basePolicy), plan.Options{Now: func() time.Time { return now }, Version: "test"})
+	type row struct {
+		Account, Action, Reason string
+		Unknown                 bool
+		Fields                  []string
+	}
+	var got []row
+	for _, ch := range pl.Changes {
+		got = append(got, row{ch.AccountID, ch.Action, ch.Reason, ch.Unknown, ch.Fields})
+	}
+	want := []row{
+		{"111111111111", plan.Create, "", false, nil},
+		{"222222222222", plan.Update, "", false, []string{"phone"}},
+		{"333333333333", plan.Noop, "", false, nil},
+		{"444444444444", plan.Ensure, "", false, nil},
+		{"555555555555", plan.Skip, "excluded by policy", false, nil},
+		{"666666666666", plan.Skip, failed.Err.Error(), true, nil},
+		{"777777777777", plan.Skip, "not read: the run was interrupted", true, nil},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	wantSum := plan.Summary{Create: 1, Update: 1, Noop: 1, Ensure: 1, Skip: 3, Unknown: 2}
+	if pl.Summary != wantSum || pl.Organization.ID != "o-1" || pl.Caller.Account != "111111111111" || !pl.GeneratedAt.Equal(now) {
+		t.Errorf("plan = %+v", pl)
 	}
 }

@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // Suggested values; every one can be replaced by a flag.
@@ -88,23 +88,23 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Result, error) {
 	if err := checkOptions(o); err != nil {
 		return nil, err
 	}
-	rep, err := audit.Run(ctx, c, nil, audit.Options{SkipReads: true})
+	inv, err := inventory.Take(ctx, c, nil, inventory.Options{NoReads: true})
 	if err != nil {
 		return nil, err
 	}
-	if rep.Organization == nil {
-		if rep, err = audit.Run(ctx, c, nil, audit.Options{}); err != nil {
+	if inv.Organization == nil {
+		if inv, err = inventory.Take(ctx, c, nil, inventory.Options{}); err != nil {
 			return nil, err
 		}
 	}
-	return Generate(rep, o)
+	return Generate(inv, o)
 }
 
 // CheckOptions refuses, before anything is read, the values the policy
 // could never use: malformed, a placeholder, free-mail, denied. The error
 // wraps ErrBadInput.
 func CheckOptions(o Options) error {
-	_, err := Generate(&audit.Report{}, o)
+	_, err := Generate(&inventory.Inventory{}, o)
 	return err
 }
 
@@ -132,15 +132,15 @@ func checkOptions(o Options) error {
 	return nil
 }
 
-// Generate builds the starter policy from an audit report (an inventory is
+// Generate builds the starter policy from an inventory (the walk is
 // enough: root emails and OU paths). The result always parses; with a
 // phone given (and no placeholder email), it passes the checks plan and
 // apply make.
-func Generate(rep *audit.Report, o Options) (*Result, error) {
+func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 	if err := checkOptions(o); err != nil {
 		return nil, err
 	}
-	res := &Result{Accounts: len(rep.Accounts)}
+	res := &Result{Accounts: len(inv.Accounts)}
 	name := strings.TrimSpace(o.Name)
 	if name == "" {
 		name = DefaultName
@@ -153,7 +153,7 @@ func Generate(rep *audit.Report, o Options) (*Result, error) {
 	if email != "" {
 		res.Domain = domainOf(email)
 	} else {
-		res.Domain, res.DomainSource = orgDomain(rep)
+		res.Domain, res.DomainSource = orgDomain(inv)
 		if res.Domain == "" {
 			res.Domain, res.PlaceholderEmail = placeholderDomain, true
 		}
@@ -168,10 +168,10 @@ func Generate(rep *audit.Report, o Options) (*Result, error) {
 	}
 	var b lines
 	orgText := "this standalone account"
-	if rep.Organization != nil {
-		orgText = "organization " + rep.Organization.ID
+	if inv.Organization != nil {
+		orgText = "organization " + inv.Organization.ID
 	}
-	b.add("# altcontacts policy for %s (%d accounts), written by altcontacts init.", orgText, len(rep.Accounts))
+	b.add("# altcontacts policy for %s (%d accounts), written by altcontacts init.", orgText, len(inv.Accounts))
 	b.add("# It declares the alternate contacts every account should have. Next:")
 	b.add("#   altcontacts plan --policy %s    shows, account by account, what would change", file)
 	b.add("#   altcontacts apply --policy %s   writes it, with a journal to roll back from", file)
@@ -215,7 +215,7 @@ func Generate(rep *audit.Report, o Options) (*Result, error) {
 	b.add("")
 	b.add("# Overrides replace a whole contact for the accounts under an OU (the nearest OU")
 	b.add("# wins) or for one account (an account beats an OU). For example:")
-	ex := overrideExample(rep)
+	ex := overrideExample(inv)
 	b.add("# overrides:")
 	if ex.ou != "" {
 		b.add("#   - ou: %s    # %d account(s)", ex.ou, ex.count)
@@ -264,10 +264,10 @@ func flagMessage(pe *contact.FileError) string {
 // to the alphabetically first), leaving out consumer and reserved domains,
 // which no organization controls. A standalone account's root email is not
 // known; its contacts' domains stand in.
-func orgDomain(rep *audit.Report) (domain, source string) {
+func orgDomain(inv *inventory.Inventory) (domain, source string) {
 	count := map[string]int{}
 	total := 0
-	for _, a := range rep.Accounts {
+	for _, a := range inv.Accounts {
 		if d := usableDomain(a.Email); d != "" {
 			count[d]++
 		}
@@ -279,7 +279,7 @@ func orgDomain(rep *audit.Report) (domain, source string) {
 	if len(count) == 0 {
 		total = 0
 		what = "contact emails"
-		for _, a := range rep.Accounts {
+		for _, a := range inv.Accounts {
 			for _, t := range contact.Types() {
 				if c := a.Contacts[t]; c != nil {
 					total++
@@ -338,9 +338,9 @@ type example struct {
 // overrideExample picks a real target for the commented override: a
 // sandbox OU if there is one (the usual reason for a different contact),
 // else the OU holding the most accounts; a standalone account names itself.
-func overrideExample(rep *audit.Report) example {
+func overrideExample(inv *inventory.Inventory) example {
 	count := map[string]int{}
-	for _, a := range rep.Accounts {
+	for _, a := range inv.Accounts {
 		if a.OUPath != "" && a.OUPath != "Root" {
 			count[a.OUPath]++
 		}
@@ -361,8 +361,8 @@ func overrideExample(rep *audit.Report) example {
 	})
 	if len(paths) == 0 {
 		id := "123456789012"
-		if len(rep.Accounts) > 0 {
-			id = rep.Accounts[0].ID
+		if len(inv.Accounts) > 0 {
+			id = inv.Accounts[0].ID
 		}
 		return example{account: id, name: "Security Operations", local: "security-oncall"}
 	}

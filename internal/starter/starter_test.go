@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/plan"
 	"github.com/altcontacts/altcontacts/internal/starter"
 )
@@ -174,7 +174,7 @@ func TestInitRefusesBadFlags(t *testing.T) {
 
 // Values that need YAML quoting survive the round trip.
 func TestInitQuotes(t *testing.T) {
-	rep := &audit.Report{Accounts: []audit.Account{{ID: "111111111111", Email: "root@acmepay.io", OUPath: "Root"}}}
+	rep := &inventory.Inventory{Accounts: []inventory.Account{{Account: contact.Account{ID: "111111111111", Email: "root@acmepay.io", OUPath: "Root"}}}}
 	res, err := starter.Generate(rep, starter.Options{Phone: "+1 206 555 7700", Name: `Security: "Ops" # team`})
 	if err != nil {
 		t.Fatal(err)

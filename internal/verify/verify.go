@@ -13,9 +13,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/altcontacts/altcontacts/internal/audit"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // Schema is the verify report's schema id.
@@ -71,11 +71,11 @@ type Finding struct {
 
 // Report is the verify result.
 type Report struct {
-	Schema       string              `json:"schema"`
-	GeneratedAt  time.Time           `json:"generated_at"`
-	ToolVersion  string              `json:"tool_version"`
-	Caller       awsorg.Identity     `json:"caller"`
-	Organization *audit.Organization `json:"organization"`
+	Schema       string                  `json:"schema"`
+	GeneratedAt  time.Time               `json:"generated_at"`
+	ToolVersion  string                  `json:"tool_version"`
+	Caller       awsorg.Identity         `json:"caller"`
+	Organization *inventory.Organization `json:"organization"`
 	// Partition is the caller's partition (aws, aws-cn, aws-us-gov).
 	Partition string `json:"partition"`
 	// SecurityHub is the generation Account.1 was read from: cspm, v2,
@@ -125,21 +125,21 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if o.Poll <= 0 {
 		o.Poll = 30 * time.Second
 	}
-	ar, err := audit.Run(ctx, c, nil, audit.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
-		Concurrency: o.Concurrency, Now: o.Now, Version: o.Version})
-	if ar == nil || err != nil {
+	inv, err := inventory.Take(ctx, c, nil, inventory.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
+		Concurrency: o.Concurrency})
+	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: ar.Caller, Organization: ar.Organization,
-		Partition: ar.Caller.Partition, SecurityHub: "none"}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization,
+		Partition: inv.Caller.Partition, SecurityHub: "none"}
 	var live []string // accounts with a contact, whose finding decides
-	for _, a := range ar.Accounts {
+	for _, a := range inv.Accounts {
 		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
 		switch a.Status {
-		case audit.StatusSkipped:
+		case inventory.Skipped:
 			v.Status, v.Reason = Skipped, a.Reason
-		case audit.StatusUnknown:
-			v.Status, v.Reason = Unknown, *a.Error
+		case inventory.Failed, inventory.NotRead:
+			v.Status, v.Reason = Unknown, a.Err.Error()
 		default:
 			v.Contact = a.Contacts[contact.Security]
 			if v.Contact == nil {
