@@ -76,6 +76,9 @@ type sink interface {
 	open() error
 	write(e Entry, line []byte) error
 	close() error
+	// independent reports whether writes may run concurrently (each
+	// entry its own object) rather than one after another (a file).
+	independent() bool
 }
 
 // Create opens path for appending, creating it (mode 0600: it holds contact
@@ -148,6 +151,8 @@ func (s *fileSink) write(_ Entry, line []byte) error {
 	return nil
 }
 
+func (s *fileSink) independent() bool { return false }
+
 func (s *fileSink) close() error {
 	if s.f == nil {
 		return nil
@@ -178,10 +183,17 @@ func (w *Writer) Path() string { return w.sink.name() }
 
 // Append writes e with the next sequence number (for intents) and returns
 // only when it is durable (fsynced, or acknowledged by S3): only then may
-// the write it announces start.
+// the write it announces start. A file is appended to one line at a time;
+// S3 records are objects of their own, so only numbering them is
+// serialized and their PUTs run side by side.
 func (w *Writer) Append(e Entry) (int, error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	locked := true
+	defer func() {
+		if locked {
+			w.mu.Unlock()
+		}
+	}()
 	if !w.opened {
 		if err := w.sink.open(); err != nil {
 			return 0, err
@@ -197,9 +209,14 @@ func (w *Writer) Append(e Entry) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("journal: %w", err)
 	}
+	if w.sink.independent() {
+		w.mu.Unlock()
+		locked = false
+	}
+	// An intent's number stays taken even if this fails: its record may
+	// have landed although the acknowledgement did not, and keys are never
+	// reused.
 	if err := w.sink.write(e, b); err != nil {
-		// An intent's number stays taken: its record may have landed
-		// even if the acknowledgement did not, and keys are never reused.
 		return 0, err
 	}
 	return e.Seq, nil

@@ -144,6 +144,8 @@ func (s *s3Sink) write(e Entry, line []byte) error {
 
 func (s *s3Sink) close() error { return nil }
 
+func (s *s3Sink) independent() bool { return true }
+
 // Run is one run found under a location.
 type Run struct {
 	Info RunInfo `json:"info"`

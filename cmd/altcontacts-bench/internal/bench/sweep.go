@@ -45,6 +45,11 @@ type SweepOptions struct {
 	// Full starts every batch's client with full token buckets instead of
 	// empty ones (awsorg.Options.Drained), to measure the difference.
 	Full bool
+	// S3 journals to an in-process S3 (gofakes3, on loopback, with
+	// S3Latency added to each request) as the deployed enforcer journals
+	// to its bucket, instead of to files on tmpfs.
+	S3        bool
+	S3Latency time.Duration
 	// Helper is the harness binary, which runs the sweep as a child.
 	Helper string
 	Dir    string
@@ -90,6 +95,12 @@ type SweepResult struct {
 	MaxBatchRSSKiB          int64            `json:"max_batch_rss_kib"`
 	Summary                 *enforce.Summary `json:"summary"`
 	Error                   string           `json:"error,omitempty"`
+	// Journal is "s3" when the sweep journaled to the in-process S3
+	// (SweepOptions.S3), with the records it holds afterwards: one intent
+	// and one outcome per write.
+	Journal         string `json:"journal,omitempty"`
+	JournalIntents  int    `json:"journal_intents,omitempty"`
+	JournalOutcomes int    `json:"journal_outcomes,omitempty"`
 }
 
 // Sweep serves a generated organization of N accounts and runs the
@@ -99,6 +110,14 @@ type SweepResult struct {
 // (missed), and the emulator made exactly one write per contact that
 // needed one (duplicates).
 func Sweep(ctx context.Context, o SweepOptions) (*SweepResult, error) {
+	var store *s3Store
+	if o.S3 {
+		var err error
+		if store, err = startS3(o.S3Latency); err != nil {
+			return nil, err
+		}
+		defer store.Close()
+	}
 	logf := func(format string, a ...any) {
 		if o.Log != nil {
 			fmt.Fprintf(o.Log, format+"\n", a...)
@@ -152,6 +171,9 @@ func Sweep(ctx context.Context, o SweepOptions) (*SweepResult, error) {
 	}
 	args := []string{SweepCommand, "--endpoint-url", srv.URL, "--scale", fmt.Sprint(o.Scale), "--budget", o.Budget.String(),
 		"--journal", filepath.Join(jdir, "sweep-journal")}
+	if store != nil {
+		args = append(args, "--s3-endpoint", store.URL)
+	}
 	if o.Full {
 		args = append(args, "--full")
 	}
@@ -208,6 +230,10 @@ func Sweep(ctx context.Context, o SweepOptions) (*SweepResult, error) {
 	// Each needed contact was written at least once unless missed; every
 	// write beyond one per needed contact is a duplicate.
 	r.Duplicates = r.Writes - (needed - r.Missed)
+	if store != nil {
+		r.Journal = "s3"
+		r.JournalIntents, r.JournalOutcomes = store.Records()
+	}
 	return r, nil
 }
 
@@ -221,6 +247,7 @@ func SweepMain(args []string) int {
 	budget := fs.Duration("budget", 0, "batch budget")
 	journalPath := fs.String("journal", "", "journal file prefix: one file per batch, as the S3 journal keys each run")
 	full := fs.Bool("full", false, "start each batch's client with full buckets")
+	s3Endpoint := fs.String("s3-endpoint", "", "journal to s3://journal/enforcer at this S3 endpoint instead of files")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -236,13 +263,26 @@ func SweepMain(args []string) int {
 		return 1
 	}
 	store := enforce.NewMemStore()
+	target := func(n int) journal.Target { return journal.Target{File: fmt.Sprintf("%s-%03d.jsonl", *journalPath, n)} }
+	if *s3Endpoint != "" {
+		// A config of its own: the emulator's endpoint, set in code on cfg,
+		// would outrank any other for every service, S3 included.
+		s3cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{EndpointURL: *s3Endpoint})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		loc, _ := journal.ParseLocation("s3://journal/enforcer")
+		b := awsorg.NewBucket(s3cfg, "journal", awsorg.BucketOptions{PathStyle: true})
+		target = func(int) journal.Target { return journal.Target{Store: b, Loc: loc} }
+	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	n := 0
 	handler := func() (*enforce.Handler, error) {
 		n++
 		c := awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(*scale), Drained: !*full})
 		return enforce.New(c, enforce.Config{Policy: p, PolicyBytes: []byte(SecurityPolicy), Mode: enforce.ModeEnforce,
-			EnforcerRole: "altcontacts-enforcer", Journal: journal.Target{File: fmt.Sprintf("%s-%03d.jsonl", *journalPath, n)}, Logger: logger, Store: store, BatchBudget: *budget})
+			EnforcerRole: "altcontacts-enforcer", Journal: target(n), Logger: logger, Store: store, BatchBudget: *budget})
 	}
 	h, err := handler()
 	if err != nil {
@@ -298,6 +338,9 @@ func WriteSweepTable(w io.Writer, r *SweepResult) error {
 		fmtRatio(r.Ratio), r.OverheadPerBatchSeconds, r.Calls, r.ThrottledPct, r.Writes, r.Duplicates, r.Missed, float64(r.MaxBatchRSSKiB)/1024)
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.Journal == "s3" {
+		fmt.Fprintf(w, "journal in S3: %d intents, %d outcomes for %d writes\n", r.JournalIntents, r.JournalOutcomes, r.Writes)
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
