@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/clock"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/journal"
@@ -195,21 +196,9 @@ func (o Options) withDefaults(c *awsorg.Client) Options {
 		o.ReadBackDelay = 200 * time.Millisecond
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = clock.Sleep
 	}
 	return o
-}
-
-// sleep is the real wait: d, or until ctx is cancelled.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // one applies a single change. A change not yet journaled when ctx is

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/altcontacts/altcontacts/internal/clock"
 )
 
 // The retry rule of a failed phase, the same in the state machine
@@ -56,7 +58,7 @@ func Drive(ctx context.Context, h *Handler, o DriveOptions) (*Summary, error) {
 		o.Log = io.Discard
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = clock.Sleep
 	}
 	st, err := retry(ctx, o, "inventory", func() (*SweepState, error) { return h.Inventory(ctx, o.ID) })
 	if err != nil {
@@ -115,17 +117,6 @@ func retry(ctx context.Context, o DriveOptions, what string, f func() (*SweepSta
 			return nil, err
 		}
 		wait *= RetryBackoff
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/clock"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
 )
@@ -103,24 +104,13 @@ type Options struct {
 	SecurityHub string
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // Run verifies the organization the caller can see.
 func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = clock.Sleep
 	}
 	if o.Poll <= 0 {
 		o.Poll = 30 * time.Second
