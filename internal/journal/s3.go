@@ -204,15 +204,27 @@ func ListRuns(ctx context.Context, st Store, loc Location) ([]Run, error) {
 			r.Failed++
 		}
 	}
-	runs := make([]Run, 0, len(byPrefix))
+	// A year of an enforcer's runs is thousands of headers: read them side
+	// by side.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(readers)
 	for dir, r := range byPrefix {
-		b, err := st.Get(ctx, dir+runHeader)
-		if err != nil {
-			return nil, fmt.Errorf("journal %s: %w", loc, err)
-		}
-		if err := json.Unmarshal(b, &r.Info); err != nil || r.Info.Schema != RunSchema {
-			return nil, &LineError{File: "s3://" + loc.Bucket + "/" + dir + runHeader, Line: 1, Msg: "not a journal run header"}
-		}
+		g.Go(func() error {
+			b, err := st.Get(gctx, dir+runHeader)
+			if err != nil {
+				return fmt.Errorf("journal %s: %w", loc, err)
+			}
+			if err := json.Unmarshal(b, &r.Info); err != nil || r.Info.Schema != RunSchema {
+				return &LineError{File: "s3://" + loc.Bucket + "/" + dir + runHeader, Line: 1, Msg: "not a journal run header"}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	runs := make([]Run, 0, len(byPrefix))
+	for _, r := range byPrefix {
 		runs = append(runs, *r)
 	}
 	sort.Slice(runs, func(i, j int) bool {

@@ -249,3 +249,26 @@ func TestS3EarliestBeforeAcrossRuns(t *testing.T) {
 		t.Errorf("base of a run's prefix = %s, want its parent", base)
 	}
 }
+
+// A record that is not a journal entry, or that disagrees with its key, is
+// refused with its s3:// name: rollback must not guess.
+func TestS3CorruptRecordIsRefused(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ key, body, want string }{
+		{"00000002-intent.json", `{"seq":2,"kind":"intent"`, "not a journal entry"},
+		{"00000003-intent.json", `{"seq":9,"time":"2026-03-01T12:00:00Z","kind":"intent","phase":"apply","account":"111111111111","type":"SECURITY","op":"put","before":null,"after":null}`, "does not match its key"},
+	} {
+		_, tg := s3Target(t, "p")
+		w, _ := tg.Open(ctx, journal.RunInfo{Mode: "apply"}, clock())
+		mustAppend(t, w, intent("111111111111", nil, durable))
+		run, _ := journal.ParseLocation(w.Path())
+		if err := tg.Store.PutNew(ctx, run.Prefix+tc.key, []byte(tc.body)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := tg.Entries(ctx)
+		var le *journal.LineError
+		if !errors.As(err, &le) || !strings.Contains(le.File, "s3://journal/"+run.Prefix+tc.key) || !strings.Contains(le.Msg, tc.want) {
+			t.Errorf("Entries with %s = %v, want a LineError naming it: %s", tc.key, err, tc.want)
+		}
+	}
+}
