@@ -80,28 +80,6 @@ func KindName(err error) string {
 	return "error"
 }
 
-// KindByName is KindName's inverse: the kind a report or journal recorded,
-// as the error value errors.Is matches (nil for "error" and unknown names).
-func KindByName(name string) error {
-	switch name {
-	case "access_denied":
-		return ErrAccessDenied
-	case "throttled":
-		return ErrThrottled
-	case "not_found":
-		return ErrNotFound
-	case "invalid":
-		return ErrInvalid
-	case "not_in_organization":
-		return ErrNotInOrganization
-	case "not_subscribed":
-		return ErrNotSubscribed
-	case "exists":
-		return ErrExists
-	}
-	return nil
-}
-
 // LoadOptions are the global connection flags.
 type LoadOptions struct {
 	Profile     string

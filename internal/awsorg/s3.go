@@ -61,9 +61,6 @@ func NewBucket(cfg aws.Config, name string, o BucketOptions) *Bucket {
 	return &Bucket{s3: c, name: name}
 }
 
-// Name is the bucket's name.
-func (b *Bucket) Name() string { return b.name }
-
 // PutNew stores body at key only if key does not exist yet (If-None-Match:
 // *), so two writers can never overwrite each other's records. The reply
 // is S3's acknowledgement that the object is stored. A conflict on a key
@@ -125,23 +122,6 @@ func (b *Bucket) List(ctx context.Context, prefix string, fn func(key string) er
 		}
 	}
 	return nil
-}
-
-// Folders lists the common prefixes directly under prefix ("folders"
-// ending in "/"), in lexical order.
-func (b *Bucket) Folders(ctx context.Context, prefix string) ([]string, error) {
-	out := []string{}
-	p := s3.NewListObjectsV2Paginator(b.s3, &s3.ListObjectsV2Input{Bucket: &b.name, Prefix: &prefix, Delimiter: aws.String("/")})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, classifyS3("list s3://"+b.name+"/"+prefix, err)
-		}
-		for _, cp := range page.CommonPrefixes {
-			out = append(out, aws.ToString(cp.Prefix))
-		}
-	}
-	return out, nil
 }
 
 func isPreconditionFailed(err error) bool {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -20,7 +19,6 @@ import (
 // one). PutNew must refuse to replace an existing key with other bytes:
 // S3's conditional create, If-None-Match: *.
 type Store interface {
-	Name() string
 	PutNew(ctx context.Context, key string, body []byte) error
 	Get(ctx context.Context, key string) ([]byte, error)
 	List(ctx context.Context, prefix string, fn func(key string) error) error
@@ -343,6 +341,3 @@ func Merge(runs []Run) []Entry {
 	}
 	return out
 }
-
-// ErrNoRuns is a location that holds no journal run.
-var ErrNoRuns = errors.New("no journal runs")

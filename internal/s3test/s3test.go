@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,7 +24,6 @@ type Server struct {
 	mu      sync.Mutex
 	fail    func(r *http.Request) int
 	after   func(r *http.Request)
-	puts    atomic.Int64
 }
 
 // Start serves S3 on loopback until the test ends, with buckets created.
@@ -42,9 +40,6 @@ func Start(t testing.TB, buckets ...string) *Server {
 		s.mu.Lock()
 		fail, after := s.fail, s.after
 		s.mu.Unlock()
-		if r.Method == http.MethodPut {
-			s.puts.Add(1)
-		}
 		if fail != nil {
 			if code := fail(r); code != 0 {
 				w.Header().Set("Content-Type", "application/xml")
@@ -103,9 +98,6 @@ func (s *Server) FailPutsUnder(bucket, prefix string, status int) {
 		return 0
 	})
 }
-
-// Puts counts the PUT requests served (failed ones included).
-func (s *Server) Puts() int64 { return s.puts.Load() }
 
 // Config is an aws.Config that reaches this server (path-style, as
 // S3-compatible stores are addressed).
