@@ -21,17 +21,29 @@ type connection struct {
 	close  func() error
 }
 
+// parse checks the global flags, before any command reads a file or calls
+// AWS (the root command's PersistentPreRunE).
+func (g *globalOptions) parse() error {
+	if g.sandbox && (g.profile != "" || g.endpointURL != "") {
+		return usageErr("--sandbox cannot be combined with --profile or --endpoint-url")
+	}
+	if g.quotaScale <= 0 {
+		return usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
+	}
+	for _, id := range g.accounts {
+		if !contact.IsAccountID(id) {
+			return usageErr("--accounts: %q is not a 12-digit account id", id)
+		}
+	}
+	var err error
+	g.rps, err = parseMaxRPS(g.maxRPS)
+	return err
+}
+
 // connect builds the AWS client the global flags ask for: the persistent
 // sandbox, or the real AWS configuration chain.
 func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error) {
-	maxRPS, err := parseMaxRPS(g.maxRPS)
-	if err != nil {
-		return nil, err
-	}
 	if g.sandbox {
-		if g.profile != "" || g.endpointURL != "" {
-			return nil, usageErr("--sandbox cannot be combined with --profile or --endpoint-url")
-		}
 		path, err := sandbox.StatePath(e.getenv)
 		if err != nil {
 			return nil, usageErr("%v", err)
@@ -51,7 +63,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); contact.IsAccountID(k) {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
+		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
 		return &connection{client: c, close: s.Close}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
@@ -59,10 +71,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		g.logConfigError(e, err)
 		return nil, configError(err)
 	}
-	if g.quotaScale <= 0 {
-		return nil, usageErr("--quota-scale: want a positive number, got %v", g.quotaScale)
-	}
-	c := awsorg.New(cfg, awsorg.Options{Scale: g.quotaScale, MaxRPS: maxRPS, Logger: g.logger(e), HubRegion: g.hubRegion})
+	c := awsorg.New(cfg, awsorg.Options{Scale: g.quotaScale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
 	return &connection{client: c, close: func() error { return nil }}, nil
 }
 

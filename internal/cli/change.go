@@ -238,6 +238,9 @@ func (o *applyOptions) parse() error {
 	if !o.yes && !o.e.interactive() {
 		return usageErr("--yes required when not running interactively")
 	}
+	if o.journal == "" {
+		o.journal = defaultJournal(o.e)
+	}
 	if o.policyFile != "" {
 		o.policy, o.data, err = readPolicy(o.policyFile)
 		return err
@@ -248,6 +251,12 @@ func (o *applyOptions) parse() error {
 
 func runApply(ctx context.Context, o *applyOptions) error {
 	e, g, p, data, pl, format := o.e, o.g, o.policy, o.data, o.plan, o.format
+	// The journal is resolved first: a bad s3:// location must fail before
+	// the organization is read and the plan confirmed.
+	target, err := g.journalTarget(ctx, e, o.journal)
+	if err != nil {
+		return err
+	}
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -288,13 +297,6 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		if !e.confirm(fmt.Sprintf("Write %d contact(s) to %d account(s)?", len(writes), len(accounts))) {
 			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
 		}
-	}
-	if o.journal == "" {
-		o.journal = defaultJournal(e)
-	}
-	target, err := g.journalTarget(ctx, e, o.journal)
-	if err != nil {
-		return err
 	}
 	// The journal appears with the first write: a run that changes nothing
 	// leaves none behind.

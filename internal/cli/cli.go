@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
@@ -131,6 +132,7 @@ type globalOptions struct {
 	quotaScale  float64
 	hubRegion   string
 	maxRPS      string
+	rps         awsorg.MaxRPS // --max-rps, parsed
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -163,6 +165,7 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.parse() }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
 	})
