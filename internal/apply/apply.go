@@ -244,25 +244,34 @@ func one(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer, ch 
 	if cur != nil && !o.StrictBefore && !contact.Differs(*cur, *ch.After) {
 		return fail(Unchanged, nil)
 	}
-	ctx = inflight
-	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: o.Phase, Account: ch.AccountID, Standalone: t.Standalone,
-		Type: ch.Type, Op: "put", Before: cur, After: ch.After})
+	seq, result, werr := journaled(inflight, c, j, t, journal.Entry{Kind: journal.Intent, Phase: o.Phase, Account: ch.AccountID,
+		Standalone: t.Standalone, Type: ch.Type, Op: "put", Before: cur, After: ch.After}, o, abort)
+	out.Seq = seq
+	return fail(result, werr)
+}
+
+// journaled makes one write behind its journal record: the intent first
+// (if it cannot be recorded, abort stops the run and nothing is written),
+// then the write and read-back, then the outcome. It runs on a context an
+// interrupt does not cancel, so the journal never lacks an outcome it
+// could have had.
+func journaled(inflight context.Context, c *awsorg.Client, j *journal.Writer, t awsorg.Target, intent journal.Entry, o Options, abort func(error)) (int, string, error) {
+	seq, err := j.Append(intent)
 	if err != nil {
 		// Without a durable record of the old value, no write may happen:
 		// not this one, and none after it.
 		abort(err)
-		return fail(Failed, err)
+		return 0, Failed, err
 	}
-	out.Seq = seq
-	result, werr := write(ctx, c, t, ch.Type, ch.After, o)
-	oe := journal.Entry{Kind: journal.Outcome, Phase: o.Phase, Seq: seq, Outcome: result}
+	result, werr := write(inflight, c, t, intent.Type, intent.After, o)
+	oe := journal.Entry{Kind: journal.Outcome, Phase: intent.Phase, Seq: seq, Outcome: result}
 	if werr != nil {
 		oe.Error, oe.ErrorKind = werr.Error(), awsorg.KindName(werr)
 	}
 	if _, err := j.Append(oe); err != nil && werr == nil {
 		werr = fmt.Errorf("written, but the outcome could not be journaled: %w", err)
 	}
-	return fail(result, werr)
+	return seq, result, werr
 }
 
 // write puts (or, for a nil value, deletes) and reads back until the new

@@ -126,22 +126,9 @@ func restore(ctx, inflight context.Context, c *awsorg.Client, j *journal.Writer,
 	if r.Before == nil {
 		op = "delete"
 	}
-	seq, err := j.Append(journal.Entry{Kind: journal.Intent, Phase: journal.PhaseRollback, Account: r.Account, Standalone: r.Standalone,
-		Type: r.Type, Op: op, Before: cur, After: r.Before})
-	if err != nil {
-		abort(err)
-		out.failed(Failed, err)
-		return out
-	}
+	seq, result, werr := journaled(inflight, c, j, t, journal.Entry{Kind: journal.Intent, Phase: journal.PhaseRollback, Account: r.Account,
+		Standalone: r.Standalone, Type: r.Type, Op: op, Before: cur, After: r.Before}, o, abort)
 	out.Seq = seq
-	result, werr := write(inflight, c, t, r.Type, r.Before, o)
-	oe := journal.Entry{Kind: journal.Outcome, Phase: journal.PhaseRollback, Seq: seq, Outcome: result}
-	if werr != nil {
-		oe.Error, oe.ErrorKind = werr.Error(), awsorg.KindName(werr)
-	}
-	if _, err := j.Append(oe); err != nil && werr == nil {
-		werr = fmt.Errorf("written, but the outcome could not be journaled: %w", err)
-	}
 	out.failed(result, werr)
 	return out
 }

@@ -159,6 +159,20 @@ type Run struct {
 	keys    []string
 }
 
+// count adds one record of kind (and, for an outcome, its result).
+func (r *Run) count(kind, outcome string) {
+	switch {
+	case kind == Intent:
+		r.Intents++
+	case outcome == Verified:
+		r.Verified++
+	case outcome == Applied:
+		r.Applied++
+	case outcome == Failed:
+		r.Failed++
+	}
+}
+
 // Unfinished is the intents with no outcome: writes a crash or a timeout
 // cut short, which may or may not have happened.
 func (r Run) Unfinished() int { return max(0, r.Intents-r.Verified-r.Applied-r.Failed) }
@@ -191,16 +205,7 @@ func ListRuns(ctx context.Context, st Store, loc Location) ([]Run, error) {
 			continue
 		}
 		r.keys = append(r.keys, key)
-		switch {
-		case kind == Intent:
-			r.Intents++
-		case outcome == Verified:
-			r.Verified++
-		case outcome == Applied:
-			r.Applied++
-		case outcome == Failed:
-			r.Failed++
-		}
+		r.count(kind, outcome)
 	}
 	// A year of an enforcer's runs is thousands of headers: read them side
 	// by side.

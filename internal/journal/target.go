@@ -46,16 +46,7 @@ func (t Target) Runs(ctx context.Context) ([]Run, error) {
 			r.Info.Started = e.Time
 			r.Info.Mode = e.Phase
 		}
-		switch {
-		case e.Kind == Intent:
-			r.Intents++
-		case e.Outcome == Verified:
-			r.Verified++
-		case e.Outcome == Applied:
-			r.Applied++
-		case e.Outcome == Failed:
-			r.Failed++
-		}
+		r.count(e.Kind, e.Outcome)
 	}
 	return []Run{r}, nil
 }
