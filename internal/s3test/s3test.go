@@ -1,15 +1,18 @@
-// Package s3test runs an in-process S3 for tests: gofakes3's in-memory
-// store on a loopback port, with a hook to fail chosen requests, so the
-// journal is tested through the real SDK over HTTP, as against AWS.
+// Package s3test runs an in-process S3 for tests and the bench harness:
+// gofakes3's in-memory store on a loopback port, with hooks to fail chosen
+// requests and to slow every one, so the journal is tested through the
+// real SDK over HTTP, as against AWS.
 package s3test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -24,22 +27,35 @@ type Server struct {
 	mu      sync.Mutex
 	fail    func(r *http.Request) int
 	after   func(r *http.Request)
+	latency time.Duration
+	srv     *httptest.Server
 }
 
 // Start serves S3 on loopback until the test ends, with buckets created.
 func Start(t testing.TB, buckets ...string) *Server {
 	t.Helper()
+	s, err := New(buckets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// New serves S3 on loopback, with buckets created, until Close.
+func New(buckets ...string) (*Server, error) {
 	s := &Server{backend: s3mem.New()}
 	for _, b := range buckets {
 		if err := s.backend.CreateBucket(b); err != nil {
-			t.Fatalf("s3test: create bucket %s: %v", b, err)
+			return nil, fmt.Errorf("s3test: create bucket %s: %w", b, err)
 		}
 	}
 	fake := gofakes3.New(s.backend).Server()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		fail, after := s.fail, s.after
+		fail, after, latency := s.fail, s.after, s.latency
 		s.mu.Unlock()
+		time.Sleep(latency)
 		if fail != nil {
 			if code := fail(r); code != 0 {
 				w.Header().Set("Content-Type", "application/xml")
@@ -68,9 +84,18 @@ func Start(t testing.TB, buckets ...string) *Server {
 		w.WriteHeader(rec.Code)
 		w.Write(rec.Body.Bytes())
 	}))
-	t.Cleanup(srv.Close)
-	s.URL = srv.URL
-	return s
+	s.URL = s.srv.URL
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// SetLatency adds d to every request, as a real bucket's round trip would.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // FailWhen makes every request for which fn returns a status fail with

@@ -22,6 +22,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/enforce"
 	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/s3test"
 )
 
 // SweepCommand is the hidden subcommand that runs the batched sweep in a
@@ -110,13 +111,14 @@ type SweepResult struct {
 // (missed), and the emulator made exactly one write per contact that
 // needed one (duplicates).
 func Sweep(ctx context.Context, o SweepOptions) (*SweepResult, error) {
-	var store *s3Store
+	var store *s3test.Server
 	if o.S3 {
 		var err error
-		if store, err = startS3(o.S3Latency); err != nil {
+		if store, err = s3test.New("journal"); err != nil {
 			return nil, err
 		}
 		defer store.Close()
+		store.SetLatency(o.S3Latency)
 	}
 	logf := func(format string, a ...any) {
 		if o.Log != nil {
@@ -231,8 +233,18 @@ func Sweep(ctx context.Context, o SweepOptions) (*SweepResult, error) {
 	// write beyond one per needed contact is a duplicate.
 	r.Duplicates = r.Writes - (needed - r.Missed)
 	if store != nil {
+		// Count what the journal holds, as `altcontacts journal list` would.
 		r.Journal = "s3"
-		r.JournalIntents, r.JournalOutcomes = store.Records()
+		b := awsorg.NewBucket(store.Config(), "journal", awsorg.BucketOptions{PathStyle: true})
+		loc, _ := journal.ParseLocation("s3://journal/enforcer")
+		runs, err := journal.ListRuns(ctx, b, loc)
+		if err != nil {
+			return nil, err
+		}
+		for _, run := range runs {
+			r.JournalIntents += run.Intents
+			r.JournalOutcomes += run.Verified + run.Applied + run.Failed
+		}
 	}
 	return r, nil
 }
