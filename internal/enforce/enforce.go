@@ -188,11 +188,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 				continue
 			}
 			res.Changes = append(res.Changes, Change{Account: o.AccountID, Type: string(o.Type), Action: o.Action, Fields: o.Fields})
-			attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
-			if o.Error != "" {
-				attrs = append(attrs, "error", o.Error)
-			}
-			log.InfoContext(ctx, "write", attrs...)
+			logWrite(ctx, log, o)
 		}
 		if err != nil {
 			return res, fmt.Errorf("enforce: %w", err)
@@ -235,6 +231,15 @@ func (h *Handler) openJournal(ctx context.Context) (*journal.Writer, error) {
 		return nil, err
 	}
 	return h.cfg.Journal.Open(ctx, journal.RunInfo{Mode: "enforce", Caller: id.ARN, ToolVersion: h.cfg.Version}, h.cfg.Now)
+}
+
+// logWrite logs one write's outcome, never the contact's values.
+func logWrite(ctx context.Context, log *slog.Logger, o apply.Outcome) {
+	attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
+	if o.Error != "" {
+		attrs = append(attrs, "error", o.Error)
+	}
+	log.InfoContext(ctx, "write", attrs...)
 }
 
 // own reports whether principal is the enforcer's role, by role name, so

@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,9 +28,6 @@ const (
 	// EnvBatchMargin is the time a batch leaves before the invocation's
 	// deadline (default 60s).
 	EnvBatchMargin = "ALTCONTACTS_BATCH_MARGIN"
-	// EnvSweepStore is a directory for sweep inventories, for running the
-	// function outside AWS; see sweepStore.
-	EnvSweepStore = "ALTCONTACTS_SWEEP_STORE"
 )
 
 // FromEnv builds the Lambda's handler from its environment, logging JSON
@@ -61,7 +59,7 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 		}
 		role = id.ARN
 	}
-	j, err := journalFromEnv(ctx, getenv, getenv(EnvMode))
+	j, store, err := journalFromEnv(ctx, getenv, getenv(EnvMode))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +71,6 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 	if err != nil {
 		return nil, err
 	}
-	store := sweepStore(j, getenv)
 	return New(c, Config{
 		Policy: p, PolicyBytes: []byte(raw), Mode: getenv(EnvMode), EnforcerRole: role, Journal: j,
 		Logger: slog.New(slog.NewJSONHandler(logw, nil)), Version: version,
@@ -85,26 +82,31 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 // Lambda's /tmp goes with the container, and with it every old value, so
 // an enforcer without ALTCONTACTS_JOURNAL (or with one under /tmp) refuses
 // to start rather than overwrite contacts it could not restore.
-func journalFromEnv(ctx context.Context, getenv func(string) string, mode string) (journal.Target, error) {
+//
+// The store is where sweep inventories wait between the state machine's
+// invocations: the journal's bucket, under its prefix (PREFIX/sweeps/...),
+// which the role can already write. Without an S3 journal it is nil, and
+// the handler keeps inventories in memory (a local run).
+func journalFromEnv(ctx context.Context, getenv func(string) string, mode string) (journal.Target, Store, error) {
 	v := getenv(EnvJournal)
 	if !journal.IsS3(v) {
 		if mode == ModeEnforce && (v == "" || v == "/tmp" || strings.HasPrefix(v, "/tmp/")) {
-			return journal.Target{}, fmt.Errorf("enforcer: %s must be s3://BUCKET/PREFIX to enforce: the function's /tmp does not outlive its container, and the old contacts with it", EnvJournal)
+			return journal.Target{}, nil, fmt.Errorf("enforcer: %s must be s3://BUCKET/PREFIX to enforce: the function's /tmp does not outlive its container, and the old contacts with it", EnvJournal)
 		}
 		if v == "" {
 			v = "/tmp/altcontacts-journal.jsonl" // report mode writes nothing
 		}
-		return journal.Target{File: v}, nil
+		return journal.Target{File: v}, nil, nil
 	}
 	loc, err := journal.ParseLocation(v)
 	if err != nil {
-		return journal.Target{}, fmt.Errorf("enforcer: %s: %w", EnvJournal, err)
+		return journal.Target{}, nil, fmt.Errorf("enforcer: %s: %w", EnvJournal, err)
 	}
 	b, err := awsorg.LoadBucket(ctx, awsorg.BucketLoadOptions{Bucket: loc.Bucket, Getenv: getenv})
 	if err != nil {
-		return journal.Target{}, fmt.Errorf("enforcer: %s: %w", EnvJournal, err)
+		return journal.Target{}, nil, fmt.Errorf("enforcer: %s: %w", EnvJournal, err)
 	}
-	return journal.Target{Store: b, Loc: loc}, nil
+	return journal.Target{Store: b, Loc: loc}, BucketStore(b, loc.Prefix), nil
 }
 
 func envDuration(getenv func(string) string, name string) (time.Duration, error) {
@@ -119,26 +121,10 @@ func envDuration(getenv func(string) string, name string) (time.Duration, error)
 	return d, nil
 }
 
-// sweepStore is where the Lambda keeps sweep inventories between the
-// state machine's invocations: the journal's bucket, under the journal's
-// prefix (keys PREFIX/sweeps/...), which the function's role can already
-// write. Without an S3 journal (report mode, or outside AWS), a directory
-// (ALTCONTACTS_SWEEP_STORE, default /tmp/altcontacts-sweeps): enough for
-// one container, which is all a report-mode sweep needs to be reread by
-// its next batch only when the container survives.
-func sweepStore(j journal.Target, getenv func(string) string) Store {
-	if b, ok := j.Store.(*awsorg.Bucket); ok {
-		return bucketStore{b: b, prefix: j.Loc.Prefix}
-	}
-	dir := getenv(EnvSweepStore)
-	if dir == "" {
-		dir = "/tmp/altcontacts-sweeps"
-	}
-	return DirStore(dir)
-}
+// BucketStore is a Store in an S3 bucket under prefix. Puts replace: a
+// retried inventory rewrites its key, and partial.json is rewritten.
+func BucketStore(b *awsorg.Bucket, prefix string) Store { return bucketStore{b: b, prefix: prefix} }
 
-// bucketStore is a Store in an S3 bucket under a prefix. Puts replace:
-// a retried inventory rewrites its key, and partial.json is rewritten.
 type bucketStore struct {
 	b      *awsorg.Bucket
 	prefix string
@@ -149,5 +135,9 @@ func (s bucketStore) Put(ctx context.Context, key string, data []byte) error {
 }
 
 func (s bucketStore) Get(ctx context.Context, key string) ([]byte, error) {
-	return s.b.Get(ctx, s.prefix+key)
+	data, err := s.b.Get(ctx, s.prefix+key)
+	if errors.Is(err, awsorg.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %w", ErrNoObject, err)
+	}
+	return data, err
 }

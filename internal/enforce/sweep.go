@@ -31,7 +31,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path"
-	"sort"
 	"sync"
 	"time"
 
@@ -194,9 +193,8 @@ func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error)
 	for _, a := range taken.Accounts {
 		inv.Accounts = append(inv.Accounts, storedAccount{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
 	}
-	// inventory.Take sorts already; the cursor's meaning depends on it,
-	// so say so.
-	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	// The cursor counts into this list: inventory.Take returns it sorted
+	// by id, so every batch sees the same order.
 	b, err := json.Marshal(inv)
 	if err != nil {
 		return nil, err
@@ -267,7 +265,7 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		if err := json.Unmarshal(raw, &earlier); err != nil {
 			return fail(fmt.Errorf("%s: %w", partialKey, err))
 		}
-	} else if !notFound(err) {
+	} else if !errors.Is(err, ErrNoObject) {
 		return fail(fmt.Errorf("%s: %w", partialKey, err))
 	}
 	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
@@ -364,11 +362,6 @@ type batch struct {
 	earlier, wrote map[string]int
 }
 
-// notFound is a Store's "no such key": ours, or an S3 store's.
-func notFound(err error) bool {
-	return errors.Is(err, ErrNoObject) || errors.Is(err, awsorg.ErrNotFound)
-}
-
 func (b *batch) stopped() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -423,11 +416,7 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 					transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
 				}
 			}
-			attrs := []any{"account", o.AccountID, "type", string(o.Type), "result", o.Result}
-			if o.Error != "" {
-				attrs = append(attrs, "error", o.Error)
-			}
-			log.InfoContext(ctx, "write", attrs...)
+			logWrite(ctx, log, o)
 		}
 		if err != nil && transient == nil {
 			transient = err
