@@ -40,25 +40,14 @@ type Entry struct {
 
 // Collect lists, for every account of an inventory that was read, each
 // type the policy declares for it or that exists, in account id then type
-// order. Skipped accounts (suspended, excluded) are left out; accounts that
-// could not be read are returned as errors and left out, since exporting
-// them would declare a contact that may already exist without its import.
-func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
+// order. Only accounts that were read are exported: skipped ones
+// (suspended, excluded) are left out, and so are those that could not be
+// read (inventory.Errors reports them), since exporting them would declare
+// a contact that may already exist without its import.
+func Collect(inv *inventory.Inventory, p *contact.Policy) []Entry {
 	var out []Entry
-	var errs []error
 	for _, a := range inv.Accounts {
-		switch a.Status {
-		case inventory.Skipped:
-			continue
-		case inventory.Failed, inventory.NotRead:
-			msg := "not read"
-			switch {
-			case a.Status == inventory.Failed:
-				msg = a.Err.Error()
-			case a.Err != nil:
-				msg = "not read: the run was interrupted"
-			}
-			errs = append(errs, fmt.Errorf("account %s (%s): %s", a.ID, a.Name, msg))
+		if a.Status != inventory.Read {
 			continue
 		}
 		var desired map[contact.Type]contact.Details
@@ -87,7 +76,7 @@ func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
 		}
 		return typeIndex(out[i].Type) < typeIndex(out[j].Type)
 	})
-	return out, errs
+	return out
 }
 
 func trim(d contact.Details) contact.Details {
