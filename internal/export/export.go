@@ -12,7 +12,6 @@ package export
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -40,7 +39,7 @@ type Entry struct {
 
 // Collect lists, for every account of an inventory that was read, each
 // type the policy declares for it or that exists, in account id then type
-// order. Only accounts that were read are exported: skipped ones
+// order (the inventory's accounts are sorted by id). Only accounts that were read are exported: skipped ones
 // (suspended, excluded) are left out, and so are those that could not be
 // read (inventory.Errors reports them), since exporting them would declare
 // a contact that may already exist without its import.
@@ -70,27 +69,12 @@ func Collect(inv *inventory.Inventory, p *contact.Policy) []Entry {
 			out = append(out, e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].AccountID != out[j].AccountID {
-			return out[i].AccountID < out[j].AccountID
-		}
-		return typeIndex(out[i].Type) < typeIndex(out[j].Type)
-	})
 	return out
 }
 
 func trim(d contact.Details) contact.Details {
 	return contact.Details{Name: strings.TrimSpace(d.Name), Title: strings.TrimSpace(d.Title),
 		Email: strings.TrimSpace(d.Email), Phone: strings.TrimSpace(d.Phone)}
-}
-
-func typeIndex(t contact.Type) int {
-	for i, x := range contact.Types() {
-		if x == t {
-			return i
-		}
-	}
-	return len(contact.Types())
 }
 
 // ErrUnsafeValue reports a value the CSV of AWS's sample cannot carry: its
