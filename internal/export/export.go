@@ -39,10 +39,11 @@ type Entry struct {
 
 // Collect lists, for every account of an inventory that was read, each
 // type the policy declares for it or that exists, in account id then type
-// order (the inventory's accounts are sorted by id). Only accounts that were read are exported: skipped ones
-// (suspended, excluded) are left out, and so are those that could not be
-// read (inventory.Errors reports them), since exporting them would declare
-// a contact that may already exist without its import.
+// order (the inventory's accounts are sorted by id). Only accounts that
+// were read are exported: skipped ones (suspended, excluded) are left out,
+// and so are those that could not be read (inventory.Errors reports them),
+// since exporting them would declare a contact that may already exist
+// without its import.
 func Collect(inv *inventory.Inventory, p *contact.Policy) []Entry {
 	var out []Entry
 	for _, a := range inv.Accounts {
