@@ -127,7 +127,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 				return err
 			}
 		} else {
-			files = []export.File{{Name: "alternate-contacts.csv", Data: data}}
+			files = []export.File{{Name: export.CSVFile, Data: data}}
 		}
 	}
 	if len(files) > 0 {
@@ -175,7 +175,7 @@ func exportTargets(o *exportOptions) []string {
 		if o.out == "" {
 			return nil
 		}
-		return []string{filepath.Join(o.out, "alternate-contacts.csv")}
+		return []string{filepath.Join(o.out, export.CSVFile)}
 	}
-	return []string{filepath.Join(o.out, "versions.tf"), filepath.Join(o.out, "alternate_contacts.tf"), filepath.Join(o.out, "imports.tf")}
+	return []string{filepath.Join(o.out, export.VersionsFile), filepath.Join(o.out, export.ContactsFile), filepath.Join(o.out, export.ImportsFile)}
 }
