@@ -335,7 +335,7 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 		return nil
 	}
 	if rep == nil {
-		rep = &apply.Report{Schema: apply.Schema, Summary: map[string]int{}, Outcomes: []apply.Outcome{}}
+		rep = &apply.Report{Schema: apply.Schema}
 	}
 	// The journal appears with the first write: there is none to name.
 	rep.Journal = ""
