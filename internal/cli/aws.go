@@ -182,16 +182,7 @@ func awsHints(err error) []string {
 
 // unknownHints summarizes per-account errors into a few deduplicated hints.
 func unknownHints(errs []error) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, err := range errs {
-		for _, h := range awsHints(err) {
-			if !seen[h] {
-				seen[h] = true
-				out = append(out, h)
-			}
-		}
-	}
+	out := hintsOnce(errs)
 	if len(errs) > 0 && len(out) == 0 {
 		out = append(out, fmt.Sprintf("rerun to retry; the report lists each account's error (%v)", errs[0]))
 	}

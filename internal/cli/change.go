@@ -335,7 +335,7 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 		return nil
 	}
 	if rep == nil {
-		rep = &apply.Report{Schema: apply.Schema, Summary: map[string]int{}, Outcomes: []apply.Outcome{}}
+		rep = &apply.Report{Schema: apply.Schema}
 	}
 	// The journal appears with the first write: there is none to name.
 	rep.Journal = ""
@@ -386,18 +386,11 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 // failureHints is the advice for the outcomes that failed, by their
 // errors' kinds, each hint once.
 func failureHints(ocs []apply.Outcome) []string {
-	var out []string
-	seen := map[string]bool{}
+	var errs []error
 	for _, o := range ocs {
-		if o.Err == nil {
-			continue
-		}
-		for _, h := range awsHints(o.Err) {
-			if !seen[h] {
-				seen[h] = true
-				out = append(out, h)
-			}
+		if o.Err != nil {
+			errs = append(errs, o.Err)
 		}
 	}
-	return out
+	return hintsOnce(errs)
 }

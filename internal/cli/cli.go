@@ -76,6 +76,22 @@ func withHints(err error, code int, hints ...string) error {
 	return &exitError{code: code, err: err, hints: hints}
 }
 
+// hintsOnce is the advice for errs by their kinds (awsHints), each hint
+// once, in the order of the errors.
+func hintsOnce(errs []error) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, err := range errs {
+		for _, h := range awsHints(err) {
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
 // Main runs altcontacts with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {

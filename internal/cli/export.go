@@ -111,7 +111,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	case err != nil:
 		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(err)...)
 	}
-	entries, unread := export.Collect(rep, pol)
+	entries := export.Collect(rep, pol)
 	var files []export.File
 	if o.format == "terraform" {
 		files = export.Terraform(rep, entries)
@@ -127,7 +127,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 				return err
 			}
 		} else {
-			files = []export.File{{Name: "alternate-contacts.csv", Data: data}}
+			files = []export.File{{Name: export.CSVFile, Data: data}}
 		}
 	}
 	if len(files) > 0 {
@@ -159,12 +159,12 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if o.format == "terraform" {
 		fmt.Fprintf(e.stderr, "altcontacts: next: cd %s && terraform init && terraform plan; run the enforcer in report mode for accounts Terraform owns\n", o.out)
 	}
-	if len(unread) > 0 {
-		msgs := make([]string, len(unread))
-		for i, err := range unread {
+	if errs := rep.Errors(); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, err := range errs {
 			msgs[i] = err.Error()
 		}
-		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(unread)), ExitIncomplete, append(msgs, unknownHints(rep.Errors())...)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(errs)), ExitIncomplete, append(msgs, hintsOnce(errs)...)...)
 	}
 	return nil
 }
@@ -175,7 +175,7 @@ func exportTargets(o *exportOptions) []string {
 		if o.out == "" {
 			return nil
 		}
-		return []string{filepath.Join(o.out, "alternate-contacts.csv")}
+		return []string{filepath.Join(o.out, export.CSVFile)}
 	}
-	return []string{filepath.Join(o.out, "versions.tf"), filepath.Join(o.out, "alternate_contacts.tf"), filepath.Join(o.out, "imports.tf")}
+	return []string{filepath.Join(o.out, export.VersionsFile), filepath.Join(o.out, export.ContactsFile), filepath.Join(o.out, export.ImportsFile)}
 }

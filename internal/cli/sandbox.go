@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,17 +41,53 @@ type sandboxOptions struct {
 	partition   string
 }
 
-// world applies --securityhub and --partition to a state.
-func (o *sandboxOptions) world(st *emulator.State, changed func(string) bool) error {
+// parse checks every knob before anything is read or generated; only
+// given flags are checked, as only they change the state.
+func (o *sandboxOptions) parse() error {
+	changed := o.changedKnob
+	if changed("securityhub") && !slices.Contains(emulator.SecurityHubModes, o.securityHub) {
+		return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
+	}
+	if changed("partition") && !slices.Contains(emulator.Partitions, o.partition) {
+		return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
+	}
+	if changed("quota-scale") && o.quotaScale <= 0 {
+		return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
+	}
+	if changed("latency") && o.latency < 0 {
+		return usageErr("--latency cannot be negative")
+	}
+	if changed("evaluation-interval") && o.evalEvery < 0 {
+		return usageErr("--evaluation-interval cannot be negative")
+	}
+	return nil
+}
+
+// applyKnobs applies the given knobs, checked by parse, to a state.
+func (o *sandboxOptions) applyKnobs(st *emulator.State) error {
+	changed := o.changedKnob
 	if changed("securityhub") {
 		if err := st.SetSecurityHub(o.securityHub); err != nil {
-			return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
+			return err
 		}
 	}
 	if changed("partition") {
 		if err := st.SetPartition(o.partition); err != nil {
-			return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
+			return err
 		}
+	}
+	set := &st.Settings
+	if changed("latency") {
+		set.Latency = emulator.Duration(o.latency)
+	}
+	if changed("quota-scale") {
+		set.QuotaScale = o.quotaScale
+	}
+	if changed("no-throttle") {
+		set.NoThrottle = o.noThrottle
+	}
+	if changed("evaluation-interval") {
+		set.EvaluationInterval = emulator.Duration(o.evalEvery)
 	}
 	return nil
 }
@@ -146,6 +183,9 @@ hours; in the sandbox, verify's PENDING accounts pass after this.`,
 // runSandboxReset writes a fresh state from --scenario or --accounts, with
 // the given knobs applied.
 func runSandboxReset(_ context.Context, o *sandboxOptions) error {
+	if err := o.parse(); err != nil {
+		return err
+	}
 	path, err := o.statePath()
 	if err != nil {
 		return err
@@ -154,20 +194,8 @@ func runSandboxReset(_ context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.world(st, o.changedKnob); err != nil {
+	if err := o.applyKnobs(st); err != nil {
 		return err
-	}
-	if o.changedKnob("quota-scale") {
-		if o.quotaScale <= 0 {
-			return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
-		}
-		st.Settings.QuotaScale = o.quotaScale
-	}
-	if o.changedKnob("evaluation-interval") {
-		if o.evalEvery < 0 {
-			return usageErr("--evaluation-interval cannot be negative")
-		}
-		st.Settings.EvaluationInterval = emulator.Duration(o.evalEvery)
 	}
 	if err := sandbox.Reset(path, st); err != nil {
 		return err
@@ -265,13 +293,7 @@ func (o *sandboxOptions) initialState() (*emulator.State, string, error) {
 
 func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 	e := o.e
-	if o.quotaScale <= 0 {
-		return usageErr("--quota-scale: want a positive number, got %v", o.quotaScale)
-	}
-	if o.latency < 0 || o.evalEvery < 0 {
-		return usageErr("--latency and --evaluation-interval cannot be negative")
-	}
-	if err := o.world(&emulator.State{}, o.changedKnob); err != nil {
+	if err := o.parse(); err != nil {
 		return err
 	}
 	var (
@@ -311,23 +333,11 @@ func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 			defer sess.Close()
 		}
 	}
-	em.Update(func(s *emulator.State) {
-		// Checked above, so no error here.
-		o.world(s, o.changedKnob)
-		set := &s.Settings
-		if o.changedKnob("latency") {
-			set.Latency = emulator.Duration(o.latency)
-		}
-		if o.changedKnob("quota-scale") {
-			set.QuotaScale = o.quotaScale
-		}
-		if o.changedKnob("no-throttle") {
-			set.NoThrottle = o.noThrottle
-		}
-		if o.changedKnob("evaluation-interval") {
-			set.EvaluationInterval = emulator.Duration(o.evalEvery)
-		}
-	})
+	var kerr error
+	em.Update(func(s *emulator.State) { kerr = o.applyKnobs(s) })
+	if kerr != nil {
+		return kerr
+	}
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

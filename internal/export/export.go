@@ -12,7 +12,6 @@ package export
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -40,25 +39,15 @@ type Entry struct {
 
 // Collect lists, for every account of an inventory that was read, each
 // type the policy declares for it or that exists, in account id then type
-// order. Skipped accounts (suspended, excluded) are left out; accounts that
-// could not be read are returned as errors and left out, since exporting
-// them would declare a contact that may already exist without its import.
-func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
+// order (the inventory's accounts are sorted by id). Only accounts that
+// were read are exported: skipped ones (suspended, excluded) are left out,
+// and so are those that could not be read (inventory.Errors reports them),
+// since exporting them would declare a contact that may already exist
+// without its import.
+func Collect(inv *inventory.Inventory, p *contact.Policy) []Entry {
 	var out []Entry
-	var errs []error
 	for _, a := range inv.Accounts {
-		switch a.Status {
-		case inventory.Skipped:
-			continue
-		case inventory.Failed, inventory.NotRead:
-			msg := "not read"
-			switch {
-			case a.Status == inventory.Failed:
-				msg = a.Err.Error()
-			case a.Err != nil:
-				msg = "not read: the run was interrupted"
-			}
-			errs = append(errs, fmt.Errorf("account %s (%s): %s", a.ID, a.Name, msg))
+		if a.Status != inventory.Read {
 			continue
 		}
 		var desired map[contact.Type]contact.Details
@@ -81,27 +70,12 @@ func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
 			out = append(out, e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].AccountID != out[j].AccountID {
-			return out[i].AccountID < out[j].AccountID
-		}
-		return typeIndex(out[i].Type) < typeIndex(out[j].Type)
-	})
-	return out, errs
+	return out
 }
 
 func trim(d contact.Details) contact.Details {
 	return contact.Details{Name: strings.TrimSpace(d.Name), Title: strings.TrimSpace(d.Title),
 		Email: strings.TrimSpace(d.Email), Phone: strings.TrimSpace(d.Phone)}
-}
-
-func typeIndex(t contact.Type) int {
-	for i, x := range contact.Types() {
-		if x == t {
-			return i
-		}
-	}
-	return len(contact.Types())
 }
 
 // ErrUnsafeValue reports a value the CSV of AWS's sample cannot carry: its

@@ -123,10 +123,10 @@ func decode(t *testing.T, files []export.File) (map[string]resource, map[string]
 
 func TestTerraformFintech(t *testing.T) {
 	rep, e := fintech(t, nil)
-	entries, unread := export.Collect(rep, nil)
-	if len(unread) > 0 {
-		t.Fatal(unread)
+	if errs := rep.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
 	}
+	entries := export.Collect(rep, nil)
 	files := export.Terraform(rep, entries)
 	for _, f := range files {
 		golden(t, filepath.Join("fintech", f.Name), f.Data)
@@ -195,7 +195,7 @@ overrides:
 		t.Fatal(err)
 	}
 	rep, _ := fintech(t, p)
-	entries, _ := export.Collect(rep, p)
+	entries := export.Collect(rep, p)
 	files := export.Terraform(rep, entries)
 	resources, imports := decode(t, files)
 	// 23 ACTIVE accounts' SECURITY, plus the management account's
@@ -236,7 +236,7 @@ func TestTerraformEscapes(t *testing.T) {
 
 func TestCSVFintech(t *testing.T) {
 	rep, _ := fintech(t, nil)
-	entries, _ := export.Collect(rep, nil)
+	entries := export.Collect(rep, nil)
 	data, err := export.CSV(rep, entries)
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,15 @@ type File struct {
 	Data []byte
 }
 
+// The names of an export directory's files: Terraform writes the first
+// three (ImportsFile only when a contact exists), CSV the last.
+const (
+	VersionsFile = "versions.tf"
+	ContactsFile = "alternate_contacts.tf"
+	ImportsFile  = "imports.tf"
+	CSVFile      = "alternate-contacts.csv"
+)
+
 // Resource is the Terraform AWS provider's resource type for one alternate
 // contact.
 const Resource = "aws_account_alternate_contact"
@@ -95,11 +104,11 @@ func Terraform(inv *inventory.Inventory, entries []Entry) []File {
 		imp.SetAttributeValue("id", cty.StringVal(ImportID(e)))
 	}
 	out := []File{
-		{Name: "versions.tf", Data: hclwrite.Format(versions.Bytes())},
-		{Name: "alternate_contacts.tf", Data: hclwrite.Format(contacts.Bytes())},
+		{Name: VersionsFile, Data: hclwrite.Format(versions.Bytes())},
+		{Name: ContactsFile, Data: hclwrite.Format(contacts.Bytes())},
 	}
 	if nImports > 0 {
-		out = append(out, File{Name: "imports.tf", Data: hclwrite.Format(imports.Bytes())})
+		out = append(out, File{Name: ImportsFile, Data: hclwrite.Format(imports.Bytes())})
 	}
 	return out
 }

@@ -23,9 +23,6 @@ const RunListSchema = "altcontacts/journal-list/v1"
 func Runs(w io.Writer, format string, l *RunList) error {
 	switch format {
 	case "json":
-		if l.Runs == nil {
-			l.Runs = []journal.Run{}
-		}
 		return writeJSON(w, l)
 	case "table":
 	default:

@@ -61,8 +61,6 @@ func badInput(format string, args ...any) error {
 type Result struct {
 	// Data is the policy file, YAML with comments.
 	Data []byte
-	// Policy is Data parsed, for callers that check it.
-	Policy *contact.Policy
 	// Email is the SECURITY contact's address, Domain its domain.
 	Email, Domain string
 	// DomainSource says where Domain came from, e.g. "the domain of 22 of
@@ -83,11 +81,9 @@ type Result struct {
 // Run reads the organization the client can see (the walk only: no contact
 // is read, except for a standalone account, whose root email AWS does not
 // return, where its own contacts are the only hint at its domain) and
-// generates the starter policy.
+// generates the starter policy. Callers check the options first with
+// CheckOptions; Generate checks them again.
 func Run(ctx context.Context, c *awsorg.Client, o Options) (*Result, error) {
-	if err := checkOptions(o); err != nil {
-		return nil, err
-	}
 	inv, err := inventory.Take(ctx, c, nil, inventory.Options{NoReads: true})
 	if err != nil {
 		return nil, err
@@ -234,7 +230,6 @@ func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the starter policy does not parse (a bug): %w", err)
 	}
-	res.Policy = p
 	// What plan would refuse must be exactly the placeholders; anything
 	// else comes from the user's own values.
 	for _, pe := range p.CheckErrors() {
