@@ -20,7 +20,8 @@ import (
 // malformed JSON, unknown fields, data after the plan, another schema, and
 // changes apply could not make (a bad account id, action or type, an
 // invalid contact to write, an update without the contact it replaces) are
-// each a *contact.FileError with the line and column of the problem.
+// each a *contact.FileError with the line and column of the problem. The
+// summary is recounted from the changes.
 func Decode(name string, data []byte) (*Plan, error) {
 	var pl Plan
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -88,6 +89,7 @@ func Decode(name string, data []byte) (*Plan, error) {
 			return nil, at(p+".before", "an update needs the contact it replaces")
 		}
 	}
+	pl.Summarize() // the file's summary is not trusted
 	return &pl, nil
 }
 
