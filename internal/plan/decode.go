@@ -72,9 +72,11 @@ func Decode(name string, data []byte) (*Plan, error) {
 		default:
 			return nil, at(p+".action", "%q is not one of %s, %s, %s, %s", c.Action, Create, Update, Noop, Skip)
 		}
-		if _, err := contact.ParseType(string(c.Type)); err != nil {
+		t, err := contact.ParseType(string(c.Type))
+		if err != nil {
 			return nil, at(p+".type", "%v", err)
 		}
+		pl.Changes[i].Type = t // canonical: ParseType accepts any case
 		if c.After == nil {
 			return nil, at(p+".after", "a %s needs the contact to write", c.Action)
 		}

@@ -55,6 +55,19 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// A contact type in another case is stored as the canonical type apply
+// writes.
+func TestDecodeCanonicalType(t *testing.T) {
+	src := strings.Replace(planJSON, `"type": "SECURITY", "action": "create"`, `"type": " security", "action": "create"`, 1)
+	pl, err := plan.Decode("plan.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pl.Changes[0].Type; got != contact.Security {
+		t.Errorf("type = %q, want %q", got, contact.Security)
+	}
+}
+
 // The file's summary is not trusted: Decode recounts it from the changes.
 func TestDecodeRecountsSummary(t *testing.T) {
 	stale := strings.Replace(planJSON, `"summary": {"create": 1, "update": 1, "noop": 0, "skip": 0, "unknown": 0}`,
