@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // OrganizationError is a plan file made for another organization than the
@@ -71,7 +72,7 @@ func Recheck(ctx context.Context, c *awsorg.Client, file string, pl *Plan, calle
 		}
 		if ch.Management && caller.Account != ch.AccountID {
 			pl.Changes[i].Action = Skip
-			pl.Changes[i].Reason = "only the management account can change its own contacts"
+			pl.Changes[i].Reason = inventory.ErrDelegatedManagement.Error()
 		}
 	}
 	pl.Summarize()
