@@ -51,12 +51,9 @@ func Collect(inv *inventory.Inventory, p *contact.Policy) ([]Entry, []error) {
 		case inventory.Skipped:
 			continue
 		case inventory.Failed, inventory.NotRead:
-			msg := "not read"
-			switch {
-			case a.Status == inventory.Failed:
-				msg = a.Err.Error()
-			case a.Err != nil:
-				msg = "not read: the run was interrupted"
+			msg := a.Problem()
+			if msg == "" {
+				msg = "not read" // NotRead by request
 			}
 			errs = append(errs, fmt.Errorf("account %s (%s): %s", a.ID, a.Name, msg))
 			continue

@@ -166,12 +166,8 @@ func Make(inv *inventory.Inventory, p *contact.Policy, policyBytes []byte, o Opt
 			base.Action, base.Reason = Skip, a.Reason
 			pl.Changes = append(pl.Changes, base)
 			continue
-		case a.Status == inventory.Failed:
-			base.Action, base.Reason, base.Unknown = Skip, a.Err.Error(), true
-			pl.Changes = append(pl.Changes, base)
-			continue
-		case a.Status == inventory.NotRead && a.Err != nil:
-			base.Action, base.Reason, base.Unknown = Skip, "not read: the run was interrupted", true
+		case a.Status == inventory.Failed, a.Status == inventory.NotRead && a.Err != nil:
+			base.Action, base.Reason, base.Unknown = Skip, a.Problem(), true
 			pl.Changes = append(pl.Changes, base)
 			continue
 		}
