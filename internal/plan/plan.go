@@ -256,10 +256,7 @@ func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bo
 	}
 	var found []*contact.FileError
 	add := func(path string, line int, format string, args ...any) {
-		l, col := p.Position(path)
-		if l == 0 {
-			l, col = line, 0
-		}
+		l, col := p.PositionOr(path, line)
 		found = append(found, &contact.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
 	org := inv.Organization.ID
