@@ -270,7 +270,7 @@ func (p *Policy) CheckErrors() []*FileError {
 		out = append(out, &FileError{File: p.Source, Line: line, Column: col, Path: path,
 			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
 	}
-	SortFileErrors(out)
+	sortFileErrors(out)
 	return out
 }
 
