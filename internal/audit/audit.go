@@ -160,12 +160,12 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 		a.Status, a.Reason = StatusSkipped, ia.Reason
 		return a
 	case inventory.Failed:
-		fail(ia.Err.Error())
+		fail(ia.Problem())
 		a.err = ia.Err
 		return a
 	case inventory.NotRead:
 		// Run asks for reads: only an interrupt leaves an account unread.
-		fail("not read: the run was interrupted")
+		fail(ia.Problem())
 		return a
 	}
 	fs := contact.Evaluate(p, ia.Account)

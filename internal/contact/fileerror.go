@@ -70,12 +70,12 @@ func Join(es []*FileError) error {
 	case 1:
 		return es[0]
 	}
-	SortFileErrors(es)
+	sortFileErrors(es)
 	return FileErrors(es)
 }
 
-// SortFileErrors puts errors in file order (stable for equal positions).
-func SortFileErrors(es []*FileError) {
+// sortFileErrors puts errors in file order (stable for equal positions).
+func sortFileErrors(es []*FileError) {
 	slices.SortStableFunc(es, func(a, b *FileError) int {
 		if a.Line != b.Line {
 			return a.Line - b.Line

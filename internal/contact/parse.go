@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"slices"
@@ -53,6 +54,13 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 	// (and reports an alias with no anchor), so that the walk below can let
 	// the decoder resolve aliases and merge keys mapping by mapping.
 	if body != nil {
+		ps.anchors = map[string]ast.Node{}
+		for _, a := range ast.Filter(ast.AnchorType, body) {
+			a := a.(*ast.AnchorNode)
+			if a.Name != nil {
+				ps.anchors[a.Name.GetToken().Value] = a.Value
+			}
+		}
 		var all any
 		if err := ps.dec.DecodeFromNode(body, &all); err != nil {
 			return nil, ps.yamlError(err, body)
@@ -80,8 +88,11 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 type policyParser struct {
 	file string
 	// dec resolves aliases and merge keys; it knows the file's anchors.
-	dec  *yaml.Decoder
-	errs []*FileError
+	dec *yaml.Decoder
+	// anchors holds the last node of each anchor name, as the decoder
+	// resolves aliases; mergeOrder uses it to follow merge keys.
+	anchors map[string]ast.Node
+	errs    []*FileError
 	// pos records where declared values sit, by canonical path (see
 	// Policy.Position); it becomes the parsed policy's pos.
 	pos map[string]position
@@ -201,14 +212,10 @@ func isNull(n ast.Node) bool {
 // is where a wrong type is reported.
 func (ps *policyParser) mapping(n, at ast.Node, p string) ([]entry, bool) {
 	n = untag(n)
-	var own []*ast.MappingValueNode
-	switch v := n.(type) {
+	switch n.(type) {
 	case nil, *ast.NullNode:
 		return nil, true
-	case *ast.MappingNode:
-		own = v.Values
-	case *ast.MappingValueNode:
-		own = []*ast.MappingValueNode{v}
+	case *ast.MappingNode, *ast.MappingValueNode:
 	default:
 		ps.errorAt(at, p, "must be a mapping, got %s", describe(n))
 		return nil, false
@@ -220,10 +227,8 @@ func (ps *policyParser) mapping(n, at ast.Node, p string) ([]entry, bool) {
 		ps.errs = append(ps.errs, fe)
 		return nil, false
 	}
-	isOwn := map[ast.Node]bool{}
-	for _, mv := range own {
-		isOwn[mv.Key] = true
-	}
+	rank := map[ast.Node]int{}
+	ps.mergeOrder(n, rank, map[ast.Node]bool{})
 	var out []entry
 	for k, v := range m {
 		key, ok := scalarText(untag(k.n))
@@ -233,27 +238,89 @@ func (ps *policyParser) mapping(n, at ast.Node, p string) ([]entry, bool) {
 		}
 		out = append(out, entry{key: key, keyN: k.n, val: untag(v)})
 	}
-	// File order; then explicit keys override merged ones, and among
-	// merged ones the first written wins (YAML's merge key specification
-	// says the first in the merge list).
+	// File order, which only orders error reports. Which of several keys
+	// of one name wins follows YAML's merge key specification: keys
+	// written in the mapping itself, then each merge source in merge-list
+	// order.
 	slices.SortFunc(out, func(a, b entry) int {
 		al, ac := nodePos(a.keyN)
 		bl, bc := nodePos(b.keyN)
 		return cmp.Or(cmp.Compare(al, bl), cmp.Compare(ac, bc))
 	})
-	first := map[string]int{}
+	rankOf := func(e entry) int {
+		if r, ok := rank[e.keyN]; ok {
+			return r
+		}
+		return math.MaxInt
+	}
+	win := map[string]int{}
+	for i, e := range out {
+		if j, seen := win[e.key]; !seen || rankOf(e) < rankOf(out[j]) {
+			win[e.key] = i
+		}
+	}
 	kept := out[:0]
-	for _, e := range out {
-		i, seen := first[e.key]
-		switch {
-		case !seen:
-			first[e.key] = len(kept)
+	for i, e := range out {
+		if win[e.key] == i {
 			kept = append(kept, e)
-		case isOwn[e.keyN]:
-			kept[i] = e
 		}
 	}
 	return kept, true
+}
+
+// mergeOrder numbers the keys of mapping n in YAML's lookup order: the
+// keys written in n, then those of each merge source in merge-list order,
+// depth first. A key numbered lower wins over another of the same name.
+func (ps *policyParser) mergeOrder(n ast.Node, rank map[ast.Node]int, seen map[ast.Node]bool) {
+	n = ps.deref(n)
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	var values []*ast.MappingValueNode
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		values = v.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{v}
+	default:
+		return
+	}
+	var sources []ast.Node
+	for _, mv := range values {
+		if mv.Key == nil {
+			continue
+		}
+		if mv.Key.IsMergeKey() {
+			src := ps.deref(mv.Value)
+			if seq, ok := src.(*ast.SequenceNode); ok {
+				sources = append(sources, seq.Values...)
+			} else {
+				sources = append(sources, src)
+			}
+			continue
+		}
+		if _, ok := rank[mv.Key]; !ok {
+			rank[mv.Key] = len(rank)
+		}
+	}
+	for _, src := range sources {
+		ps.mergeOrder(src, rank, seen)
+	}
+}
+
+// deref skips anchors and tags and resolves an alias as the decoder does,
+// to the last anchor of that name.
+func (ps *policyParser) deref(n ast.Node) ast.Node {
+	for range 16 {
+		n = untag(n)
+		a, ok := n.(*ast.AliasNode)
+		if !ok || a.Value == nil {
+			return n
+		}
+		n = ps.anchors[a.Value.GetToken().Value]
+	}
+	return nil
 }
 
 // scalarText returns a scalar's source text (for strings, the unquoted and

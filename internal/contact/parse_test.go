@@ -240,3 +240,31 @@ func TestParsePolicyErrors(t *testing.T) {
 		})
 	}
 }
+
+// A merge list is searched in order: for <<: [*b, *a] b's keys win over a's,
+// whichever anchor is written first; keys written in the mapping win over
+// both.
+func TestParsePolicyMergeListOrder(t *testing.T) {
+	src := `version: 1
+x-a: &a {name: Security Operations, title: Security Team, email: a@acmepay.io, phone: "+1 206 555 7700"}
+x-b: &b {email: b@acmepay.io, title: Operations Team}
+contacts:
+  SECURITY:
+    <<: [*b, *a]
+  OPERATIONS:
+    <<: [*b, *a]
+    email: ops@acmepay.io
+`
+	p, err := ParsePolicy("p.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := durable()
+	sec.Email = "b@acmepay.io"
+	sec.Title = "Operations Team"
+	ops := sec
+	ops.Email = "ops@acmepay.io"
+	if diff := cmp.Diff(map[Type]Details{Security: sec, Operations: ops}, p.Contacts); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -113,6 +113,15 @@ func (p *Policy) Position(path string) (line, column int) {
 	return pos.line, pos.column
 }
 
+// PositionOr is Position, or line (column 0) when path's position is
+// unknown: an override's Line, for instance.
+func (p *Policy) PositionOr(path string, line int) (int, int) {
+	if l, col := p.Position(path); l != 0 {
+		return l, col
+	}
+	return line, 0
+}
+
 // DefaultPolicy is the policy in force without a policy file: SECURITY is
 // required, nothing is desired, and no rule is tuned.
 func DefaultPolicy() *Policy {
@@ -256,15 +265,12 @@ func (p *Policy) CheckErrors() []*FileError {
 		}
 		line, col := p.Position(path)
 		if line == 0 {
-			line, col = p.Position(c.path)
-		}
-		if line == 0 {
-			line, col = c.line, 0
+			line, col = p.PositionOr(c.path, c.line)
 		}
 		out = append(out, &FileError{File: p.Source, Line: line, Column: col, Path: path,
 			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
 	}
-	SortFileErrors(out)
+	sortFileErrors(out)
 	return out
 }
 

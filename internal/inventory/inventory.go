@@ -66,6 +66,19 @@ type Account struct {
 	Err error
 }
 
+// Problem says why an account's contacts are not in the inventory: a
+// Failed account's error, or that an interrupt left it unread. It is ""
+// for an account read, skipped (Reason says why) or not read by request.
+func (a Account) Problem() string {
+	switch {
+	case a.Status == Failed && a.Err != nil:
+		return a.Err.Error()
+	case a.Status == NotRead && a.Err != nil:
+		return "not read: the run was interrupted"
+	}
+	return ""
+}
+
 // Inventory is the organization as the caller sees it.
 type Inventory struct {
 	Caller awsorg.Identity

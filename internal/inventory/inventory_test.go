@@ -454,3 +454,21 @@ func TestDefaultConcurrency(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountProblem(t *testing.T) {
+	tests := []struct {
+		a    inventory.Account
+		want string
+	}{
+		{inventory.Account{Status: inventory.Read}, ""},
+		{inventory.Account{Status: inventory.Skipped, Reason: "excluded"}, ""},
+		{inventory.Account{Status: inventory.NotRead}, ""},
+		{inventory.Account{Status: inventory.NotRead, Err: context.Canceled}, "not read: the run was interrupted"},
+		{inventory.Account{Status: inventory.Failed, Err: inventory.ErrDelegatedManagement}, inventory.ErrDelegatedManagement.Error()},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Problem(); got != tt.want {
+			t.Errorf("%s/%v: Problem() = %q, want %q", tt.a.Status, tt.a.Err, got, tt.want)
+		}
+	}
+}

@@ -20,7 +20,8 @@ import (
 // malformed JSON, unknown fields, data after the plan, another schema, and
 // changes apply could not make (a bad account id, action or type, an
 // invalid contact to write, an update without the contact it replaces) are
-// each a *contact.FileError with the line and column of the problem.
+// each a *contact.FileError with the line and column of the problem. The
+// summary is recounted from the changes.
 func Decode(name string, data []byte) (*Plan, error) {
 	var pl Plan
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -71,9 +72,11 @@ func Decode(name string, data []byte) (*Plan, error) {
 		default:
 			return nil, at(p+".action", "%q is not one of %s, %s, %s, %s", c.Action, Create, Update, Noop, Skip)
 		}
-		if _, err := contact.ParseType(string(c.Type)); err != nil {
+		t, err := contact.ParseType(string(c.Type))
+		if err != nil {
 			return nil, at(p+".type", "%v", err)
 		}
+		pl.Changes[i].Type = t // canonical: ParseType accepts any case
 		if c.After == nil {
 			return nil, at(p+".after", "a %s needs the contact to write", c.Action)
 		}
@@ -88,6 +91,7 @@ func Decode(name string, data []byte) (*Plan, error) {
 			return nil, at(p+".before", "an update needs the contact it replaces")
 		}
 	}
+	pl.Summarize() // the file's summary is not trusted
 	return &pl, nil
 }
 

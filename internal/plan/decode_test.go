@@ -55,6 +55,35 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// A contact type in another case is stored as the canonical type apply
+// writes.
+func TestDecodeCanonicalType(t *testing.T) {
+	src := strings.Replace(planJSON, `"type": "SECURITY", "action": "create"`, `"type": " security", "action": "create"`, 1)
+	pl, err := plan.Decode("plan.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pl.Changes[0].Type; got != contact.Security {
+		t.Errorf("type = %q, want %q", got, contact.Security)
+	}
+}
+
+// The file's summary is not trusted: Decode recounts it from the changes.
+func TestDecodeRecountsSummary(t *testing.T) {
+	stale := strings.Replace(planJSON, `"summary": {"create": 1, "update": 1, "noop": 0, "skip": 0, "unknown": 0}`,
+		`"summary": {"create": 0, "update": 0, "noop": 7, "skip": 3, "unknown": 2}`, 1)
+	if stale == planJSON {
+		t.Fatal("summary not found in planJSON")
+	}
+	pl, err := plan.Decode("plan.json", []byte(stale))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (plan.Summary{Create: 1, Update: 1}); pl.Summary != want {
+		t.Errorf("summary = %+v, want %+v", pl.Summary, want)
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
 		name, old, new, want string
@@ -152,6 +181,9 @@ func TestRecheck(t *testing.T) {
 		}
 		if ch := pl.Changes[1]; ch.Action != plan.Skip || !strings.Contains(ch.Reason, `no longer ACTIVE (state "SUSPENDED")`) {
 			t.Errorf("suspended account: %+v", ch)
+		}
+		if want := (plan.Summary{Create: 1, Skip: 1}); pl.Summary != want {
+			t.Errorf("summary = %+v, want %+v", pl.Summary, want)
 		}
 	})
 }

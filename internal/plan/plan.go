@@ -164,15 +164,11 @@ func Make(inv *inventory.Inventory, p *contact.Policy, policyBytes []byte, o Opt
 		switch {
 		case a.Status == inventory.Skipped:
 			base.Action, base.Reason = Skip, a.Reason
-			pl.add(base)
+			pl.Changes = append(pl.Changes, base)
 			continue
-		case a.Status == inventory.Failed:
-			base.Action, base.Reason, base.Unknown = Skip, a.Err.Error(), true
-			pl.add(base)
-			continue
-		case a.Status == inventory.NotRead && a.Err != nil:
-			base.Action, base.Reason, base.Unknown = Skip, "not read: the run was interrupted", true
-			pl.add(base)
+		case a.Status == inventory.Failed, a.Status == inventory.NotRead && a.Err != nil:
+			base.Action, base.Reason, base.Unknown = Skip, a.Problem(), true
+			pl.Changes = append(pl.Changes, base)
 			continue
 		}
 		desired := p.Desired(a.Account)
@@ -196,29 +192,34 @@ func Make(inv *inventory.Inventory, p *contact.Policy, policyBytes []byte, o Opt
 			default:
 				ch.Action, ch.After = Noop, ch.Before
 			}
-			pl.add(ch)
+			pl.Changes = append(pl.Changes, ch)
 		}
 	}
+	pl.Summarize()
 	return pl
 }
 
-func (pl *Plan) add(c Change) {
-	pl.Changes = append(pl.Changes, c)
-	switch c.Action {
-	case Create:
-		pl.Summary.Create++
-	case Update:
-		pl.Summary.Update++
-	case Noop:
-		pl.Summary.Noop++
-	case Ensure:
-		pl.Summary.Ensure++
-	case Skip:
-		pl.Summary.Skip++
-		if c.Unknown {
-			pl.Summary.Unknown++
+// Summarize recounts Summary from Changes.
+func (pl *Plan) Summarize() {
+	var s Summary
+	for _, c := range pl.Changes {
+		switch c.Action {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		case Noop:
+			s.Noop++
+		case Ensure:
+			s.Ensure++
+		case Skip:
+			s.Skip++
+			if c.Unknown {
+				s.Unknown++
+			}
 		}
 	}
+	pl.Summary = s
 }
 
 // Writes are the changes that (may) write: create, update and ensure.
@@ -255,10 +256,7 @@ func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bo
 	}
 	var found []*contact.FileError
 	add := func(path string, line int, format string, args ...any) {
-		l, col := p.Position(path)
-		if l == 0 {
-			l, col = line, 0
-		}
+		l, col := p.PositionOr(path, line)
 		found = append(found, &contact.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
 	org := inv.Organization.ID

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/inventory"
 )
 
 // OrganizationError is a plan file made for another organization than the
@@ -33,8 +34,8 @@ func (e *OrganizationError) Error() string {
 // Recheck makes a plan file read from file fit the organization as it is
 // now, before anything is written: a plan for another organization is an
 // *OrganizationError, and writes to accounts that are no longer ACTIVE
-// members, or to the management account by anyone else, become skips. Other
-// errors are AWS's.
+// members, or to the management account by anyone else, become skips (and
+// Summary is recounted). Other errors are AWS's.
 func Recheck(ctx context.Context, c *awsorg.Client, file string, pl *Plan, caller awsorg.Identity) error {
 	planned := ""
 	if pl.Organization != nil {
@@ -71,8 +72,9 @@ func Recheck(ctx context.Context, c *awsorg.Client, file string, pl *Plan, calle
 		}
 		if ch.Management && caller.Account != ch.AccountID {
 			pl.Changes[i].Action = Skip
-			pl.Changes[i].Reason = "only the management account can change its own contacts"
+			pl.Changes[i].Reason = inventory.ErrDelegatedManagement.Error()
 		}
 	}
+	pl.Summarize()
 	return nil
 }
