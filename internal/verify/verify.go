@@ -85,6 +85,9 @@ type Report struct {
 	Hub         *awsorg.Hub    `json:"security_hub"`
 	Summary     map[string]int `json:"summary"`
 	Accounts    []Account      `json:"accounts"`
+
+	// index maps an account ID to its place in Accounts.
+	index map[string]int
 }
 
 // Options select and tune a run.
@@ -139,6 +142,10 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 			}
 		}
 		rep.Accounts = append(rep.Accounts, v)
+	}
+	rep.index = make(map[string]int, len(rep.Accounts))
+	for i, a := range rep.Accounts {
+		rep.index[a.ID] = i
 	}
 	if why := awsorg.Account1Unavailable(rep.Partition, c.HubRegion()); why != "" {
 		// No finding will ever come: say so at once, never wait.
@@ -234,25 +241,15 @@ func orgScope(ctx context.Context, c *awsorg.Client, r *Report) *awsorg.Scope {
 
 // set records one account's verdict.
 func (r *Report) set(id, status, reason string, f *Finding) {
-	for i := range r.Accounts {
-		if a := &r.Accounts[i]; a.ID == id {
-			a.Status, a.Reason, a.Finding = status, reason, f
-			return
-		}
+	if i, ok := r.index[id]; ok {
+		a := &r.Accounts[i]
+		a.Status, a.Reason, a.Finding = status, reason, f
 	}
 }
 
 // judge reads the findings of the accounts with a contact and sets their
 // status; it returns how many are PENDING.
 func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub awsorg.Hub, hubErr error, scope *awsorg.Scope) (int, error) {
-	index := make(map[string]int, len(r.Accounts))
-	for i, a := range r.Accounts {
-		index[a.ID] = i
-	}
-	set := func(id, status, reason string, f *Finding) {
-		a := &r.Accounts[index[id]]
-		a.Status, a.Reason, a.Finding = status, reason, f
-	}
 	if len(live) == 0 {
 		return 0, nil
 	}
@@ -266,7 +263,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 			reason = "Security Hub is not enabled in this Region (or this account is not its administrator)"
 		}
 		for _, id := range live {
-			set(id, Unknown, reason, nil)
+			r.set(id, Unknown, reason, nil)
 		}
 		return 0, nil
 	}
@@ -282,7 +279,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 			return 0, ctx.Err()
 		}
 		for _, id := range live {
-			set(id, Unknown, "cannot read the Account.1 findings: "+err.Error(), nil)
+			r.set(id, Unknown, "cannot read the Account.1 findings: "+err.Error(), nil)
 		}
 		return 0, nil
 	}
@@ -295,11 +292,11 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		found := byAccount[id]
 		if len(found) == 0 {
 			if len(fs) == 0 {
-				set(id, Unknown, "no Account.1 findings at all in this Region: the control is disabled, or this account is not the Security Hub administrator", nil)
+				r.set(id, Unknown, "no Account.1 findings at all in this Region: the control is disabled, or this account is not the Security Hub administrator", nil)
 				continue
 			}
 			pending++
-			set(id, Pending, "a contact is set; Security Hub has no Account.1 finding for this account yet", nil)
+			r.set(id, Pending, "a contact is set; Security Hub has no Account.1 finding for this account yet", nil)
 			continue
 		}
 		// With several findings (one per standard, or per Region), the
@@ -314,11 +311,11 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		}
 		fd := &Finding{ID: worst.ID, Status: worst.Status, EvaluatedAt: worst.UpdatedAt, NextBy: worst.UpdatedAt.Add(EvaluationPeriod)}
 		if worst.Status == "PASSED" {
-			set(id, Passed, "", fd)
+			r.set(id, Passed, "", fd)
 			continue
 		}
 		pending++
-		set(id, Pending, fmt.Sprintf("a contact is set; the finding still says %s from the evaluation at %s; the next is due by %s",
+		r.set(id, Pending, fmt.Sprintf("a contact is set; the finding still says %s from the evaluation at %s; the next is due by %s",
 			worst.Status, fd.EvaluatedAt.UTC().Format(time.RFC3339), fd.NextBy.UTC().Format(time.RFC3339)), fd)
 	}
 	return pending, nil
