@@ -179,8 +179,8 @@ func TestGovCloudNotApplicable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Partition != "aws-us-gov" || rep.Summary[verify.NotApplicable] != 9 || rep.Summary[verify.Failed] != 14 || rep.Summary[verify.Unknown] != 0 {
-		t.Errorf("partition %q, summary %v", rep.Partition, rep.Summary)
+	if rep.Caller.Partition != "aws-us-gov" || rep.Summary[verify.NotApplicable] != 9 || rep.Summary[verify.Failed] != 14 || rep.Summary[verify.Unknown] != 0 {
+		t.Errorf("partition %q, summary %v", rep.Caller.Partition, rep.Summary)
 	}
 	ops := e.Stats().Operations
 	if ops["GetFindings"].Requests+ops["GetFindingsV2"].Requests != 0 {

@@ -77,8 +77,6 @@ type Report struct {
 	ToolVersion  string                  `json:"tool_version"`
 	Caller       awsorg.Identity         `json:"caller"`
 	Organization *inventory.Organization `json:"organization"`
-	// Partition is the caller's partition (aws, aws-cn, aws-us-gov).
-	Partition string `json:"partition"`
 	// SecurityHub is the generation Account.1 was read from: cspm, v2,
 	// or none (neither readable, or Account.1 does not exist here).
 	SecurityHub string         `json:"securityhub"`
@@ -123,8 +121,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization,
-		Partition: inv.Caller.Partition, SecurityHub: "none"}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization, SecurityHub: "none"}
 	var live []string // accounts with a contact, whose finding decides
 	for _, a := range inv.Accounts {
 		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
@@ -147,7 +144,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	for i, a := range rep.Accounts {
 		rep.index[a.ID] = i
 	}
-	if why := awsorg.Account1Unavailable(rep.Partition, c.HubRegion()); why != "" {
+	if why := awsorg.Account1Unavailable(rep.Caller.Partition, c.HubRegion()); why != "" {
 		// No finding will ever come: say so at once, never wait.
 		for _, id := range live {
 			rep.set(id, NotApplicable, why+"; the SECURITY contact is set", nil)
