@@ -181,18 +181,9 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	return rep, nil
 }
 
-// errNeither says that neither Security Hub is enabled; it is
-// ErrNotSubscribed to errors.Is.
-type errNeither struct{ cspm, v2 error }
-
-func (e errNeither) Error() string {
-	return fmt.Sprintf("neither Security Hub CSPM nor the new Security Hub is enabled (%v; %v)", e.cspm, e.v2)
-}
-
-func (e errNeither) Is(target error) bool { return target == awsorg.ErrNotSubscribed }
-
-// pickHub finds the Security Hub to read: the one asked for, or with Auto
-// CSPM when it answers and the new Security Hub when CSPM does not.
+// pickHub finds the Security Hub to read: the one asked for, or by the
+// auto rule (awsorg.ChooseHub), asking the new Security Hub only when
+// Security Hub CSPM does not answer.
 func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, error) {
 	switch which {
 	case CSPM:
@@ -201,19 +192,12 @@ func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, e
 		return c.HubV2(ctx)
 	}
 	hub, cerr := c.Hub(ctx)
-	if cerr == nil {
-		return hub, nil
+	var v2 awsorg.Hub
+	var verr error
+	if cerr != nil {
+		v2, verr = c.HubV2(ctx)
 	}
-	hub, verr := c.HubV2(ctx)
-	switch {
-	case verr == nil:
-		return hub, nil
-	case errors.Is(cerr, awsorg.ErrNotSubscribed) && errors.Is(verr, awsorg.ErrNotSubscribed):
-		return awsorg.Hub{}, errNeither{cerr, verr}
-	case errors.Is(cerr, awsorg.ErrNotSubscribed):
-		return awsorg.Hub{}, verr
-	}
-	return awsorg.Hub{}, cerr
+	return awsorg.ChooseHub(hub, cerr, v2, verr)
 }
 
 // orgScope is the organization scope of GetFindingsV2 when the caller is
@@ -252,7 +236,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 	}
 	if hubErr != nil {
 		reason := "cannot read Security Hub: " + hubErr.Error()
-		var neither errNeither
+		var neither *awsorg.NoHubError
 		switch {
 		case errors.As(hubErr, &neither):
 			reason = "Security Hub is not enabled in this Region: neither Security Hub CSPM nor the new Security Hub (or this account is not its administrator)"
@@ -264,13 +248,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		}
 		return 0, nil
 	}
-	var fs []awsorg.Finding
-	var err error
-	if hub.Generation == V2 {
-		fs, err = c.Account1FindingsV2(ctx, live, scope)
-	} else {
-		fs, err = c.Account1Findings(ctx, live)
-	}
+	fs, err := c.Account1FindingsIn(ctx, hub, live, scope)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
