@@ -79,10 +79,9 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 	q := c.Quotas()
 	pacing := fmt.Sprintf("pacing at GetAlternateContact %s, PutAlternateContact %s, DeleteAlternateContact %s (--max-rps overrides)",
 		rateText(q.GetContact), rateText(q.PutContact), rateText(q.DeleteContact))
-	switch id.Partition {
-	case awsorg.PartitionAWS, awsorg.PartitionChina, awsorg.PartitionGov:
+	if awsorg.KnownPartition(id.Partition) {
 		add("partition", Pass, id.Partition+": "+pacing, "")
-	default:
+	} else {
 		add("partition", Pass, fmt.Sprintf("unknown partition %q: the most conservative quota table; %s", id.Partition, pacing), "")
 	}
 
