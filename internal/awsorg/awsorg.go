@@ -211,15 +211,14 @@ type Client struct {
 	log                                        *slog.Logger
 	hubRegion                                  string
 
-	// mu guards the quotas and the partition, which the caller's ARN
+	// mu guards the quotas, which the caller's partition (from its ARN)
 	// settles once Identity has run.
 	mu sync.Mutex
 	// fixed: Options.Quotas was given, so the partition does not choose.
-	fixed     bool
-	scale     float64
-	maxRPS    MaxRPS
-	partition string
-	identity  *Identity
+	fixed    bool
+	scale    float64
+	maxRPS   MaxRPS
+	identity *Identity
 }
 
 // Options tune a Client.
@@ -260,9 +259,8 @@ func New(cfg aws.Config, o Options) *Client {
 		o.Scale = 1
 	}
 	fixed := o.Quotas != (Quotas{})
-	partition := regionPartition(cfg.Region)
 	if !fixed {
-		o.Quotas = QuotasFor(partition).Scale(o.Scale)
+		o.Quotas = QuotasFor(regionPartition(cfg.Region)).Scale(o.Scale)
 	}
 	o.Quotas = o.MaxRPS.apply(o.Quotas)
 	if o.MaxAttempts == 0 {
@@ -294,7 +292,6 @@ func New(cfg aws.Config, o Options) *Client {
 		fixed:     fixed,
 		scale:     o.Scale,
 		maxRPS:    o.MaxRPS,
-		partition: partition,
 	}
 	cfg.Retryer = func() aws.Retryer {
 		std := retry.NewStandard(func(so *retry.StandardOptions) {
@@ -327,12 +324,11 @@ func paced(q Quota) (rate.Limit, int) {
 	return rate.Limit(q.Rate * 0.97), max(1, q.Burst-max(1, q.Burst/10))
 }
 
-// setPartition records the caller's partition and, unless the quotas were
-// fixed, re-tunes every bucket to that partition's table.
+// setPartition re-tunes every bucket to the table of the caller's
+// partition p, unless the quotas were fixed.
 func (c *Client) setPartition(p string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.partition = p
 	if c.fixed {
 		return
 	}
@@ -346,14 +342,6 @@ func (c *Client) setPartition(p string) {
 		x.lim.SetLimit(r)
 		x.lim.SetBurst(b)
 	}
-}
-
-// Partition is the caller's partition: from its ARN once Identity has
-// run, from the Region before; "" when unknown.
-func (c *Client) Partition() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.partition
 }
 
 func hubRegion(cfg, override string) string {

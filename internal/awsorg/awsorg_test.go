@@ -108,3 +108,36 @@ func TestDrainedStartsWithEmptyBuckets(t *testing.T) {
 		}
 	}
 }
+
+func TestChooseHubIsTheAutoRule(t *testing.T) {
+	cspm, v2 := awsorg.Hub{Generation: awsorg.CSPM}, awsorg.Hub{Generation: awsorg.V2}
+	off := &awsorg.APIError{Kind: awsorg.ErrNotSubscribed}
+	denied := &awsorg.APIError{Kind: awsorg.ErrAccessDenied}
+	for _, tc := range []struct {
+		name       string
+		cerr, verr error
+		want       string
+		wantErr    error
+	}{
+		{"both", nil, nil, awsorg.CSPM, nil},
+		{"cspm only", nil, off, awsorg.CSPM, nil},
+		{"v2 only", off, nil, awsorg.V2, nil},
+		{"cspm unreadable", denied, nil, awsorg.V2, nil},
+		{"neither", off, off, "", off},
+		{"cspm off, v2 unreadable", off, denied, "", denied},
+		{"cspm unreadable, v2 off", denied, off, "", denied},
+	} {
+		hub, err := awsorg.ChooseHub(cspm, tc.cerr, v2, tc.verr)
+		if hub.Generation != tc.want || (tc.wantErr == nil) != (err == nil) {
+			t.Errorf("%s: %q, %v", tc.name, hub.Generation, err)
+			continue
+		}
+		var none *awsorg.NoHubError
+		if tc.name == "neither" && (!errors.As(err, &none) || !errors.Is(err, awsorg.ErrNotSubscribed)) {
+			t.Errorf("%s: %v is not a NoHubError", tc.name, err)
+		}
+		if tc.wantErr != nil && tc.name != "neither" && err != tc.wantErr {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.wantErr)
+		}
+	}
+}

@@ -59,6 +59,46 @@ func (c *Client) HubV2(ctx context.Context) (Hub, error) {
 	return Hub{Generation: V2, Region: c.hubRegion, ARN: aws.ToString(out.HubV2Arn)}, nil
 }
 
+// NoHubError says that neither Security Hub is enabled: it carries what
+// Hub and HubV2 answered, and is ErrNotSubscribed to errors.Is.
+type NoHubError struct{ CSPM, V2 error }
+
+func (e *NoHubError) Error() string {
+	return fmt.Sprintf("neither Security Hub CSPM nor the new Security Hub is enabled (%v; %v)", e.CSPM, e.V2)
+}
+
+func (e *NoHubError) Is(target error) bool { return target == ErrNotSubscribed }
+
+// ChooseHub is the auto rule, given what Hub (cspm, cerr) and HubV2 (v2,
+// verr) answered: Security Hub CSPM when it answers, else the new Security
+// Hub when it does. When neither does it is a *NoHubError if both are not
+// enabled, else the error of the one that is enabled but unreadable (CSPM's
+// first). With cerr nil, v2 and verr are not looked at, so a caller may
+// skip HubV2.
+func ChooseHub(cspm Hub, cerr error, v2 Hub, verr error) (Hub, error) {
+	switch {
+	case cerr == nil:
+		return cspm, nil
+	case verr == nil:
+		return v2, nil
+	case errors.Is(cerr, ErrNotSubscribed) && errors.Is(verr, ErrNotSubscribed):
+		return Hub{}, &NoHubError{CSPM: cerr, V2: verr}
+	case errors.Is(cerr, ErrNotSubscribed):
+		return Hub{}, verr
+	}
+	return Hub{}, cerr
+}
+
+// Account1FindingsIn returns the Account.1 findings of the given accounts
+// from hub: GetFindingsV2 (OCSF, with scope when not nil) for the new
+// Security Hub, GetFindings (ASFF; scope unused) for Security Hub CSPM.
+func (c *Client) Account1FindingsIn(ctx context.Context, hub Hub, accounts []string, scope *Scope) ([]Finding, error) {
+	if hub.Generation == V2 {
+		return c.account1FindingsV2(ctx, accounts, scope)
+	}
+	return c.account1Findings(ctx, accounts)
+}
+
 // Finding is one Account.1 finding.
 type Finding struct {
 	ID        string
@@ -81,13 +121,13 @@ const maxFilterValues = 20
 // is the choice (the sandbox renders it the same way).
 const account1Control = "Account.1"
 
-// Account1Findings returns the ACTIVE Account.1 findings of the given
+// account1Findings returns the ACTIVE Account.1 findings of the given
 // accounts from Security Hub CSPM. It filters on
 // ComplianceSecurityControlId, which both generator modes carry, so it
 // finds security-control/Account.1 and the per-standard GeneratorIds
 // alike; accounts go 20 to a request (the filter limit), and requests are
 // paced at the GetFindings quota.
-func (c *Client) Account1Findings(ctx context.Context, accounts []string) ([]Finding, error) {
+func (c *Client) account1Findings(ctx context.Context, accounts []string) ([]Finding, error) {
 	var out []Finding
 	for start := 0; start < len(accounts); start += maxFilterValues {
 		batch := accounts[start:min(start+maxFilterValues, len(accounts))]
@@ -128,14 +168,14 @@ type Scope struct {
 	OrganizationID string
 }
 
-// Account1FindingsV2 returns the Account.1 findings of the given accounts
+// account1FindingsV2 returns the Account.1 findings of the given accounts
 // from the new Security Hub (GetFindingsV2, OCSF): compliance.control is
 // Account.1 and status is not Archived (ASFF's RecordState ACTIVE), ORed
 // over up to 20 cloud.account.uid values a request. The OCSF compliance
 // status is mapped back to ASFF's (Pass → PASSED, Fail → FAILED, Warning →
 // WARNING, anything else NOT_AVAILABLE) and modified_time_dt is the last
 // evaluation, so a verdict reads the same from either Security Hub.
-func (c *Client) Account1FindingsV2(ctx context.Context, accounts []string, scope *Scope) ([]Finding, error) {
+func (c *Client) account1FindingsV2(ctx context.Context, accounts []string, scope *Scope) ([]Finding, error) {
 	str := func(field shtypes.OcsfStringField, cmp shtypes.StringFilterComparison, v string) shtypes.OcsfStringFilter {
 		return shtypes.OcsfStringFilter{FieldName: field, Filter: &shtypes.StringFilter{Comparison: cmp, Value: aws.String(v)}}
 	}

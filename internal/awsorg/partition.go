@@ -39,6 +39,13 @@ var partitionQuotas = map[string]Quotas{
 	PartitionGov: DefaultQuotas,
 }
 
+// KnownPartition says whether p is a partition with a quota table of its
+// own; any other gets QuotasFor's most conservative table.
+func KnownPartition(p string) bool {
+	_, ok := partitionQuotas[p]
+	return ok
+}
+
 // QuotasFor returns the quota table of a partition. An unknown partition
 // (aws-iso, a new one, or none known yet) gets the most conservative
 // table: for each quota, the lowest rate and burst of any partition.

@@ -11,6 +11,11 @@ func TestPartitionQuotas(t *testing.T) {
 	if q := QuotasFor("aws-cn"); q.GetContact != (Quota{3, 5}) || q.PutContact != (Quota{1, 6}) {
 		t.Errorf("China = %+v", q)
 	}
+	for p, want := range map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": false, "": false} {
+		if KnownPartition(p) != want {
+			t.Errorf("KnownPartition(%q) = %v", p, !want)
+		}
+	}
 	// An unknown partition gets the lowest of every table.
 	if q := QuotasFor("aws-iso"); q.GetContact != (Quota{3, 5}) || q.PutContact != (Quota{1, 6}) || q.DeleteContact != (Quota{1, 6}) {
 		t.Errorf("unknown = %+v", q)

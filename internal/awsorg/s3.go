@@ -13,13 +13,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
 
 // ErrExists is a conditional create (If-None-Match: *) refused because the
 // key already holds different bytes: someone else's record.
 var ErrExists = errors.New("object already exists")
+
+// ErrNoSuchBucket is a bucket that does not exist: the Detail of an
+// APIError whose Kind is ErrNotFound, so errors.Is matches both.
+var ErrNoSuchBucket = errors.New("no such bucket")
 
 // Bucket is one S3 bucket, for the durable journal and the sweep's
 // inventory. It speaks to AWS S3 or any S3-compatible store: the endpoint
@@ -35,20 +38,15 @@ type BucketOptions struct {
 	// PathStyle addresses the bucket in the path (http://host/bucket/key),
 	// as S3-compatible stores on a custom endpoint expect.
 	PathStyle bool
-	// MaxAttempts per call, retries included; zero means 5.
-	MaxAttempts int
 }
 
 // NewBucket returns the bucket name reached through cfg.
 func NewBucket(cfg aws.Config, name string, o BucketOptions) *Bucket {
-	if o.MaxAttempts == 0 {
-		o.MaxAttempts = 5
-	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = o.MaxAttempts })
+		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = 5 })
 	}
 	c := s3.NewFromConfig(cfg, func(so *s3.Options) {
 		so.UsePathStyle = o.PathStyle
@@ -135,29 +133,28 @@ func isPreconditionFailed(err error) bool {
 
 // classifyS3 is classify with S3's own codes.
 func classifyS3(op string, err error) error {
-	if err == nil {
-		return nil
+	err = classify(op, err)
+	var e *APIError
+	if !errors.As(err, &e) {
+		return err
 	}
-	var nsk *s3types.NoSuchKey
-	var nsb *s3types.NoSuchBucket
-	switch {
-	case errors.As(err, &nsk):
-		return &APIError{Op: op, Code: "NoSuchKey", Message: "no such key", Kind: ErrNotFound, Err: err}
-	case errors.As(err, &nsb):
-		return &APIError{Op: op, Code: "NoSuchBucket", Message: "the bucket does not exist", Kind: ErrNotFound, Err: err}
-	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch code := ae.ErrorCode(); {
-		case code == "NotFound" || code == "NoSuchKey":
-			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrNotFound, Err: err}
-		case code == "AccessDenied" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || strings.HasPrefix(code, "AllAccessDisabled"):
-			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrAccessDenied, Err: err}
-		case code == "SlowDown" || code == "Throttling" || code == "TooManyRequests":
-			return &APIError{Op: op, Code: code, Message: ae.ErrorMessage(), Kind: ErrThrottled, Err: err}
+	switch code := e.Code; {
+	case code == "NoSuchBucket":
+		e.Kind, e.Detail = ErrNotFound, ErrNoSuchBucket
+		if e.Message == "" {
+			e.Message = "the bucket does not exist"
 		}
+	case code == "NoSuchKey" || code == "NotFound":
+		e.Kind = ErrNotFound
+		if e.Message == "" && code == "NoSuchKey" {
+			e.Message = "no such key"
+		}
+	case code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || strings.HasPrefix(code, "AllAccessDisabled"):
+		e.Kind = ErrAccessDenied
+	case code == "SlowDown" || code == "TooManyRequests":
+		e.Kind = ErrThrottled
 	}
-	return classify(op, err)
+	return e
 }
 
 // BucketLoadOptions say how to reach a journal bucket.

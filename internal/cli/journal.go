@@ -42,9 +42,8 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 
 // journalHints is the advice for a journal that cannot be read or written.
 func journalHints(err error) []string {
-	var ae *awsorg.APIError
 	switch {
-	case errors.As(err, &ae) && ae.Code == "NoSuchBucket":
+	case errors.Is(err, awsorg.ErrNoSuchBucket):
 		return []string{"the journal's bucket does not exist: create it (aws s3 mb s3://BUCKET) or fix --journal"}
 	case errors.Is(err, awsorg.ErrAccessDenied):
 		return []string{"the journal needs s3:PutObject, s3:GetObject and s3:ListBucket on its bucket and prefix"}

@@ -79,10 +79,9 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 	q := c.Quotas()
 	pacing := fmt.Sprintf("pacing at GetAlternateContact %s, PutAlternateContact %s, DeleteAlternateContact %s (--max-rps overrides)",
 		rateText(q.GetContact), rateText(q.PutContact), rateText(q.DeleteContact))
-	switch id.Partition {
-	case awsorg.PartitionAWS, awsorg.PartitionChina, awsorg.PartitionGov:
+	if awsorg.KnownPartition(id.Partition) {
 		add("partition", Pass, id.Partition+": "+pacing, "")
-	default:
+	} else {
 		add("partition", Pass, fmt.Sprintf("unknown partition %q: the most conservative quota table; %s", id.Partition, pacing), "")
 	}
 
@@ -150,27 +149,24 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 	if verr == nil {
 		r.SecurityHub = append(r.SecurityHub, awsorg.V2)
 	}
+	hub, herr := awsorg.ChooseHub(hub, cerr, v2, verr)
+	var neither *awsorg.NoHubError
 	switch {
-	case cerr == nil && verr == nil:
+	case herr == nil && hub.Generation == awsorg.CSPM && verr == nil:
 		add("security-hub", Pass, fmt.Sprintf("Security Hub CSPM (%s findings) and the new Security Hub are enabled in %s: verify reads Account.1 from CSPM (GetFindings)",
 			hub.ControlFindingGenerator, region), "")
-	case cerr == nil:
+	case herr == nil && hub.Generation == awsorg.CSPM:
 		add("security-hub", Pass, fmt.Sprintf("Security Hub CSPM is enabled in %s (%s findings), the new Security Hub is not: verify reads Account.1 from CSPM (GetFindings)",
 			region, hub.ControlFindingGenerator), "")
-	case verr == nil:
-		hub = v2
+	case herr == nil:
 		add("security-hub", Pass, fmt.Sprintf("only the new Security Hub is enabled in %s (Security Hub CSPM is not): verify reads Account.1 from it (GetFindingsV2, OCSF)", region), "")
-	case errors.Is(cerr, awsorg.ErrNotSubscribed) && errors.Is(verr, awsorg.ErrNotSubscribed):
+	case errors.As(herr, &neither):
 		add("security-hub", Fail, "neither Security Hub CSPM nor the new Security Hub is enabled in "+region+" for this account",
 			"aws securityhub enable-security-hub-v2 --region "+region+"   # the new Security Hub; or enable-security-hub for Security Hub CSPM; or run verify with --securityhub-region set to your aggregation Region")
 		add("account1-control", Skip, "Security Hub is not enabled", "")
 		return r, nil
 	default:
-		err := cerr
-		if errors.Is(cerr, awsorg.ErrNotSubscribed) {
-			err = verr
-		}
-		add("security-hub", Fail, "cannot describe Security Hub: "+err.Error(),
+		add("security-hub", Fail, "cannot describe Security Hub: "+herr.Error(),
 			"grant securityhub:DescribeHub, securityhub:DescribeSecurityHubV2 and securityhub:GetFindings: see docs/iam/verify-policy.json")
 		add("account1-control", Skip, "Security Hub is not readable", "")
 		return r, nil
@@ -179,12 +175,7 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		add("account1-control", Skip, why+": verify reports accounts with a contact NOT_APPLICABLE", "")
 		return r, nil
 	}
-	var fs []awsorg.Finding
-	if hub.Generation == awsorg.V2 {
-		fs, err = c.Account1FindingsV2(ctx, []string{id.Account}, nil)
-	} else {
-		fs, err = c.Account1Findings(ctx, []string{id.Account})
-	}
+	fs, err := c.Account1FindingsIn(ctx, hub, []string{id.Account}, nil)
 	switch {
 	case err != nil:
 		add("account1-control", Fail, "cannot read Account.1 findings: "+err.Error(), "grant securityhub:GetFindings")

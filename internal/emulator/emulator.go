@@ -241,10 +241,7 @@ func (e *Emulator) ConfigAs(account string) aws.Config {
 		key = account
 	}
 	e.mu.Lock()
-	region := e.state.SecurityHub.Region
-	if region == "" {
-		region = partitionRegion[e.state.partition()]
-	}
+	region := e.state.hubRegion()
 	e.mu.Unlock()
 	return aws.Config{
 		Region:       region,

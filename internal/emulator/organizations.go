@@ -372,8 +372,6 @@ func (e *Emulator) orgOp(c *call, in *orgInput) (any, *apiError) {
 	return nil, &apiError{status: 400, code: "UnknownOperationException", msg: "The requested operation is not recognized by the service."}
 }
 
-// members are the organization's accounts sorted by id: AWS lists in a
-// stable order of its own, and a stable order is what pagination needs.
 // members are the organization's accounts, by id; with parent, only that
 // root's or OU's direct children.
 func (e *Emulator) members(parent string) []*Account {

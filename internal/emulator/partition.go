@@ -48,6 +48,15 @@ func (s *State) partition() string {
 	return s.Settings.Partition
 }
 
+// hubRegion is the Security Hub's Region, else the partition's default
+// Region.
+func (s *State) hubRegion() string {
+	if s.SecurityHub.Region != "" {
+		return s.SecurityHub.Region
+	}
+	return partitionRegion[s.partition()]
+}
+
 // arnPrefix is "arn:PARTITION:". Called with e.mu held.
 func (e *Emulator) arnPrefix() string { return "arn:" + e.state.partition() + ":" }
 

@@ -379,10 +379,7 @@ func (e *Emulator) evaluate() {
 	if e.state.Organization == nil {
 		covered = e.state.SortedAccounts
 	}
-	region := hub.Region
-	if region == "" {
-		region = partitionRegion[e.state.partition()]
-	}
+	region := e.state.hubRegion()
 	active := map[string]*Account{}
 	for _, a := range covered() {
 		if a.State == "ACTIVE" {

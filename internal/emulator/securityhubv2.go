@@ -317,16 +317,6 @@ func (e *Emulator) scope(c *call, in *findingsV2Input) (map[string]bool, *apiErr
 	return out, nil
 }
 
-// ocsf renders an ASFF finding as the OCSF Compliance Finding (class 2003)
-// the new Security Hub serves. Choices where AWS's mapping is UNCONFIRMED:
-// compliance.control is the bare security control id ("Account.1", as
-// ASFF's Compliance.SecurityControlId); compliance.status is OCSF's
-// caption of the ASFF status (PASSED → Pass, FAILED → Fail, WARNING →
-// Warning, NOT_AVAILABLE → Unknown); finding_info.uid is the ASFF Id, so
-// both APIs name a finding alike; finding_info.modified_time_dt is the
-// ASFF UpdatedAt (the last evaluation); status follows the workflow
-// (NEW → New, NOTIFIED → In Progress, RESOLVED → Resolved, SUPPRESSED →
-// Suppressed) except that an ARCHIVED record is "Archived".
 // ocsfValue is an OCSF enum: its caption and its id.
 type ocsfValue struct {
 	name string
@@ -348,6 +338,16 @@ func ocsfEnum(table map[string]ocsfValue, asff, defName string, defID int) (stri
 	return defName, defID
 }
 
+// ocsf renders an ASFF finding as the OCSF Compliance Finding (class 2003)
+// the new Security Hub serves. Choices where AWS's mapping is UNCONFIRMED:
+// compliance.control is the bare security control id ("Account.1", as
+// ASFF's Compliance.SecurityControlId); compliance.status is OCSF's
+// caption of the ASFF status (PASSED → Pass, FAILED → Fail, WARNING →
+// Warning, NOT_AVAILABLE → Unknown); finding_info.uid is the ASFF Id, so
+// both APIs name a finding alike; finding_info.modified_time_dt is the
+// ASFF UpdatedAt (the last evaluation); status follows the workflow
+// (NEW → New, NOTIFIED → In Progress, RESOLVED → Resolved, SUPPRESSED →
+// Suppressed) except that an ARCHIVED record is "Archived".
 func (e *Emulator) ocsf(f Finding) map[string]any {
 	ms := func(s string) any {
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -365,7 +365,7 @@ func (e *Emulator) ocsf(f Finding) map[string]any {
 	sev, _ := f["Severity"].(map[string]any)
 	severity, severityID := ocsfEnum(ocsfSeverity, str(sev["Label"]), "Medium", 3)
 	product := str(f["ProductName"])
-	if isAccount1(f) || strings.HasSuffix(str(f["ProductArn"]), "::product/aws/securityhub") {
+	if strings.HasSuffix(str(f["ProductArn"]), "::product/aws/securityhub") {
 		product = productNameCSPM
 	}
 	doc := map[string]any{

@@ -172,9 +172,11 @@ func TestBucketPutNew(t *testing.T) {
 		t.Errorf("Get of a missing key = %v, want ErrNotFound", err)
 	}
 	nb := awsorg.NewBucket(srv.Config(), "no-such-bucket", awsorg.BucketOptions{PathStyle: true})
-	var ae *awsorg.APIError
-	if err := nb.PutNew(ctx, "k", []byte("x")); !errors.As(err, &ae) || ae.Code != "NoSuchBucket" {
-		t.Errorf("PutNew into a missing bucket = %v, want NoSuchBucket", err)
+	if err := nb.PutNew(ctx, "k", []byte("x")); !errors.Is(err, awsorg.ErrNoSuchBucket) || !errors.Is(err, awsorg.ErrNotFound) {
+		t.Errorf("PutNew into a missing bucket = %v, want ErrNoSuchBucket and ErrNotFound", err)
+	}
+	if err := nb.List(ctx, "", func(string) error { return nil }); !errors.Is(err, awsorg.ErrNoSuchBucket) || !errors.Is(err, awsorg.ErrNotFound) {
+		t.Errorf("List of a missing bucket = %v, want ErrNoSuchBucket and ErrNotFound", err)
 	}
 }
 

@@ -542,7 +542,7 @@ func verifyHTML(w io.Writer, r *verify.Report, st Style) error {
 		}
 		rows = append(rows, v)
 	}
-	p.Extra = []htmlCard{{Label: "Security Hub", Value: hub}, {Label: "Partition", Value: r.Partition}}
+	p.Extra = []htmlCard{{Label: "Security Hub", Value: hub}, {Label: "Partition", Value: r.Caller.Partition}}
 	if n := s[verify.NotApplicable]; n > 0 {
 		p.Cards = append(p.Cards, card("Not applicable", n, "Account.1 does not exist here", "muted"))
 	}

@@ -67,7 +67,7 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "Account.1 read from: %s; partition %s\n", hubSource(r), r.Partition)
+	_, err = fmt.Fprintf(w, "Account.1 read from: %s; partition %s\n", hubSource(r), r.Caller.Partition)
 	return err
 }
 

@@ -152,11 +152,11 @@ accounts:
 		t.Error("verify never checked whether the caller is the Security Hub delegated administrator")
 	}
 	member := awsorg.New(e.ConfigAs("333333333333"), awsorg.Options{})
-	_, err = member.Account1FindingsV2(context.Background(), []string{"333333333333"}, &awsorg.Scope{OrganizationID: "o-abcdefghij"})
+	_, err = member.Account1FindingsIn(context.Background(), awsorg.Hub{Generation: awsorg.V2}, []string{"333333333333"}, &awsorg.Scope{OrganizationID: "o-abcdefghij"})
 	if !errors.Is(err, awsorg.ErrAccessDenied) {
 		t.Errorf("a member's scoped read: %v, want access denied", err)
 	}
-	fs, err := admin.Account1FindingsV2(context.Background(), []string{"111111111111", "333333333333"}, &awsorg.Scope{OrganizationID: "o-abcdefghij"})
+	fs, err := admin.Account1FindingsIn(context.Background(), awsorg.Hub{Generation: awsorg.V2}, []string{"111111111111", "333333333333"}, &awsorg.Scope{OrganizationID: "o-abcdefghij"})
 	if err != nil || len(fs) != 2 {
 		t.Errorf("the administrator's scoped read: %v, %v", fs, err)
 	}
@@ -179,8 +179,8 @@ func TestGovCloudNotApplicable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Partition != "aws-us-gov" || rep.Summary[verify.NotApplicable] != 9 || rep.Summary[verify.Failed] != 14 || rep.Summary[verify.Unknown] != 0 {
-		t.Errorf("partition %q, summary %v", rep.Partition, rep.Summary)
+	if rep.Caller.Partition != "aws-us-gov" || rep.Summary[verify.NotApplicable] != 9 || rep.Summary[verify.Failed] != 14 || rep.Summary[verify.Unknown] != 0 {
+		t.Errorf("partition %q, summary %v", rep.Caller.Partition, rep.Summary)
 	}
 	ops := e.Stats().Operations
 	if ops["GetFindings"].Requests+ops["GetFindingsV2"].Requests != 0 {

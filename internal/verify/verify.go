@@ -77,14 +77,15 @@ type Report struct {
 	ToolVersion  string                  `json:"tool_version"`
 	Caller       awsorg.Identity         `json:"caller"`
 	Organization *inventory.Organization `json:"organization"`
-	// Partition is the caller's partition (aws, aws-cn, aws-us-gov).
-	Partition string `json:"partition"`
 	// SecurityHub is the generation Account.1 was read from: cspm, v2,
 	// or none (neither readable, or Account.1 does not exist here).
 	SecurityHub string         `json:"securityhub"`
 	Hub         *awsorg.Hub    `json:"security_hub"`
 	Summary     map[string]int `json:"summary"`
 	Accounts    []Account      `json:"accounts"`
+
+	// index maps an account ID to its place in Accounts.
+	index map[string]int
 }
 
 // Options select and tune a run.
@@ -120,8 +121,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization,
-		Partition: inv.Caller.Partition, SecurityHub: "none"}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization, SecurityHub: "none"}
 	var live []string // accounts with a contact, whose finding decides
 	for _, a := range inv.Accounts {
 		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
@@ -140,7 +140,11 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		}
 		rep.Accounts = append(rep.Accounts, v)
 	}
-	if why := awsorg.Account1Unavailable(rep.Partition, c.HubRegion()); why != "" {
+	rep.index = make(map[string]int, len(rep.Accounts))
+	for i, a := range rep.Accounts {
+		rep.index[a.ID] = i
+	}
+	if why := awsorg.Account1Unavailable(rep.Caller.Partition, c.HubRegion()); why != "" {
 		// No finding will ever come: say so at once, never wait.
 		for _, id := range live {
 			rep.set(id, NotApplicable, why+"; the SECURITY contact is set", nil)
@@ -177,18 +181,9 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	return rep, nil
 }
 
-// errNeither says that neither Security Hub is enabled; it is
-// ErrNotSubscribed to errors.Is.
-type errNeither struct{ cspm, v2 error }
-
-func (e errNeither) Error() string {
-	return fmt.Sprintf("neither Security Hub CSPM nor the new Security Hub is enabled (%v; %v)", e.cspm, e.v2)
-}
-
-func (e errNeither) Is(target error) bool { return target == awsorg.ErrNotSubscribed }
-
-// pickHub finds the Security Hub to read: the one asked for, or with Auto
-// CSPM when it answers and the new Security Hub when CSPM does not.
+// pickHub finds the Security Hub to read: the one asked for, or by the
+// auto rule (awsorg.ChooseHub), asking the new Security Hub only when
+// Security Hub CSPM does not answer.
 func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, error) {
 	switch which {
 	case CSPM:
@@ -197,19 +192,12 @@ func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, e
 		return c.HubV2(ctx)
 	}
 	hub, cerr := c.Hub(ctx)
-	if cerr == nil {
-		return hub, nil
+	var v2 awsorg.Hub
+	var verr error
+	if cerr != nil {
+		v2, verr = c.HubV2(ctx)
 	}
-	hub, verr := c.HubV2(ctx)
-	switch {
-	case verr == nil:
-		return hub, nil
-	case errors.Is(cerr, awsorg.ErrNotSubscribed) && errors.Is(verr, awsorg.ErrNotSubscribed):
-		return awsorg.Hub{}, errNeither{cerr, verr}
-	case errors.Is(cerr, awsorg.ErrNotSubscribed):
-		return awsorg.Hub{}, verr
-	}
-	return awsorg.Hub{}, cerr
+	return awsorg.ChooseHub(hub, cerr, v2, verr)
 }
 
 // orgScope is the organization scope of GetFindingsV2 when the caller is
@@ -234,31 +222,21 @@ func orgScope(ctx context.Context, c *awsorg.Client, r *Report) *awsorg.Scope {
 
 // set records one account's verdict.
 func (r *Report) set(id, status, reason string, f *Finding) {
-	for i := range r.Accounts {
-		if a := &r.Accounts[i]; a.ID == id {
-			a.Status, a.Reason, a.Finding = status, reason, f
-			return
-		}
+	if i, ok := r.index[id]; ok {
+		a := &r.Accounts[i]
+		a.Status, a.Reason, a.Finding = status, reason, f
 	}
 }
 
 // judge reads the findings of the accounts with a contact and sets their
 // status; it returns how many are PENDING.
 func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub awsorg.Hub, hubErr error, scope *awsorg.Scope) (int, error) {
-	index := make(map[string]int, len(r.Accounts))
-	for i, a := range r.Accounts {
-		index[a.ID] = i
-	}
-	set := func(id, status, reason string, f *Finding) {
-		a := &r.Accounts[index[id]]
-		a.Status, a.Reason, a.Finding = status, reason, f
-	}
 	if len(live) == 0 {
 		return 0, nil
 	}
 	if hubErr != nil {
 		reason := "cannot read Security Hub: " + hubErr.Error()
-		var neither errNeither
+		var neither *awsorg.NoHubError
 		switch {
 		case errors.As(hubErr, &neither):
 			reason = "Security Hub is not enabled in this Region: neither Security Hub CSPM nor the new Security Hub (or this account is not its administrator)"
@@ -266,23 +244,17 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 			reason = "Security Hub is not enabled in this Region (or this account is not its administrator)"
 		}
 		for _, id := range live {
-			set(id, Unknown, reason, nil)
+			r.set(id, Unknown, reason, nil)
 		}
 		return 0, nil
 	}
-	var fs []awsorg.Finding
-	var err error
-	if hub.Generation == V2 {
-		fs, err = c.Account1FindingsV2(ctx, live, scope)
-	} else {
-		fs, err = c.Account1Findings(ctx, live)
-	}
+	fs, err := c.Account1FindingsIn(ctx, hub, live, scope)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
 		for _, id := range live {
-			set(id, Unknown, "cannot read the Account.1 findings: "+err.Error(), nil)
+			r.set(id, Unknown, "cannot read the Account.1 findings: "+err.Error(), nil)
 		}
 		return 0, nil
 	}
@@ -295,11 +267,11 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		found := byAccount[id]
 		if len(found) == 0 {
 			if len(fs) == 0 {
-				set(id, Unknown, "no Account.1 findings at all in this Region: the control is disabled, or this account is not the Security Hub administrator", nil)
+				r.set(id, Unknown, "no Account.1 findings at all in this Region: the control is disabled, or this account is not the Security Hub administrator", nil)
 				continue
 			}
 			pending++
-			set(id, Pending, "a contact is set; Security Hub has no Account.1 finding for this account yet", nil)
+			r.set(id, Pending, "a contact is set; Security Hub has no Account.1 finding for this account yet", nil)
 			continue
 		}
 		// With several findings (one per standard, or per Region), the
@@ -314,11 +286,11 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		}
 		fd := &Finding{ID: worst.ID, Status: worst.Status, EvaluatedAt: worst.UpdatedAt, NextBy: worst.UpdatedAt.Add(EvaluationPeriod)}
 		if worst.Status == "PASSED" {
-			set(id, Passed, "", fd)
+			r.set(id, Passed, "", fd)
 			continue
 		}
 		pending++
-		set(id, Pending, fmt.Sprintf("a contact is set; the finding still says %s from the evaluation at %s; the next is due by %s",
+		r.set(id, Pending, fmt.Sprintf("a contact is set; the finding still says %s from the evaluation at %s; the next is due by %s",
 			worst.Status, fd.EvaluatedAt.UTC().Format(time.RFC3339), fd.NextBy.UTC().Format(time.RFC3339)), fd)
 	}
 	return pending, nil
