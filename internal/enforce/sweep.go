@@ -437,13 +437,7 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 				transient = err
 				break
 			}
-			action, fields := plan.Noop, []string(nil)
-			switch {
-			case cur == nil:
-				action = plan.Create
-			case contact.Differs(*cur, *ch.After):
-				action, fields = plan.Update, contact.DiffFields(*cur, *ch.After)
-			}
+			action, fields := plan.Decide(cur, *ch.After)
 			if action != plan.Noop {
 				changed = true
 				log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)

@@ -50,6 +50,20 @@ type Change struct {
 	Unknown bool `json:"unknown,omitempty"`
 }
 
+// Decide is what a policy's contact want asks of a contact that is now
+// cur (nil: unset): Create, Update with the fields that differ, or Noop
+// when the policy's comparison finds them the same. Plans and the
+// enforcer's report-mode sweep decide through it alike.
+func Decide(cur *contact.Details, want contact.Details) (action string, fields []string) {
+	switch {
+	case cur == nil:
+		return Create, nil
+	case contact.Differs(*cur, want):
+		return Update, contact.DiffFields(*cur, want)
+	}
+	return Noop, nil
+}
+
 // Plan is what plan prints and --out writes.
 type Plan struct {
 	Schema       string                  `json:"schema"`
@@ -183,14 +197,13 @@ func Make(inv *inventory.Inventory, p *contact.Policy, policyBytes []byte, o Opt
 			case a.Status == inventory.NotRead:
 				w := want
 				ch.Action, ch.After = Ensure, &w
-			case ch.Before == nil:
-				w := want
-				ch.Action, ch.After = Create, &w
-			case contact.Differs(*ch.Before, want):
-				w := want
-				ch.Action, ch.After, ch.Fields = Update, &w, contact.DiffFields(*ch.Before, want)
 			default:
-				ch.Action, ch.After = Noop, ch.Before
+				w := want
+				ch.Action, ch.Fields = Decide(ch.Before, w)
+				ch.After = &w
+				if ch.Action == Noop {
+					ch.After = ch.Before
+				}
 			}
 			pl.Changes = append(pl.Changes, ch)
 		}
