@@ -145,7 +145,7 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"unknown_top_key", "version: 1\ncontact:\n" + sec,
 			"policy.yaml:2:1: contact: unknown key (known keys: version, require, contacts, rules, overrides, exclude)"},
 		{"unknown_nested_key", "version: 1\nrules:\n  allowed_domains: [acmepay.io]\n",
-			"policy.yaml:3:3: rules.allowed_domains: unknown key (known keys: allowed_email_domains, group_email_patterns, denied_emails, denied_phones, distinct_types, severity)"},
+			"policy.yaml:3:3: rules.allowed_domains: unknown key (known keys: allowed_email_domains, group_email_patterns, denied_emails, denied_phones, distinct_types, severity, domain_expiry_days)"},
 		{"unknown_contact_field", "version: 1\ncontacts:\n  SECURITY: {name: a b, title: t, email: a@b.io, phone: \"+1 206 555 7700\", mobile: \"1\"}\n",
 			"policy.yaml:3:76: contacts.SECURITY.mobile: unknown key (known keys: name, title, email, phone)"},
 		{"bad_email", "version: 1\ncontacts:\n  SECURITY:\n    name: Security Operations\n    title: Security Team\n    phone: \"+1 206 555 7700\"\n    email: x\n",
@@ -162,6 +162,12 @@ func TestParsePolicyErrors(t *testing.T) {
 			"policy.yaml:4:5: require[1]: SECURITY is listed twice"},
 		{"bad_severity", "version: 1\nrules:\n  severity:\n    personal-name: whatever\n",
 			`policy.yaml:4:5: rules.severity.personal-name: unknown severity "whatever" (want info, low, medium, high or critical)`},
+		{"bad_domain_expiry_days", "version: 1\nrules:\n  domain_expiry_days: soon\n",
+			`policy.yaml:3:3: rules.domain_expiry_days: want a whole number of days from 1 to 3650, got "soon"`},
+		{"zero_domain_expiry_days", "version: 1\nrules:\n  domain_expiry_days: 0\n",
+			`policy.yaml:3:3: rules.domain_expiry_days: want a whole number of days from 1 to 3650, got "0"`},
+		{"fractional_domain_expiry_days", "version: 1\nrules:\n  domain_expiry_days: 1.5\n",
+			`policy.yaml:3:3: rules.domain_expiry_days: want a whole number of days from 1 to 3650, got "1.5"`},
 		{"bad_distinct_types", "version: 1\nrules:\n  distinct_types: sometimes\n",
 			`policy.yaml:3:3: rules.distinct_types: want true or false, got "sometimes"`},
 		{"bad_rule_id", "version: 1\nrules:\n  severity: {personal_name: low}\n",
@@ -266,5 +272,27 @@ contacts:
 	ops.Email = "ops@acmepay.io"
 	if diff := cmp.Diff(map[Type]Details{Security: sec, Operations: ops}, p.Contacts); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// rules.domain_expiry_days is kept as written (1 to 3650) with its
+// position; 0 (absent) leaves the default to the rule that uses it.
+func TestParsePolicyDomainExpiryDays(t *testing.T) {
+	p, err := ParsePolicy("p.yaml", []byte("version: 1\nrules:\n  domain_expiry_days: 3650\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Rules.DomainExpiryDays != 3650 {
+		t.Errorf("DomainExpiryDays = %d, want 3650", p.Rules.DomainExpiryDays)
+	}
+	if l, c := p.Position("rules.domain_expiry_days"); l != 3 || c != 3 {
+		t.Errorf("position = %d:%d, want 3:3", l, c)
+	}
+	if p, err = ParsePolicy("p.yaml", []byte("version: 1\n")); err != nil || p.Rules.DomainExpiryDays != 0 {
+		t.Errorf("absent: %v, %d", err, p.Rules.DomainExpiryDays)
+	}
+	_, err = ParsePolicy("p.yaml", []byte("version: 1\nrules: {domain_expiry_days: 3651}\n"))
+	if want := `p.yaml:2:9: rules.domain_expiry_days: want a whole number of days from 1 to 3650, got "3651"`; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
 	}
 }
