@@ -18,6 +18,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
 	"github.com/altcontacts/altcontacts/internal/report"
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 // outputFormat checks -o against the formats a command renders; the
@@ -53,7 +54,7 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 		return nil, nil, &exitError{code: ExitUsage, err: err}
 	}
 	if bad := p.CheckErrors(); len(bad) > 0 {
-		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", contact.Join(bad)),
+		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", strict.Join(bad)),
 			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
 	}
 	return p, data, nil
@@ -113,7 +114,7 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	switch {
 	case err == nil:
 		return pl, nil
-	case errors.As(err, new(*contact.FileError)):
+	case errors.As(err, new(*strict.FileError)):
 		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization\n%w", err)}
 	case ctx.Err() != nil:
 		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}

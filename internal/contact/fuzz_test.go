@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 func FuzzParsePolicy(f *testing.F) {
@@ -26,9 +28,9 @@ func FuzzParsePolicy(f *testing.F) {
 					t.Errorf("error line %q does not name the file", line)
 				}
 			}
-			var pe *FileError
+			var pe *strict.FileError
 			if !errors.As(err, &pe) {
-				t.Errorf("error %T is not a *FileError", err)
+				t.Errorf("error %T is not a *strict.FileError", err)
 			}
 			return
 		}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 const fullPolicy = `version: 1
@@ -239,9 +241,9 @@ func TestParsePolicyErrors(t *testing.T) {
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
-			var pe *FileError
+			var pe *strict.FileError
 			if !errors.As(err, &pe) || pe.File != name {
-				t.Errorf("error %T does not unwrap to a *FileError for %s", err, name)
+				t.Errorf("error %T does not unwrap to a *strict.FileError for %s", err, name)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 // Account is what the rules need to know about one AWS account. It carries
@@ -69,11 +71,8 @@ type Policy struct {
 
 	// pos holds where ParsePolicy found each declared value, by canonical
 	// path; nil for a policy built in code. See Position.
-	pos map[string]position
+	pos map[string]strict.Pos
 }
-
-// position is a 1-based line and column in the policy file.
-type position struct{ line, column int }
 
 // Override replaces desired contacts for the accounts under one OU or for one
 // account. Exactly one of OU and Account is set.
@@ -113,7 +112,7 @@ func (p *Policy) Position(path string) (line, column int) {
 		return 0, 0
 	}
 	pos := p.pos[path]
-	return pos.line, pos.column
+	return pos.Line, pos.Column
 }
 
 // PositionOr is Position, or line (column 0) when path's position is
@@ -256,8 +255,8 @@ func (p *Policy) Check() []Finding {
 // "overrides[0].contacts.SECURITY.email", and Message is the finding's
 // message followed by the rule id in parentheses. Line and Column are 0 for
 // a policy not read by ParsePolicy. The errors are in file order.
-func (p *Policy) CheckErrors() []*FileError {
-	var out []*FileError
+func (p *Policy) CheckErrors() []*strict.FileError {
+	var out []*strict.FileError
 	for _, c := range p.check() {
 		if c.Severity < High {
 			continue
@@ -270,10 +269,10 @@ func (p *Policy) CheckErrors() []*FileError {
 		if line == 0 {
 			line, col = p.PositionOr(c.path, c.line)
 		}
-		out = append(out, &FileError{File: p.Source, Line: line, Column: col, Path: path,
+		out = append(out, &strict.FileError{File: p.Source, Line: line, Column: col, Path: path,
 			Message: fmt.Sprintf("%s (%s)", c.Message, c.Rule)})
 	}
-	sortFileErrors(out)
+	strict.Sort(out)
 	return out
 }
 

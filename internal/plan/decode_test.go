@@ -12,6 +12,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/plan"
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 // planJSON is a plan file as 'plan --out' writes it, with two changes.
@@ -127,9 +128,9 @@ func TestDecodeErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Decode succeeded: %+v", pl)
 			}
-			var fe *contact.FileError
+			var fe *strict.FileError
 			if !errors.As(err, &fe) || fe.Line == 0 || fe.Column == 0 {
-				t.Errorf("%T %v: want a *contact.FileError with a line and a column", err, err)
+				t.Errorf("%T %v: want a *strict.FileError with a line and a column", err, err)
 			}
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)

@@ -15,6 +15,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 // Schema is the plan file's schema id.
@@ -248,7 +249,7 @@ func (pl *Plan) Writes() []Change {
 
 // CheckReferences reports the policy's OU and account references that do
 // not exist in the organization the inventory walked (its OU map and its
-// accounts), as a *contact.FileError or, for several, contact.FileErrors in
+// accounts), as a *strict.FileError or, for several, strict.FileErrors in
 // file order: the user's to fix, not AWS's. With --accounts or --ou the
 // inventory holds only some accounts, so account references are checked
 // only when allAccounts is true.
@@ -267,10 +268,10 @@ func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bo
 		}
 		return paths[strings.TrimSuffix(ref, "/")]
 	}
-	var found []*contact.FileError
+	var found []*strict.FileError
 	add := func(path string, line int, format string, args ...any) {
 		l, col := p.PositionOr(path, line)
-		found = append(found, &contact.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
+		found = append(found, &strict.FileError{File: p.Source, Line: l, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
 	org := inv.Organization.ID
 	for i, o := range p.Overrides {
@@ -291,5 +292,5 @@ func CheckReferences(p *contact.Policy, inv *inventory.Inventory, allAccounts bo
 			add(fmt.Sprintf("exclude.accounts[%d]", i), 0, "%s is not an account of organization %s", id, org)
 		}
 	}
-	return contact.Join(found)
+	return strict.Join(found)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/plan"
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 const scale = 20.0
@@ -183,9 +184,9 @@ exclude:
   accounts: ["999988887777"]
 `
 	_, err := build(t, c, policy(t, src), src, plan.Options{})
-	var fes contact.FileErrors
+	var fes strict.FileErrors
 	if !errors.As(err, &fes) {
-		t.Fatalf("Build = %v; want contact.FileErrors", err)
+		t.Fatalf("Build = %v; want strict.FileErrors", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{
@@ -234,8 +235,8 @@ exclude:
 		t.Errorf("Build with --ou: %v", err)
 	}
 	bad := src + "  ous: [Root/Gone]\n"
-	if _, err := build(t, c, policy(t, bad), bad, plan.Options{Accounts: []string{"265937401187"}}); !errors.As(err, new(*contact.FileError)) {
-		t.Errorf("a missing OU with --accounts: Build = %v; want a *contact.FileError", err)
+	if _, err := build(t, c, policy(t, bad), bad, plan.Options{Accounts: []string{"265937401187"}}); !errors.As(err, new(*strict.FileError)) {
+		t.Errorf("a missing OU with --accounts: Build = %v; want a *strict.FileError", err)
 	}
 }
 

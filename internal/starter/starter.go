@@ -17,6 +17,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
+	"github.com/altcontacts/altcontacts/internal/strict"
 )
 
 // Suggested values; every one can be replaced by a flag.
@@ -247,7 +248,7 @@ func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 }
 
 // flagMessage names the flag behind a refused value.
-func flagMessage(pe *contact.FileError) string {
+func flagMessage(pe *strict.FileError) string {
 	flag := map[string]string{"contacts.SECURITY.phone": "--phone", "contacts.SECURITY.email": "--email", "contacts.SECURITY.name": "--name"}[pe.Path]
 	if flag == "" {
 		return pe.Message

@@ -1,4 +1,4 @@
-package contact
+package strict
 
 import (
 	"fmt"
@@ -70,12 +70,12 @@ func Join(es []*FileError) error {
 	case 1:
 		return es[0]
 	}
-	sortFileErrors(es)
+	Sort(es)
 	return FileErrors(es)
 }
 
-// sortFileErrors puts errors in file order (stable for equal positions).
-func sortFileErrors(es []*FileError) {
+// Sort puts errors in file order (stable for equal positions).
+func Sort(es []*FileError) {
 	slices.SortStableFunc(es, func(a, b *FileError) int {
 		if a.Line != b.Line {
 			return a.Line - b.Line
