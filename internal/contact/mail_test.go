@@ -21,18 +21,18 @@ func lookups(m map[string]MailDomain) MailLookup {
 }
 
 var world = lookups(map[string]MailDomain{
-	"acmepay.iol":   {Verdict: MailMissing, Why: "NXDOMAIN"},
-	"nullmx.io":     {Verdict: MailNoMail, Why: "null MX (RFC 7505)"},
-	"nothing.io":    {Verdict: MailNoMail},
-	"flaky.io":      {Verdict: MailUnchecked, Why: "SERVFAIL"},
-	"soon.io":       {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(10 * 24 * time.Hour)},
-	"later.io":      {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(40 * 24 * time.Hour)},
-	"lapsed.io":     {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(-time.Hour)},
-	"noexpiry.io":   {Verdict: MailAlive, Registration: RegistrationKnown},
-	"nordap.io":     {Verdict: MailAlive, Registration: RegistrationUnchecked, RegistrationWhy: "no RDAP server for the domain's TLD"},
-	"gone-rdap.io":  {Verdict: MailMissing, Registration: RegistrationUnchecked},
-	"nullsoon.io":   {Verdict: MailNoMail, Why: "null MX (RFC 7505)", Registration: RegistrationKnown, Expires: mailNow.Add(24 * time.Hour)},
-	"flakyrdap.io":  {Verdict: MailUnchecked, Why: "no answer within 2s", Registration: RegistrationUnchecked, RegistrationWhy: "timeout"},
+	"acmepay.iol":  {Verdict: MailMissing, Why: "NXDOMAIN"},
+	"nullmx.io":    {Verdict: MailNoMail, Why: "null MX (RFC 7505)"},
+	"nothing.io":   {Verdict: MailNoMail},
+	"flaky.io":     {Verdict: MailUnchecked, Why: "SERVFAIL"},
+	"soon.io":      {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(10 * 24 * time.Hour)},
+	"later.io":     {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(40 * 24 * time.Hour)},
+	"lapsed.io":    {Verdict: MailAlive, Registration: RegistrationKnown, Expires: mailNow.Add(-time.Hour)},
+	"noexpiry.io":  {Verdict: MailAlive, Registration: RegistrationKnown},
+	"nordap.io":    {Verdict: MailAlive, Registration: RegistrationUnchecked, RegistrationWhy: "no RDAP server for the domain's TLD"},
+	"gone-rdap.io": {Verdict: MailMissing, Registration: RegistrationUnchecked},
+	"nullsoon.io":  {Verdict: MailNoMail, Why: "null MX (RFC 7505)", Registration: RegistrationKnown, Expires: mailNow.Add(24 * time.Hour)},
+	"flakyrdap.io": {Verdict: MailUnchecked, Why: "no answer within 2s", Registration: RegistrationUnchecked, RegistrationWhy: "timeout"},
 })
 
 func TestMailFindings(t *testing.T) {

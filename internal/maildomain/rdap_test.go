@@ -87,7 +87,7 @@ func TestBootstrapLookup(t *testing.T) {
 	for _, tc := range []struct{ domain, base, suffix string }{
 		{"acmepay.com", "https://rdap.verisign.com/com/v1/", "com"},
 		{"mail.ACMEPAY.net.", "https://rdap.verisign.com/com/v1/", "net"},
-		{"acme.org.uk", "https://rdap.nominet.uk/uk/", "uk"}, // https preferred
+		{"acme.org.uk", "https://rdap.nominet.uk/uk/", "uk"},   // https preferred
 		{"acme.co.uk", "https://rdap.example/co.uk/", "co.uk"}, // the longest match wins
 		{"acmepay.io", "", ""},
 		{"notcom", "", ""},
