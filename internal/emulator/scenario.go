@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net"
 	"regexp"
@@ -427,9 +428,45 @@ func Builtins() []string { return []string{"fintech", "standalone"} }
 // included) in a nested OU tree. About half the accounts lack a SECURITY
 // contact, a tenth have a poor one, and one in fifty is suspended.
 func Generate(n int, seed uint64) (*State, error) {
+	return Generation{Accounts: n, Seed: seed}.State()
+}
+
+// Generation describes a generated organization: Accounts accounts
+// (management included) from Seed, whose root emails and contacts spread
+// over Domains distinct mail domains (0 or 1: acmepay.io alone), of which
+// the share DeadDomains (0..1) is declared dead, alternately NXDOMAIN and
+// null MX, chosen by Seed.
+type Generation struct {
+	Accounts    int
+	Seed        uint64
+	Domains     int
+	DeadDomains float64
+}
+
+// GeneratedDomain is the i-th mail domain of a generated organization.
+func GeneratedDomain(i int) string {
+	if i == 0 {
+		return "acmepay.io"
+	}
+	return fmt.Sprintf("acmepay-%04d.com", i)
+}
+
+// State makes the organization g describes.
+func (g Generation) State() (*State, error) {
+	n, seed := g.Accounts, g.Seed
 	if n < 1 {
 		return nil, fmt.Errorf("accounts: want at least 1, got %d", n)
 	}
+	if g.Domains < 0 {
+		return nil, fmt.Errorf("domains: want at least 1, got %d", g.Domains)
+	}
+	if !(g.DeadDomains >= 0 && g.DeadDomains <= 1) {
+		return nil, fmt.Errorf("dead domains: want a share from 0 to 1, got %v", g.DeadDomains)
+	}
+	nd := max(g.Domains, 1)
+	// domain picks account i's mail domain; with one domain it is always
+	// acmepay.io, so a plain Generate is what it always was.
+	domain := func(i int) string { return GeneratedDomain(i % nd) }
 	rng := rand.New(rand.NewPCG(seed, 0x67656e))
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "name: generated-%d-%d\norganization: {id: o-%010x, feature_set: ALL, management_account: \"%012d\"}\n", n, seed, seed%(1<<40), 100000000000+seed%100000)
@@ -461,17 +498,30 @@ func Generate(n int, seed uint64) (*State, error) {
 		if i > 0 && rng.IntN(50) == 0 {
 			state = "SUSPENDED"
 		}
-		fmt.Fprintf(&b, "  - {id: \"%012d\", name: %s, email: aws+%s@acmepay.io, state: %s, ou: %s", id, name, name, state, ou)
+		dom := domain(i)
+		fmt.Fprintf(&b, "  - {id: \"%012d\", name: %s, email: aws+%s@%s, state: %s, ou: %s", id, name, name, dom, state, ou)
 		switch r := rng.IntN(20); {
 		case r < 10:
 		case r < 18:
-			b.WriteString(", contacts: {SECURITY: {name: Security Operations, title: Security Team, email: security@acmepay.io, phone: \"+1 206 555 7700\"}}")
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security Operations, title: Security Team, email: security@%s, phone: \"+1 206 555 7700\"}}", dom)
 		case r < 19:
-			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@acmepay.io, phone: \"+39 02 8736 4410\"}}")
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@%s, phone: \"+39 02 8736 4410\"}}", dom)
 		default:
-			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security, title: Security, email: aws+%s@acmepay.io, phone: \"+1 206 555 7700\"}}", name)
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security, title: Security, email: aws+%s@%s, phone: \"+1 206 555 7700\"}}", name, dom)
 		}
 		b.WriteString("}\n")
+	}
+	if dead := int(math.Round(g.DeadDomains * float64(nd))); dead > 0 {
+		// A stream of its own, so the share does not move the accounts.
+		drng := rand.New(rand.NewPCG(seed, 0x646561))
+		b.WriteString("domains:\n")
+		for k, i := range drng.Perm(nd)[:dead] {
+			if k%2 == 0 {
+				fmt.Fprintf(&b, "  %s: {status: nxdomain}\n", GeneratedDomain(i))
+			} else {
+				fmt.Fprintf(&b, "  %s: {mx: [\"0 .\"]}\n", GeneratedDomain(i))
+			}
+		}
 	}
 	return LoadScenario("generated", b.Bytes())
 }
@@ -500,7 +550,8 @@ func relayFarmYAML() string {
 		if i > 1 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "\"%d mx%02d.inbound.acmepay-relay.com\"", 10+i%4*10, i)
+		region := []string{"us-east-1", "eu-west-1", "ap-southeast-2"}[i%3]
+		fmt.Fprintf(&b, "\"%d mx%02d-%s.inbound.acmepay-relay.com\"", 10+i%4*10, i, region)
 	}
 	b.WriteString("]}\n")
 	return b.String()
