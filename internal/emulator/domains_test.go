@@ -207,4 +207,3 @@ func TestGenerateDomains(t *testing.T) {
 		}
 	}
 }
-
