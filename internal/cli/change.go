@@ -128,6 +128,9 @@ func runPlan(ctx context.Context, o *planOptions) error {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
+		return err
+	}
 	pl, err := buildPlan(ctx, e, g, conn, o.policy, o.data, false)
 	if err != nil {
 		return err
@@ -262,6 +265,9 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, p, pl, o.planFile); err != nil {
+		return err
+	}
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
 		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)

@@ -149,6 +149,8 @@ type globalOptions struct {
 	hubRegion   string
 	maxRPS      string
 	rps         awsorg.MaxRPS // --max-rps, parsed
+	resolver    string        // --resolver HOST:PORT for the mail checks
+	noDNS       bool          // --no-dns: no mail-domain lookups at all
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -181,6 +183,8 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
+	pf.StringVar(&g.resolver, "resolver", "", "DNS server (HOST:PORT) for the mail-domain checks (default: the system's; ALTCONTACTS_RESOLVER works too; wins over the sandbox's)")
+	pf.BoolVar(&g.noDNS, "no-dns", false, "no DNS lookups: skip the mail-domain checks (only domain names are ever looked up)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.parse() }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}

@@ -240,14 +240,33 @@ func (p *Policy) policyContacts() []policyContact {
 	return out
 }
 
+// MailRefusal says why an address whose domain has this result must not
+// be written to any account (mail-domain-missing, mail-domain-no-mail), or
+// "" when it may.
+func MailRefusal(email string, md MailDomain) string {
+	domain := EmailDomain(email)
+	switch md.Verdict {
+	case MailMissing:
+		return fmt.Sprintf("email %q: the domain %s does not exist (NXDOMAIN) (%s)", email, domain, RuleMailDomainMissing)
+	case MailNoMail:
+		why := md.Why
+		if why == "" {
+			why = "no MX and no A/AAAA record"
+		}
+		return fmt.Sprintf("email %q: the domain %s accepts no mail (%s) (%s)", email, domain, why, RuleMailDomainNoMail)
+	}
+	return ""
+}
+
 // MailErrors judges the policy's own addresses against the lookups: an
 // address at a domain that does not exist or accepts no mail would be
 // copied to every account, so it is an error located at the email's
-// file:line:column (callers refuse the policy, exit 2). Unchecked domains
-// are not errors: each is a warning line (callers proceed and say so).
-func (p *Policy) MailErrors(lookup MailLookup) (errs []*FileError, warnings []string) {
+// file:line:column (callers refuse the policy, exit 2), and its domain is
+// listed in dead. Unchecked domains are not errors: each is a warning line
+// (callers proceed and say so).
+func (p *Policy) MailErrors(lookup MailLookup) (errs []*FileError, dead, warnings []string) {
 	if lookup == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	warned := map[string]bool{}
 	for _, pc := range p.policyContacts() {
@@ -260,26 +279,18 @@ func (p *Policy) MailErrors(lookup MailLookup) (errs []*FileError, warnings []st
 		if !ok {
 			continue
 		}
-		path := pc.path + "." + fieldEmail
-		var msg string
-		switch md.Verdict {
-		case MailMissing:
-			msg = fmt.Sprintf("email %q: the domain %s does not exist (NXDOMAIN) (%s)", email, domain, RuleMailDomainMissing)
-		case MailNoMail:
-			why := md.Why
-			if why == "" {
-				why = "no MX and no A/AAAA record"
-			}
-			msg = fmt.Sprintf("email %q: the domain %s accepts no mail (%s) (%s)", email, domain, why, RuleMailDomainNoMail)
-		case MailUnchecked:
-			if !warned[domain] {
-				warned[domain] = true
-				warnings = append(warnings, fmt.Sprintf("the mail domain %s of the policy could not be checked in DNS (%s); proceeding", domain, md.Why))
-			}
-			continue
-		default:
+		if md.Verdict == MailUnchecked && !warned[domain] {
+			warned[domain] = true
+			warnings = append(warnings, fmt.Sprintf("the mail domain %s of the policy could not be checked in DNS (%s); proceeding", domain, md.Why))
+		}
+		msg := MailRefusal(email, md)
+		if msg == "" {
 			continue
 		}
+		if !slices.Contains(dead, domain) {
+			dead = append(dead, domain)
+		}
+		path := pc.path + "." + fieldEmail
 		line, col := p.Position(path)
 		if line == 0 {
 			line, col = p.PositionOr(pc.path, pc.line)
@@ -287,5 +298,5 @@ func (p *Policy) MailErrors(lookup MailLookup) (errs []*FileError, warnings []st
 		errs = append(errs, &FileError{File: p.Source, Line: line, Column: col, Path: path, Message: msg})
 	}
 	sortFileErrors(errs)
-	return errs, warnings
+	return errs, dead, warnings
 }

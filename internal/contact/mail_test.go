@@ -189,7 +189,10 @@ overrides:
 	if got, want := strings.Join(p.MailDomains(), ","), "acmepay.iol,flaky.io,nullmx.io,acmepay.io"; got != want {
 		t.Errorf("MailDomains = %s, want %s", got, want)
 	}
-	errs, warns := p.MailErrors(world)
+	errs, dead, warns := p.MailErrors(world)
+	if strings.Join(dead, ",") != "acmepay.iol,nullmx.io" {
+		t.Errorf("dead = %v", dead)
+	}
 	var got []string
 	for _, e := range errs {
 		got = append(got, e.Error())
@@ -204,8 +207,8 @@ overrides:
 	if len(warns) != 1 || !strings.Contains(warns[0], "flaky.io") {
 		t.Errorf("warnings %v: want one for flaky.io", warns)
 	}
-	if errs, warns := p.MailErrors(nil); errs != nil || warns != nil {
-		t.Errorf("--no-dns: %v %v", errs, warns)
+	if errs, dead, warns := p.MailErrors(nil); errs != nil || dead != nil || warns != nil {
+		t.Errorf("--no-dns: %v %v %v", errs, dead, warns)
 	}
 }
 
