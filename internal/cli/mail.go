@@ -60,23 +60,29 @@ func (g *globalOptions) resolvers(e *env, conn *connection) ([]string, error) {
 // bootstrap and the registries. A system without a usable resolver is a
 // warning and no checks, never a failure of the command.
 func (g *globalOptions) mailChecker(e *env, conn *connection, registration bool) (*maildomain.Checker, error) {
+	c, setupErr, err := g.newMailChecker(e, conn, registration)
+	if setupErr != nil {
+		fmt.Fprintf(e.stderr, "altcontacts: warning: mail domains not checked: %v (name one with --resolver HOST:PORT, or turn the checks off with --no-dns)\n", setupErr)
+	}
+	return c, err
+}
+
+// newMailChecker is mailChecker without the warning: setupErr says why no
+// checker could be made (no resolver), err is a usage error.
+func (g *globalOptions) newMailChecker(e *env, conn *connection, registration bool) (c *maildomain.Checker, setupErr, err error) {
 	if g.noDNS {
-		return nil, nil
+		return nil, nil, nil
 	}
 	servers, err := g.resolvers(e, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o := maildomain.Options{Servers: servers, Registration: registration}
 	if conn != nil && conn.rdap != nil {
 		o.HTTP, o.BootstrapURL = conn.rdap()
 	}
-	c, err := maildomain.New(o)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "altcontacts: warning: mail domains not checked: %v (name one with --resolver HOST:PORT, or turn the checks off with --no-dns)\n", err)
-		return nil, nil
-	}
-	return c, nil
+	c, setupErr = maildomain.New(o)
+	return c, setupErr, nil
 }
 
 // policyMailError refuses a policy whose own addresses cannot receive mail

@@ -160,8 +160,9 @@ func newDoctorCmd(e *env, g *globalOptions) *cobra.Command {
 partition (which sets the quotas it paces at), the organization, all features, trusted
 access, the caller's role, which Security Hub is enabled in the Region (Security Hub CSPM
 through DescribeHub, the new Security Hub through DescribeSecurityHubV2: both, one, or
-neither), Account.1's findings (read as verify reads them), and the permission to read
-contacts. Each FAIL names the command that fixes it.`,
+neither), Account.1's findings (read as verify reads them), the permission to read
+contacts, and whether the DNS resolver of the mail-domain checks answers (skipped
+under --no-dns). Each FAIL names the command that fixes it.`,
 		Example: `  altcontacts doctor --sandbox
   altcontacts doctor --profile org-admin --securityhub-region us-east-1`,
 		Args: cobra.NoArgs,
@@ -193,6 +194,11 @@ func runDoctor(ctx context.Context, o *doctorOptions) error {
 	if err != nil {
 		return &exitError{code: ExitInterrupted, err: err}
 	}
+	mc, setupErr, err := o.g.newMailChecker(e, conn, false)
+	if err != nil {
+		return err
+	}
+	rep.Checks = append(rep.Checks, doctor.Resolver(ctx, mc, setupErr, o.g.noDNS))
 	if err := report.Doctor(e.stdout, o.format, rep, e.style()); err != nil {
 		return err
 	}

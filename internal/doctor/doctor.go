@@ -2,7 +2,8 @@
 // prerequisite altcontacts needs — credentials, the organization, all
 // features, trusted access, the caller's role, the partition and its
 // quotas, which Security Hub is enabled (CSPM, the new one, both, neither)
-// and its Account.1 control, the permission to read contacts — and for
+// and its Account.1 control, the permission to read contacts, the DNS
+// resolver of the mail-domain checks — and for
 // each failure names the exact command that fixes it.
 package doctor
 
@@ -12,8 +13,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/maildomain"
 )
 
 // Schema is the doctor report's schema id.
@@ -194,3 +197,24 @@ func rateText(q awsorg.Quota) string {
 }
 
 func hubRegion(c *awsorg.Client) string { return c.HubRegion() }
+
+// Resolver is the check of the resolver the mail-domain rules ask: mc is
+// the command's checker, setupErr why none could be made (no resolver
+// configured), and noDNS means --no-dns turned the lookups off.
+func Resolver(ctx context.Context, mc *maildomain.Checker, setupErr error, noDNS bool) Check {
+	const id = "dns-resolver"
+	fix := "name a resolver that answers with --resolver HOST:PORT (or ALTCONTACTS_RESOLVER), or turn the mail-domain checks off with --no-dns"
+	switch {
+	case noDNS:
+		return Check{ID: id, Status: Skip, Detail: "--no-dns: mail domains are not looked up"}
+	case setupErr != nil:
+		return Check{ID: id, Status: Fail, Detail: setupErr.Error(), Fix: fix}
+	case mc == nil:
+		return Check{ID: id, Status: Skip, Detail: "no resolver"}
+	}
+	servers := strings.Join(mc.Servers(), ", ")
+	if err := mc.Probe(ctx); err != nil {
+		return Check{ID: id, Status: Fail, Detail: fmt.Sprintf("resolver %s: %v", servers, err), Fix: fix}
+	}
+	return Check{ID: id, Status: Pass, Detail: fmt.Sprintf("resolver %s answers (mail-domain checks)", servers)}
+}
