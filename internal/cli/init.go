@@ -102,6 +102,9 @@ func runInit(ctx context.Context, o *initOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "altcontacts: warning: %s\n", w)
 	}
+	if !res.PlaceholderEmail {
+		initMailWarning(ctx, e, g, conn, res.Email)
+	}
 	sandbox := ""
 	if g.sandbox {
 		sandbox = " --sandbox"

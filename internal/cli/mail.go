@@ -128,7 +128,9 @@ func planMailError(ctx context.Context, e *env, mc *maildomain.Checker, pl *plan
 			mc.Start(ctx, contact.EmailDomain(w.After.Email))
 		}
 	}
-	var lines, dead []string
+	// One line per address, however many accounts it would go to.
+	var lines, dead, emails []string
+	accounts := map[string][]string{}
 	warned := map[string]bool{}
 	for _, w := range writes {
 		if w.After == nil {
@@ -144,12 +146,24 @@ func planMailError(ctx context.Context, e *env, mc *maildomain.Checker, pl *plan
 			warned[d] = true
 			fmt.Fprintf(e.stderr, "altcontacts: warning: the mail domain %s of the plan could not be checked in DNS (%s); proceeding\n", d, md.Why)
 		}
-		if msg := contact.MailRefusal(email, md); msg != "" {
-			lines = append(lines, fmt.Sprintf("%s: account %s %s: %s", source, w.AccountID, w.Type, msg))
-			if !contains(dead, d) {
-				dead = append(dead, d)
-			}
+		if contact.MailRefusal(email, md) == "" {
+			continue
 		}
+		if _, ok := accounts[email]; !ok {
+			emails = append(emails, email)
+		}
+		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
+		if !contains(dead, d) {
+			dead = append(dead, d)
+		}
+	}
+	for _, email := range emails {
+		md := mc.Check(ctx, contact.EmailDomain(email))
+		where := accounts[email][0]
+		if n := len(accounts[email]); n > 1 {
+			where = fmt.Sprintf("%s and %d more", where, n-1)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s (to %s)", source, contact.MailRefusal(email, md), where))
 	}
 	if len(lines) == 0 {
 		return nil
@@ -177,4 +191,18 @@ func (g *globalOptions) refuseDeadPolicy(ctx context.Context, e *env, conn *conn
 		return planMailError(ctx, e, mc, pl, planFile)
 	}
 	return policyMailError(ctx, e, mc, p)
+}
+
+// initMailWarning warns when the address init picked is at a domain that
+// cannot receive mail: plan would refuse the policy as written.
+func initMailWarning(ctx context.Context, e *env, g *globalOptions, conn *connection, email string) {
+	mc, err := g.mailChecker(e, conn, false)
+	d := contact.EmailDomain(email)
+	if err != nil || mc == nil || d == "" {
+		return
+	}
+	md := mc.Check(ctx, d)
+	if msg := contact.MailRefusal(email, md); msg != "" {
+		fmt.Fprintf(e.stderr, "altcontacts: warning: %s: pick an address that receives mail (init --email E); plan refuses this one\n", msg)
+	}
 }
