@@ -76,9 +76,8 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		cfg := s.Emulator.ConfigAs(caller)
 		c := awsorg.New(cfg, awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
 		hc, _ := cfg.HTTPClient.(*http.Client)
-		resolver, stopDNS := sandboxResolver(s)
-		return &connection{client: c, close: func() error { return errors.Join(stopDNS(), s.Close()) }, resolver: resolver,
-			rdap: func() (*http.Client, string) { return hc, sandboxRDAPURL(s) }}, nil
+		return &connection{client: c, close: s.Close, resolver: s.Resolver,
+			rdap: func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {

@@ -47,7 +47,7 @@ func (g *globalOptions) resolvers(e *env, conn *connection) ([]string, error) {
 	if conn != nil && conn.resolver != nil {
 		addr, err := conn.resolver()
 		if err != nil {
-			return nil, fmt.Errorf("sandbox resolver: %w", err)
+			return nil, err
 		}
 		return []string{addr}, nil
 	}

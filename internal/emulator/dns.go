@@ -87,7 +87,7 @@ func (e *Emulator) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 	} else {
 		st.TCP++
 	}
-	reply := e.state.answer(q, m, e.now())
+	reply := e.state.answer(q, m)
 	lat := time.Duration(e.state.Settings.DNSLatency)
 	e.mu.Unlock()
 
@@ -119,7 +119,7 @@ func (e *Emulator) serveDNS(w dns.ResponseWriter, req *dns.Msg) {
 
 // answer fills m for question q and reports whether to reply at all. The
 // caller holds e.mu.
-func (s *State) answer(q dns.Question, m *dns.Msg, now time.Time) bool {
+func (s *State) answer(q dns.Question, m *dns.Msg) bool {
 	name := strings.ToLower(dns.Fqdn(q.Name))
 	d, owner := s.declared(name)
 	if d != nil && owner != name && d.Status != DomainNXDomain && d.Status != DomainServFail && d.Status != DomainTimeout {
