@@ -122,13 +122,20 @@ func BenchmarkChinaAudit300(b *testing.B) {
 //	go test -run '^$' -bench AuditDNS10000 -benchtime 1x ./internal/audit/
 //
 // The targets are a ratio ≤ 1.10 (the lookups run beside the reads and
-// never slow them) and one MX query per distinct domain.
+// never slow them) and one MX query per distinct domain. The no-dns
+// sub-benchmark is the same audit without lookups, for comparison.
 func BenchmarkAuditDNS10000(b *testing.B) {
-	const scale, n, domains = 50.0, 10000, 500
+	const n, domains = 10000, 500
 	st, err := emulator.Generation{Accounts: n, Seed: 42, Domains: domains, DeadDomains: 0.1}.State()
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Run("dns", func(b *testing.B) { auditDNS(b, st, true) })
+	b.Run("no-dns", func(b *testing.B) { auditDNS(b, st, false) })
+}
+
+func auditDNS(b *testing.B, st *emulator.State, lookups bool) {
+	const scale = 50.0
 	for i := 0; i < b.N; i++ {
 		e := emulator.New(emulator.WithState(st), emulator.WithLatency(30*time.Millisecond),
 			emulator.WithQuotaScale(scale), emulator.WithDNSLatency(5*time.Millisecond))
@@ -140,9 +147,13 @@ func BenchmarkAuditDNS10000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		o := audit.Options{Mail: mc}
+		if !lookups {
+			o.Mail = nil
+		}
 		c := awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(scale)})
 		start := time.Now()
-		rep, err := audit.Run(context.Background(), c, nil, audit.Options{Mail: mc})
+		rep, err := audit.Run(context.Background(), c, nil, o)
 		wall := time.Since(start)
 		stop()
 		if err != nil {

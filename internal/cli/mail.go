@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +154,7 @@ func planMailError(ctx context.Context, e *env, mc *maildomain.Checker, pl *plan
 			emails = append(emails, email)
 		}
 		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
-		if !contains(dead, d) {
+		if !slices.Contains(dead, d) {
 			dead = append(dead, d)
 		}
 	}
@@ -169,15 +170,6 @@ func planMailError(ctx context.Context, e *env, mc *maildomain.Checker, pl *plan
 		return nil
 	}
 	return refuseMail(fmt.Errorf("plan refused: the contacts it would write would not receive mail\n%s", strings.Join(lines, "\n")), dead)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // refuseDeadPolicy is the mail check of plan, apply and enforce, before
