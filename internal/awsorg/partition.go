@@ -81,6 +81,11 @@ func regionPartition(region string) string {
 	return PartitionAWS
 }
 
+// RegionPartition is the partition of a Region name: aws-cn for cn-*,
+// aws-us-gov for us-gov-*, "" for the isolated ones, aws for every other
+// (and for none).
+func RegionPartition(region string) string { return regionPartition(region) }
+
 // MaxRPS overrides the request rate of the Account API quotas for users
 // whose quotas differ from the published ones; zero keeps the table's.
 type MaxRPS struct {
