@@ -39,6 +39,7 @@ type sandboxOptions struct {
 	// serve and reset
 	securityHub string
 	partition   string
+	config      string
 }
 
 // parse checks every knob before anything is read or generated; only
@@ -47,6 +48,9 @@ func (o *sandboxOptions) parse() error {
 	changed := o.changedKnob
 	if changed("securityhub") && !slices.Contains(emulator.SecurityHubModes, o.securityHub) {
 		return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
+	}
+	if changed("config") && o.config != "on" && o.config != "off" {
+		return usageErr("--config: want on or off, got %q", o.config)
 	}
 	if changed("partition") && !slices.Contains(emulator.Partitions, o.partition) {
 		return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
@@ -76,6 +80,9 @@ func (o *sandboxOptions) applyKnobs(st *emulator.State) error {
 			return err
 		}
 	}
+	if changed("config") {
+		st.SetConfig(o.config == "on")
+	}
 	set := &st.Settings
 	if changed("latency") {
 		set.Latency = emulator.Duration(o.latency)
@@ -98,7 +105,7 @@ func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run or inspect the local AWS emulator",
 		Long: `The sandbox is a wire-compatible emulator of the AWS APIs altcontacts uses (Account,
-Organizations, STS, Security Hub), seeded with a realistic organization.
+Organizations, STS, Security Hub, AWS Config), seeded with a realistic organization.
 
 --sandbox on any command uses a sandbox whose state persists between commands in
 $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
@@ -113,6 +120,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		c.Flags().Uint64Var(&o.seed, "seed", 1, "seed for --accounts")
 		c.Flags().StringVar(&o.securityHub, "securityhub", "", "which Security Hub is enabled: cspm, v2 (the new one), both or none (default: the scenario's; fintech has both)")
 		c.Flags().StringVar(&o.partition, "partition", "", "the partition the sandbox plays: aws, aws-cn or aws-us-gov (ARNs, quotas, Account.1's availability)")
+		c.Flags().StringVar(&o.config, "config", "", "AWS Config (the rule behind Account.1, an organization aggregator): on or off (default: the scenario's; fintech has it on)")
 	}
 
 	serve := &cobra.Command{
@@ -146,6 +154,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
   altcontacts sandbox reset --scenario standalone
   altcontacts sandbox reset --accounts 500 --seed 3
   altcontacts sandbox reset --securityhub v2
+  altcontacts sandbox reset --securityhub none --config on
   altcontacts sandbox reset --partition aws-us-gov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
