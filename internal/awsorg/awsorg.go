@@ -220,7 +220,7 @@ type Client struct {
 	// quota, shared by every goroutine (and, for reads, all three types).
 	getLim, putLim, delLim, findLim, importLim, configLim *rate.Limiter
 	log                                                   *slog.Logger
-	hubRegion                                  string
+	hubRegion                                             string
 
 	// mu guards the quotas, which the caller's partition (from its ARN)
 	// settles once Identity has run.

@@ -247,7 +247,7 @@ func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
 	if err := s.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox Security Hub evaluated Account.1 (state %s)\n", path)
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox evaluated Account.1 (Security Hub and AWS Config; state %s)\n", path)
 	return nil
 }
 

@@ -63,7 +63,7 @@ func TestSameVerdictFromEitherSecurityHub(t *testing.T) {
 		t.Helper()
 		e := world(t, mode, clock)
 		rep, err := verify.Run(context.Background(), awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(100)}),
-			verify.Options{Now: clock, SecurityHub: which})
+			verify.Options{Now: clock, Source: which})
 		if err != nil {
 			t.Fatal(err)
 		}
