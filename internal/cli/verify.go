@@ -85,6 +85,11 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
 	if err := cmd.Flags().MarkDeprecated("securityhub", "use --source"); err != nil {
 		panic(err) // the flag is defined just above
 	}
+	// pflag writes the deprecation notice to the flag set's output, which
+	// cobra would copy to stdout (its Out); stdout holds the report, so
+	// the notice goes to stderr directly. With ContinueOnError, pflag
+	// writes nothing else there.
+	cmd.Flags().SetOutput(e.stderr)
 	o.changed = cmd.Flags().Changed
 	return cmd
 }

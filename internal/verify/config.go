@@ -73,16 +73,30 @@ func setupConfig(ctx context.Context, c *awsorg.Client, aggregator string) (*con
 		return nil, &ConfigUnavailableError{Reason: "cannot list AWS Config rules", Err: err}
 	}
 	_, oerr := c.Organization(ctx)
-	switch {
-	case errors.Is(oerr, awsorg.ErrNotInOrganization):
+	standalone := errors.Is(oerr, awsorg.ErrNotInOrganization)
+	if oerr != nil && !standalone {
+		return nil, &ConfigUnavailableError{Reason: "cannot describe the organization", Err: oerr}
+	}
+	cs.Rules = append(cs.Rules, own...)
+	if !standalone {
+		// Only the management account or Config's delegated administrator
+		// may list organization rules; without them, the caller's own
+		// rules still name the family.
+		if org, err := c.Account1OrganizationRules(ctx); err == nil {
+			cs.Rules = append(cs.Rules, org...)
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	if len(cs.Rules) == 0 {
+		return nil, &ConfigUnavailableError{Reason: "no AWS Config rule with source " + awsorg.Account1RuleIdentifier + " in " + cs.Region}
+	}
+	if standalone {
 		if aggregator != "" {
 			return nil, &ConfigUnavailableError{Reason: "--config-aggregator: this account is not in an organization; it reads its own rule"}
 		}
 		cs.standalone = true
-		cs.Rules = append(cs.Rules, own...)
-	case oerr != nil:
-		return nil, &ConfigUnavailableError{Reason: "cannot describe the organization", Err: oerr}
-	default:
+	} else {
 		aggs, err := c.Aggregators(ctx)
 		if err != nil {
 			return nil, &ConfigUnavailableError{Reason: "cannot list AWS Config aggregators", Err: err}
@@ -98,18 +112,6 @@ func setupConfig(ctx context.Context, c *awsorg.Client, aggregator string) (*con
 			return nil, &ConfigUnavailableError{Reason: "cannot use the AWS Config aggregator", Err: err}
 		}
 		cs.Aggregator = agg.Name
-		cs.Rules = append(cs.Rules, own...)
-		// Only the management account or Config's delegated administrator
-		// may list organization rules; without them, the caller's own
-		// rules still name the family.
-		if org, err := c.Account1OrganizationRules(ctx); err == nil {
-			cs.Rules = append(cs.Rules, org...)
-		} else if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-	}
-	if len(cs.Rules) == 0 {
-		return nil, &ConfigUnavailableError{Reason: "no AWS Config rule with source " + awsorg.Account1RuleIdentifier + " in " + cs.Region}
 	}
 	cs.names = awsorg.NewRuleNames(cs.Rules)
 	return cs, nil

@@ -326,7 +326,7 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 		var noConfig *ConfigUnavailableError
 		switch {
 		case errors.As(hubErr, &none):
-			reason = "no source of Account.1 is enabled in this Region: neither Security Hub (CSPM or the new one) nor AWS Config (" + none.Config.Error() + ")"
+			reason = "Security Hub is not enabled in this Region (neither CSPM nor the new one, or this account is not its administrator), nor is AWS Config's rule: " + none.Config.Error()
 		case errors.As(hubErr, &noConfig):
 			reason = noConfig.Error()
 		case errors.As(hubErr, &neither):
