@@ -113,7 +113,10 @@ func TestConfigAggregatorSettingUp(t *testing.T) {
 	e.Update(func(st *emulator.State) { st.Config.Aggregators[0].SettingUp = true })
 	c := awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(100)})
 	rep, err := verify.Run(context.Background(), c, verify.Options{Now: clock, Wait: time.Hour, Source: verify.Auto,
-		Sleep: func(context.Context, time.Duration) error { t.Fatal("waited for an aggregator being set up"); return nil }})
+		Sleep: func(context.Context, time.Duration) error {
+			t.Fatal("waited for an aggregator being set up")
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
