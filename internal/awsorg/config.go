@@ -219,10 +219,11 @@ type ConfigResult struct {
 
 // AggregateCompliance reads every rule result the aggregator holds whose
 // rule names match, in pages of 1,000 (the model's maximum) paced at the
-// Config bucket.
-func (c *Client) AggregateCompliance(ctx context.Context, aggregator string, names RuleNames) ([]ConfigResult, error) {
+// Config bucket; pages counts the requests that answered.
+func (c *Client) AggregateCompliance(ctx context.Context, aggregator string, names RuleNames) (results []ConfigResult, pages int, err error) {
 	var out []ConfigResult
-	err := eachPage(ctx, "describe aggregate compliance by AWS Config rules", func(ctx context.Context, token *string) ([]cfgtypes.AggregateComplianceByConfigRule, *string, error) {
+	err = eachPage(ctx, "describe aggregate compliance by AWS Config rules", func(ctx context.Context, token *string) ([]cfgtypes.AggregateComplianceByConfigRule, *string, error) {
+		pages++
 		pg, err := c.config.DescribeAggregateComplianceByConfigRules(ctx, &configservice.DescribeAggregateComplianceByConfigRulesInput{
 			ConfigurationAggregatorName: aws.String(aggregator), Limit: 1000, NextToken: token})
 		if err != nil {
@@ -240,7 +241,7 @@ func (c *Client) AggregateCompliance(ctx context.Context, aggregator string, nam
 		out = append(out, res)
 		return nil
 	})
-	return out, err
+	return out, pages, err
 }
 
 // AggregateResult reads one account's latest result of rule through the

@@ -125,8 +125,9 @@ func (cs *configSource) results(ctx context.Context, c *awsorg.Client) ([]awsorg
 		// Own results carry their ResultRecordedTime already.
 		return c.OwnResults(ctx, cs.account, cs.Region, cs.Rules)
 	}
-	cs.Calls++
-	return c.AggregateCompliance(ctx, cs.Aggregator, cs.names)
+	rs, pages, err := c.AggregateCompliance(ctx, cs.Aggregator, cs.names)
+	cs.Calls += pages
+	return rs, err
 }
 
 // withTime completes r with its ResultRecordedTime: one detail read per
