@@ -95,18 +95,18 @@ func BenchmarkVerifyConfig10000(b *testing.B) {
 
 // The Config path's call count does not grow with the organization beyond
 // one aggregate page per 1,000 results and one detail read per PENDING
-// account: over 2,500 accounts, 3 pages and no detail read when evaluated.
+// account: over 1,100 accounts, 2 pages and no detail read when evaluated.
 func TestConfigCallsScaleWithPages(t *testing.T) {
 	t.Parallel()
-	rep, e, _ := configVerify(t, 2500, 1000, 0, false)
+	rep, e, _ := configVerify(t, 1100, 1000, 0, false)
 	ops := e.Stats().Operations
-	if n := ops["DescribeAggregateComplianceByConfigRules"].Requests; n != 3 {
-		t.Errorf("%d aggregate pages for 2,500 accounts, want 3", n)
+	if n := ops["DescribeAggregateComplianceByConfigRules"].Requests; n != 2 {
+		t.Errorf("%d aggregate pages for 1,100 accounts, want 2", n)
 	}
 	if n := ops["GetAggregateComplianceDetailsByConfigRule"].Requests; n != 0 {
 		t.Errorf("%d detail reads with nothing PENDING", n)
 	}
-	if rep.Summary[verify.Unknown] != 0 || rep.Summary[verify.Pending] != 0 || rep.Config.Calls != 3 {
+	if rep.Summary[verify.Unknown] != 0 || rep.Summary[verify.Pending] != 0 || rep.Config.Calls != 2 {
 		t.Errorf("summary %v, %d Config calls", rep.Summary, rep.Config.Calls)
 	}
 }
