@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 )
@@ -130,26 +133,60 @@ func (cs *configSource) results(ctx context.Context, c *awsorg.Client) ([]awsorg
 	return rs, err
 }
 
-// withTime completes r with its ResultRecordedTime: one detail read per
-// account and rule, cached while the compliance is unchanged.
-func (cs *configSource) withTime(ctx context.Context, c *awsorg.Client, r awsorg.ConfigResult) (awsorg.ConfigResult, error) {
-	if !r.Recorded.IsZero() || cs.standalone {
-		return r, nil
+// detailWorkers bounds the detail reads in flight. They wait for the
+// shared Config bucket anyway; a few at once keep a request's round trip
+// from stretching the run beyond the pacing bound.
+const detailWorkers = 4
+
+// withTimes completes the results of the accounts whose verdict needs
+// evaluation times (needTimes) with their ResultRecordedTime: one detail
+// read per account and rule, cached while the compliance is unchanged, a
+// few in flight at once. It returns each account's read error.
+func (cs *configSource) withTimes(ctx context.Context, c *awsorg.Client, byAccount map[string][]awsorg.ConfigResult, live []string) (map[string]error, error) {
+	failed := map[string]error{}
+	if cs.standalone {
+		return failed, nil // own results carry their times
 	}
-	key := r.AccountID + "/" + r.Region + "/" + r.Rule
-	if got, ok := cs.recorded[key]; ok && got.Compliance == r.Compliance {
-		return got, nil
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(detailWorkers)
+	for _, id := range live {
+		found := byAccount[id]
+		if !needTimes(found) {
+			continue
+		}
+		for i := range found {
+			r := found[i]
+			key := r.AccountID + "/" + r.Region + "/" + r.Rule
+			mu.Lock()
+			got, ok := cs.recorded[key]
+			mu.Unlock()
+			if ok && got.Compliance == r.Compliance {
+				found[i] = got
+				continue
+			}
+			g.Go(func() error {
+				got, ok, err := c.AggregateResult(gctx, cs.Aggregator, r)
+				mu.Lock()
+				defer mu.Unlock()
+				cs.Calls++
+				switch {
+				case gctx.Err() != nil:
+					return gctx.Err()
+				case err != nil:
+					failed[id] = err
+				case ok:
+					cs.recorded[key] = got
+					found[i] = got
+				}
+				return nil
+			})
+		}
 	}
-	cs.Calls++
-	got, ok, err := c.AggregateResult(ctx, cs.Aggregator, r)
-	if err != nil {
-		return r, err
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	if !ok {
-		return r, nil
-	}
-	cs.recorded[key] = got
-	return got, nil
+	return failed, nil
 }
 
 // judgeConfig sets the status of the accounts with a contact from the
@@ -180,25 +217,17 @@ func (r *Report) judgeConfig(ctx context.Context, c *awsorg.Client, live []strin
 	for _, x := range rs {
 		byAccount[x.AccountID] = append(byAccount[x.AccountID], x)
 	}
+	failed, err := cs.withTimes(ctx, c, byAccount, live)
+	if err != nil {
+		return 0, err
+	}
 	pending := 0
 	for _, id := range live {
-		found := byAccount[id]
-		if needTimes(found) {
-			for i := range found {
-				if found[i], err = cs.withTime(ctx, c, found[i]); err != nil {
-					if ctx.Err() != nil {
-						return 0, ctx.Err()
-					}
-					break
-				}
-			}
-		}
-		if err != nil {
+		if err := failed[id]; err != nil {
 			r.set(id, Unknown, "cannot read AWS Config's result details: "+err.Error(), nil)
-			err = nil
 			continue
 		}
-		status, reason, f := configVerdict(found, cs.Region)
+		status, reason, f := configVerdict(byAccount[id], cs.Region)
 		if status == Pending {
 			pending++
 		}
