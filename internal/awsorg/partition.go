@@ -35,6 +35,7 @@ var partitionQuotas = map[string]Quotas{
 		DeleteContact:  Quota{1, 6},
 		GetFindings:    Quota{3, 6},
 		ImportFindings: Quota{10, 30},
+		ConfigRead:     Quota{3, 6},
 	},
 	PartitionGov: DefaultQuotas,
 }
@@ -61,7 +62,7 @@ func conservativeQuotas() Quotas {
 	q := DefaultQuotas
 	for _, p := range partitionQuotas {
 		q = Quotas{low(q.GetContact, p.GetContact), low(q.PutContact, p.PutContact), low(q.DeleteContact, p.DeleteContact),
-			low(q.GetFindings, p.GetFindings), low(q.ImportFindings, p.ImportFindings)}
+			low(q.GetFindings, p.GetFindings), low(q.ImportFindings, p.ImportFindings), low(q.ConfigRead, p.ConfigRead)}
 	}
 	return q
 }
