@@ -49,8 +49,10 @@ type Options struct {
 	FailOn contact.Severity
 	// Progress, if set, is called as accounts complete, one call at a time.
 	Progress func(done, total int)
-	Now      func() time.Time
-	Version  string
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Version string
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -133,7 +135,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 	}
 	generated := o.Now().UTC()
 	inv, err := inventory.Take(ctx, c, p, inventory.Options{
-		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress,
+		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress, Warn: o.Warn,
 	})
 	if inv == nil {
 		return nil, err

@@ -126,9 +126,12 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	bar := newProgress(e, g, "accounts")
 	rep, runErr := audit.Run(ctx, conn.client, pol, audit.Options{
 		Types: o.types, Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(),
+		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(), Warn: e.warn,
 	})
 	bar.finish()
+	if err := filterError(g, runErr); err != nil {
+		return err
+	}
 	if rep == nil {
 		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
 	}

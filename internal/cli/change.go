@@ -108,8 +108,11 @@ func (o *planOptions) parse() error {
 func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
 	bar := newProgress(e, g, "accounts read")
 	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update, Now: e.now, Version: version(), Stream: stream})
+		Progress: bar.update, Now: e.now, Version: version(), Stream: stream, Warn: e.warn})
 	bar.finish()
+	if ferr := filterError(g, err); ferr != nil {
+		return nil, ferr
+	}
 	switch {
 	case err == nil:
 		return pl, nil

@@ -103,8 +103,11 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	defer conn.close()
 	bar := newProgress(e, g, "accounts read")
 	rep, err := inventory.Take(ctx, conn.client, pol, inventory.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update})
+		Progress: bar.update, Warn: e.warn})
 	bar.finish()
+	if err := filterError(g, err); err != nil {
+		return err
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}

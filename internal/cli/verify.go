@@ -101,8 +101,11 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	defer conn.close()
 	bar := newProgress(e, g, "accounts settled")
 	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Wait: o.wait, Poll: o.poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen})
+		Wait: o.wait, Poll: o.poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen, Warn: e.warn})
 	bar.finish()
+	if err := filterError(g, err); err != nil {
+		return err
+	}
 	if rep == nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted")}

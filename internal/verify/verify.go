@@ -98,9 +98,11 @@ type Options struct {
 	// Poll is the interval between polls; zero means 30 s.
 	Poll     time.Duration
 	Progress func(pending, total int)
-	Now      func() time.Time
-	Sleep    func(context.Context, time.Duration) error
-	Version  string
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Sleep   func(context.Context, time.Duration) error
+	Version string
 	// SecurityHub is Auto (empty means Auto), CSPM or V2.
 	SecurityHub string
 }
@@ -117,7 +119,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		o.Poll = 30 * time.Second
 	}
 	inv, err := inventory.Take(ctx, c, nil, inventory.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
-		Concurrency: o.Concurrency})
+		Concurrency: o.Concurrency, Warn: o.Warn})
 	if err != nil {
 		return nil, err
 	}
