@@ -133,7 +133,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		return err
 	}
 	if rep == nil {
-		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if o.output == "asff" {
 		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
@@ -150,7 +150,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if o.importFindings && runErr == nil {
 		res, err := findings.Sync(ctx, conn.client, rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
 		if err != nil {
-			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(err)...)
+			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(g, err)...)
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: Security Hub (%s): %d finding(s) imported, %d archived\n", conn.client.HubRegion(), res.Imported, res.Archived)
 		if len(res.Failed) > 0 {
@@ -162,10 +162,10 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 			rep.Summary.Evaluated-rep.Summary.Unknown, rep.Summary.Accounts)}
 	}
 	if runErr != nil {
-		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if errs := rep.Errors(); len(errs) > 0 {
-		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(errs)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(g, errs)...)
 	}
 	for _, a := range rep.Accounts {
 		for _, f := range a.Findings {

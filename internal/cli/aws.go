@@ -153,7 +153,7 @@ func (g *globalOptions) logger(e *env) *slog.Logger {
 
 // awsHints turns an AWS error into the advice a user needs. This is the
 // only place AWS error kinds become words.
-func awsHints(err error) []string {
+func awsHints(g *globalOptions, err error) []string {
 	var ae *awsorg.APIError
 	errors.As(err, &ae)
 	switch {
@@ -170,7 +170,7 @@ func awsHints(err error) []string {
 		return []string{
 			"the caller needs account:GetAlternateContact (and Put/Delete to fix) and, for member accounts, trusted access:",
 			"aws organizations enable-aws-service-access --service-principal account.amazonaws.com",
-			"'altcontacts doctor' checks every prerequisite",
+			"check every prerequisite with: " + g.cmdline("doctor"),
 		}
 	case errors.Is(err, awsorg.ErrThrottled):
 		return []string{"AWS throttled the calls beyond the retries; lower --concurrency or rerun later"}
@@ -181,8 +181,8 @@ func awsHints(err error) []string {
 }
 
 // unknownHints summarizes per-account errors into a few deduplicated hints.
-func unknownHints(errs []error) []string {
-	out := hintsOnce(errs)
+func unknownHints(g *globalOptions, errs []error) []string {
+	out := hintsOnce(g, errs)
 	if len(errs) > 0 && len(out) == 0 {
 		out = append(out, fmt.Sprintf("rerun to retry; the report lists each account's error (%v)", errs[0]))
 	}

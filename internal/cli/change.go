@@ -121,7 +121,7 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	case ctx.Err() != nil:
 		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	}
-	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
+	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(g, err)...)
 }
 
 func runPlan(ctx context.Context, o *planOptions) error {
@@ -143,7 +143,7 @@ func runPlan(ctx context.Context, o *planOptions) error {
 		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
-		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: altcontacts apply --plan %s\n", out, out)
+		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: %s\n", out, g.cmdline("apply", append([]string{"--plan", out}, g.yesFlag()...)...))
 	}
 	if pl.Summary.Unknown > 0 {
 		return withHints(fmt.Errorf("%d account(s) could not be read; the plan leaves them out", pl.Summary.Unknown), ExitIncomplete,
@@ -260,6 +260,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -267,7 +268,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	defer conn.close()
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	// Unattended, apply streams: no contact is read for a plan, and each
 	// worker's own re-read decides whether to write, which saves a read per
@@ -280,13 +281,13 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		}
 	} else if err := plan.Recheck(ctx, conn.client, o.planFile, pl, id); err != nil {
 		if errors.As(err, new(*plan.OrganizationError)) {
-			return withHints(err, ExitUsage, "make the plan again from this organization: altcontacts plan --policy FILE --out PLAN.json")
+			return withHints(err, ExitUsage, "make the plan again from this organization: "+g.cmdline("plan", "--policy", "FILE", "--out", "PLAN.json"))
 		}
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
-		if err := unknownExit(pl); err != nil {
+		if err := unknownExit(g, pl); err != nil {
 			return err
 		}
 		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
@@ -309,10 +310,12 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	defer j.Close()
 	path := j.Path()
-	if stream {
-		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ; journal %s\n", len(writes), len(accounts), path)
+	if stream || o.planFile != "" {
+		// Each write's own re-read decides: a plan file's writes may all
+		// have been made already.
+		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ\n", len(writes), len(accounts))
 	} else {
-		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
+		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s)\n", len(writes), len(accounts))
 	}
 	bar := newProgress(e, g, "contacts done")
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
@@ -323,10 +326,10 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
 	}
-	if err := changeExit(ctx, runErr, rep, path); err != nil {
+	if err := changeExit(ctx, g, runErr, rep, path); err != nil {
 		return err
 	}
-	return unknownExit(pl)
+	return unknownExit(g, pl)
 }
 
 // nothingToDo ends an apply or rollback that changed nothing: the message
@@ -347,7 +350,7 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 
 // unknownExit fails a run that left accounts unread: they were neither
 // written nor checked, so the organization is not known to match.
-func unknownExit(pl *plan.Plan) error {
+func unknownExit(g *globalOptions, pl *plan.Plan) error {
 	if pl.Summary.Unknown == 0 {
 		return nil
 	}
@@ -358,29 +361,29 @@ func unknownExit(pl *plan.Plan) error {
 		}
 	}
 	return withHints(fmt.Errorf("%d account(s) could not be read and were not written", pl.Summary.Unknown), ExitIncomplete,
-		append(reasons, "rerun to finish; 'altcontacts doctor' checks access")...)
+		append(reasons, "rerun to finish; check access with: "+g.cmdline("doctor"))...)
 }
 
 // changeExit picks the exit code of apply and rollback.
-func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPath string) error {
+func changeExit(ctx context.Context, g *globalOptions, runErr error, rep *apply.Report, journalPath string) error {
 	if ctx.Err() != nil {
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: writes in flight finished and are journaled; %d not started", rep.Summary[apply.Interrupted]),
-			hints: []string{"rerun to finish, or undo with: altcontacts rollback --journal " + journalPath}}
+			hints: []string{"rerun to finish, or undo with: " + g.rollbackCmd(journalPath)}}
 	}
 	var je *apply.JournalError
 	if errors.As(runErr, &je) {
-		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: altcontacts rollback --journal "+journalPath)
+		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: "+g.rollbackCmd(journalPath))
 		return withHints(runErr, ExitIncomplete, hints...)
 	}
 	if runErr != nil {
 		return withHints(runErr, ExitIncomplete)
 	}
 	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
-		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
+		hints := []string{"rerun to retry what failed; undo everything with: " + g.rollbackCmd(journalPath)}
 		if rep.Summary[apply.Conflict] > 0 {
 			hints = append(hints, "conflicts changed since the plan: make a new plan")
 		}
-		hints = append(hints, failureHints(rep.Outcomes)...)
+		hints = append(hints, failureHints(g, rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
 	}
 	return nil
@@ -388,12 +391,12 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 
 // failureHints is the advice for the outcomes that failed, by their
 // errors' kinds, each hint once.
-func failureHints(ocs []apply.Outcome) []string {
+func failureHints(g *globalOptions, ocs []apply.Outcome) []string {
 	var errs []error
 	for _, o := range ocs {
 		if o.Err != nil {
 			errs = append(errs, o.Err)
 		}
 	}
-	return hintsOnce(errs)
+	return hintsOnce(g, errs)
 }

@@ -78,11 +78,11 @@ func withHints(err error, code int, hints ...string) error {
 
 // hintsOnce is the advice for errs by their kinds (awsHints), each hint
 // once, in the order of the errors.
-func hintsOnce(errs []error) []string {
+func hintsOnce(g *globalOptions, errs []error) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, err := range errs {
-		for _, h := range awsHints(err) {
+		for _, h := range awsHints(g, err) {
 			if !seen[h] {
 				seen[h] = true
 				out = append(out, h)
@@ -115,7 +115,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	var xe *exitError
 	if !errors.As(err, &xe) {
 		// cobra's own parse errors (unknown flag, bad value, extra args).
-		xe = &exitError{code: ExitUsage, err: err, hints: []string{"see 'altcontacts help' for usage"}}
+		xe = &exitError{code: ExitUsage, err: err, hints: []string{"see 'altcontacts --help' for usage"}}
 	}
 	if ctx.Err() != nil && xe.code != ExitUsage {
 		xe.code = ExitInterrupted
@@ -149,10 +149,27 @@ type globalOptions struct {
 	hubRegion   string
 	maxRPS      string
 	rps         awsorg.MaxRPS // --max-rps, parsed
+	// interactive is whether the run can ask (env.interactive): next-step
+	// commands printed for a script carry --yes.
+	interactive bool
+}
+
+// unknownCommand refuses a first word that names no command, suggesting
+// the nearest ones.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var hints []string
+	for _, s := range c.SuggestionsFor(args[0]) {
+		hints = append(hints, fmt.Sprintf("did you mean %q?", s))
+	}
+	hints = append(hints, "see 'altcontacts --help' for the commands")
+	return &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q", args[0]), hints: hints}
 }
 
 func newRoot(e *env) *cobra.Command {
-	g := &globalOptions{}
+	g := &globalOptions{interactive: e.interactive()}
 	root := &cobra.Command{
 		Use:   "altcontacts",
 		Short: "Make sure AWS can reach the right people when an account is compromised",
@@ -165,6 +182,13 @@ The loop: audit (inventory), plan (declare a durable contact in a policy), apply
 Add --sandbox to any command to run against a local emulator; no AWS account needed.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// A word that is no command is an error of ours, not cobra's
+		// multi-line text: one error line and a did-you-mean hint. Args
+		// is only consulted on a runnable command, so the root shows its
+		// help when run alone.
+		Args:                       unknownCommand,
+		RunE:                       func(c *cobra.Command, _ []string) error { return c.Help() },
+		SuggestionsMinimumDistance: 2,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	pf := root.PersistentFlags()
@@ -183,7 +207,7 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.parse() }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
+		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see '%s --help' for usage", c.CommandPath())}}
 	})
 	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
 	return root

@@ -124,6 +124,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	if err != nil {
 		return err
 	}
+	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -137,7 +138,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 		return usageErr("%v", err)
 	}
 	if cfg.BatchBudget > 0 {
-		return runSweep(ctx, e, h)
+		return runSweep(ctx, e, g, h)
 	}
 	res, herr := h.Handle(ctx, o.raw)
 	if res != nil {
@@ -150,14 +151,14 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	case herr != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: herr}
 	case herr != nil:
-		return withHints(herr, ExitIncomplete, append(awsHints(herr), "the Lambda would return this error, so EventBridge retries and then the DLQ holds the event")...)
+		return withHints(herr, ExitIncomplete, append(awsHints(g, herr), "the Lambda would return this error, so EventBridge retries and then the DLQ holds the event")...)
 	}
 	return nil
 }
 
 // runSweep drives the batched sweep in this process (enforce.Drive, the
 // state machine's loop) and prints the summary.
-func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
+func runSweep(ctx context.Context, e *env, g *globalOptions, h *enforce.Handler) error {
 	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
 	if s != nil {
 		b, _ := report.MarshalIndent(s)
@@ -167,7 +168,7 @@ func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: err}
 	case err != nil:
-		return withHints(err, ExitIncomplete, append(awsHints(err), "the state machine would retry the batch, then fail the execution; a rerun re-reads and skips what is already right")...)
+		return withHints(err, ExitIncomplete, append(awsHints(g, err), "the state machine would retry the batch, then fail the execution; a rerun re-reads and skips what is already right")...)
 	case s.Failed > 0:
 		return withHints(fmt.Errorf("sweep: %d account(s) failed; see the \"account failed\" log lines", s.Failed), ExitIncomplete,
 			"the state machine would end in its Fail state, which raises the alarm")

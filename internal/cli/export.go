@@ -112,7 +112,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	case err != nil:
-		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	entries := export.Collect(rep, pol)
 	var files []export.File
@@ -167,7 +167,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		for i, err := range errs {
 			msgs[i] = err.Error()
 		}
-		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(errs)), ExitIncomplete, append(msgs, hintsOnce(errs)...)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(errs)), ExitIncomplete, append(msgs, hintsOnce(g, errs)...)...)
 	}
 	return nil
 }

@@ -34,6 +34,21 @@ func (g *globalOptions) cmdline(sub string, args ...string) string {
 	return strings.Join(words, " ")
 }
 
+// yesFlag is --yes for a next step that asks for confirmation, when this
+// run could not have asked either (not on a terminal): a hint copied into
+// the same script must run there.
+func (g *globalOptions) yesFlag() []string {
+	if g.interactive {
+		return nil
+	}
+	return []string{"--yes"}
+}
+
+// rollbackCmd is the command that undoes a journal.
+func (g *globalOptions) rollbackCmd(journal string) string {
+	return g.cmdline("rollback", append([]string{"--journal", journal}, g.yesFlag()...)...)
+}
+
 // shellQuote quotes w for a POSIX shell if it holds anything but safe
 // characters; a placeholder in capitals (FILE) is left as it is.
 func shellQuote(w string) string {

@@ -110,7 +110,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted")}
 		}
-		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	if err := report.Verify(e.stdout, o.format, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err
@@ -120,7 +120,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	case ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted while waiting; the report above is the last poll")}
 	case s[verify.Unknown] > 0:
-		hints := []string{"'altcontacts doctor' names what is missing"}
+		hints := []string{"see what is missing with: " + g.cmdline("doctor")}
 		if rep.Hub == nil {
 			switch hubGen {
 			case verify.CSPM:
@@ -135,7 +135,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	case s[verify.Failed] > 0 || s[verify.Pending] > 0:
 		var hints []string
 		if s[verify.Failed] > 0 {
-			hints = append(hints, "set the missing contacts: altcontacts apply --policy FILE")
+			hints = append(hints, "set the missing contacts: "+g.cmdline("apply", append([]string{"--policy", "FILE"}, g.yesFlag()...)...))
 		}
 		if s[verify.Pending] > 0 {
 			hints = append(hints, "PENDING accounts pass at AWS's next Account.1 evaluation; rerun later or use --wait")
