@@ -175,7 +175,9 @@ func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 	b.add("# It declares the alternate contacts every account should have. Next:")
 	command := o.Command
 	if command == nil {
-		command = func(sub string, args ...string) string { return strings.Join(append([]string{"altcontacts", sub}, args...), " ") }
+		command = func(sub string, args ...string) string {
+			return strings.Join(append([]string{"altcontacts", sub}, args...), " ")
+		}
 	}
 	planCmd, applyCmd := command("plan", "--policy", file), command("apply", "--policy", file)
 	width := max(len(planCmd), len(applyCmd))
