@@ -164,7 +164,9 @@ func unknownCommand(c *cobra.Command, args []string) error {
 	for _, s := range c.SuggestionsFor(args[0]) {
 		hints = append(hints, fmt.Sprintf("did you mean %q?", s))
 	}
-	hints = append(hints, "see 'altcontacts --help' for the commands")
+	if len(hints) == 0 {
+		hints = append(hints, "see 'altcontacts --help' for the commands")
+	}
 	return &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q", args[0]), hints: hints}
 }
 
