@@ -66,9 +66,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
 	cmd.Flags().StringVar(&o.evidence, "evidence", "", "write an evidence bundle to this directory: JSON and HTML reports and a SHA-256 manifest")
 	cmd.Flags().StringSliceVar(&o.include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region for --import-findings (default: --region)")
+	outputFlag(cmd, g, auditFormats()...)
 	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// auditFormats are audit's -o formats: report.Audit's, and asff, which the
+// findings package makes (the findings as Security Hub would import them).
+func auditFormats() []string {
+	return append(slices.Clone(report.Formats), "asff")
 }
 
 // parse checks every flag before anything is called.
@@ -86,8 +93,7 @@ func (o *auditOptions) parse() error {
 		return usageErr("--fail-on: %v", err)
 	}
 	o.failOn = sev
-	// asff is not a report.Audit format: the findings package makes it.
-	if o.output, err = outputFormat(o.g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
+	if o.output, err = outputFormat(o.g, "audit", auditFormats()); err != nil {
 		return err
 	}
 	if len(o.include) > 0 && o.evidence == "" {

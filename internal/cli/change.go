@@ -20,22 +20,57 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
+// formatsKey is the annotation that lists the -o formats a command
+// renders (see outputFlag).
+const formatsKey = "altcontacts/output-formats"
+
+// outputFlag gives cmd its own -o, whose help lists exactly the formats it
+// renders, the first being the default. The root's -o (hidden) stays, so
+// that -o may come before the command; checkOutput refuses it for a
+// command that renders no format.
+func outputFlag(cmd *cobra.Command, g *globalOptions, formats ...string) {
+	cmd.Flags().StringVarP(&g.output, "output", "o", "", fmt.Sprintf("output format: %s (default %s)", strings.Join(formats, ", "), formats[0]))
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[formatsKey] = strings.Join(formats, ",")
+	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// checkOutput refuses, for every command alike, an -o value the command
+// does not render (the root's PersistentPreRunE).
+func checkOutput(cmd *cobra.Command, g *globalOptions) error {
+	if g.output == "" {
+		return nil
+	}
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	formats := strings.Split(cmd.Annotations[formatsKey], ",")
+	if cmd.Annotations[formatsKey] == "" {
+		formats = nil
+	}
+	_, err := outputFormat(g, name, formats)
+	return err
+}
+
 // outputFormat checks -o against the formats a command renders; the
-// default is table.
+// default is the first.
 func outputFormat(g *globalOptions, command string, formats []string) (string, error) {
 	o := g.output
-	if o == "" {
-		o = "table"
+	if o == "" && len(formats) > 0 {
+		o = formats[0]
 	}
 	if slices.Contains(formats, o) {
 		return o, nil
 	}
+	if len(formats) == 0 {
+		return "", usageErr("--output: unknown format %q for %s (it has no -o formats)", o, command)
+	}
 	return "", usageErr("--output: unknown format %q for %s (want %s)", o, command, strings.Join(formats, ", "))
 }
 
-// changeOutput checks -o for plan, apply, rollback and doctor.
-func changeOutput(g *globalOptions) (string, error) {
-	return outputFormat(g, "this command", report.ChangeFormats)
+// changeOutput checks -o for plan, apply, rollback, journal list and doctor.
+func changeOutput(g *globalOptions, command string) (string, error) {
+	return outputFormat(g, command, report.ChangeFormats)
 }
 
 // readPolicy loads a policy for writing: parse errors and a policy whose
@@ -89,6 +124,7 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
 	cmd.Flags().StringVar(&o.out, "out", "", "also write the plan as JSON to this file, for apply --plan")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
@@ -96,7 +132,7 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 // is called.
 func (o *planOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "plan"); err != nil {
 		return err
 	}
 	o.policy, o.data, err = readPolicy(o.policyFile)
@@ -198,6 +234,7 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX (a new run under it)")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask for confirmation (required without a terminal)")
 	cmd.Flags().BoolVar(&o.allowDelete, "allow-delete", false, "allow deleting contacts (policies cannot ask for deletes yet; reserved)")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
@@ -232,7 +269,7 @@ func defaultJournal(e *env) string {
 // anything is called.
 func (o *applyOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "apply"); err != nil {
 		return err
 	}
 	if (o.policyFile == "") == (o.planFile == "") {

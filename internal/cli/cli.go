@@ -198,7 +198,10 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.StringVar(&g.region, "region", "", "AWS Region for regional services (Security Hub, STS)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "one endpoint URL for every AWS service, like the AWS CLI (AWS_ENDPOINT_URL works too)")
 	pf.BoolVar(&g.sandbox, "sandbox", false, "run against the local sandbox emulator; no credentials needed")
-	pf.StringVarP(&g.output, "output", "o", "", "output format: table, json, csv, markdown, sarif, html, junit")
+	// Each command that renders a report has its own -o listing its
+	// formats (outputFlag); this one only lets -o come first.
+	pf.StringVarP(&g.output, "output", "o", "", "output format (each command's help lists its own)")
+	pf.MarkHidden("output")
 	pf.BoolVar(&g.noProgress, "no-progress", false, "never show a progress bar")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "structured debug log on stderr")
 	pf.IntVar(&g.concurrency, "concurrency", 0, "parallel AWS calls (default sized to the AWS quotas)")
@@ -207,7 +210,12 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.parse() }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkOutput(cmd, g); err != nil {
+			return err
+		}
+		return g.parse()
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see '%s --help' for usage", c.CommandPath())}}
 	})

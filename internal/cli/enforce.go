@@ -71,6 +71,9 @@ account failed in a --budget sweep (the state machine would end in its Fail stat
 	cmd.Flags().StringVar(&o.role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
 	cmd.Flags().DurationVar(&o.budget, "budget", 0, "sweep in batches, each taking accounts for this long, as the state machine does")
+	// The handler's result (or the sweep's summary) is JSON, as the
+	// Lambda returns it.
+	outputFlag(cmd, g, "json")
 	return cmd
 }
 

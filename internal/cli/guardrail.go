@@ -69,13 +69,14 @@ Exit codes: 0 printed; 2 a malformed role name or ARN.`,
 	}
 	scp.Flags().StringVar(&o.enforcerRole, "enforcer-role", "altcontacts-enforcer", "the enforcer's IAM role name (the template's EnforcerRoleName)")
 	scp.Flags().StringArrayVar(&o.exempt, "management-role-arn", nil, "another role ARN allowed to change contacts (repeatable; * and ? wildcards)")
+	outputFlag(scp, g, "json")
 	cmd.AddCommand(scp)
 	return cmd
 }
 
 func (o *guardrailSCPOptions) parse() error {
-	if o.g.output != "" && o.g.output != "json" {
-		return usageErr("--output: unknown format %q for this command (want json)", o.g.output)
+	if _, err := outputFormat(o.g, "guardrail scp", []string{"json"}); err != nil {
+		return err
 	}
 	if !iamRoleName.MatchString(o.enforcerRole) {
 		return usageErr("--enforcer-role %q: not an IAM role name (1-64 characters of letters, digits and +=,.@_-)", o.enforcerRole)

@@ -101,13 +101,14 @@ rollback --journal FILE undoes them all (--account narrows it).`,
 		},
 	}
 	list.Flags().StringVar(&o.journal, "journal", "", "journal: s3://BUCKET/PREFIX or a file")
+	outputFlag(list, g, report.ChangeFormats...)
 	cmd.AddCommand(list)
 	return cmd
 }
 
 func (o *journalListOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "journal list"); err != nil {
 		return err
 	}
 	if o.journal == "" {
@@ -180,13 +181,14 @@ under the prefix.`,
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal written by apply or the enforcer: a file or s3://BUCKET/PREFIX")
 	cmd.Flags().StringVar(&o.account, "account", "", "restore only this account's contacts")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask (required without a terminal); allows deletes")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
 // parse checks every flag before anything is read or called.
 func (o *rollbackOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "rollback"); err != nil {
 		return err
 	}
 	if o.journal == "" {

@@ -66,6 +66,7 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
 	cmd.Flags().DurationVar(&o.poll, "poll-interval", 30*time.Second, "time between polls with --wait")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
 	cmd.Flags().StringVar(&o.hubGen, "securityhub", verify.Auto, "which Security Hub to read Account.1 from: auto (CSPM, else the new one), cspm, v2")
+	outputFlag(cmd, g, report.VerifyFormats...)
 	return cmd
 }
 
@@ -176,12 +177,13 @@ contacts. Each FAIL names the command that fixes it.`,
 		},
 	}
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to check (default: --region)")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
 func (o *doctorOptions) parse() error {
 	var err error
-	o.format, err = changeOutput(o.g)
+	o.format, err = changeOutput(o.g, "doctor")
 	return err
 }
 
