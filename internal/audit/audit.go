@@ -32,6 +32,10 @@ const (
 	Account1Passed  = "PASSED"
 	Account1Failed  = "FAILED"
 	Account1Unknown = "UNKNOWN"
+	// Account1NotEvaluated: SECURITY, the type Account.1 checks, was not
+	// read (--types without it). The account's status then speaks for
+	// the types read only, never for Account.1.
+	Account1NotEvaluated = "NOT_EVALUATED"
 )
 
 // Options select and tune a run.
@@ -84,6 +88,8 @@ type Summary struct {
 type Account1Counts struct {
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
+	// NotEvaluated counts the accounts read without SECURITY.
+	NotEvaluated int `json:"not_evaluated"`
 }
 
 // Account is one account's result.
@@ -179,6 +185,7 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 			a.Findings = append(a.Findings, f)
 		}
 	}
+	a.Account1 = Account1NotEvaluated
 	if slices.Contains(o.Types, contact.Security) {
 		a.Account1 = Account1Passed
 		if a.Contacts[contact.Security] == nil {
@@ -210,6 +217,8 @@ func summarize(accts []Account) Summary {
 			s.Account1.Passed++
 		case Account1Failed:
 			s.Account1.Failed++
+		case Account1NotEvaluated:
+			s.Account1.NotEvaluated++
 		}
 		for _, f := range a.Findings {
 			s.FindingsByRule[f.Rule]++
