@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -19,6 +20,9 @@ import (
 type connection struct {
 	client *awsorg.Client
 	close  func() error
+	// evaluationInterval is how often the sandbox's Security Hub
+	// re-evaluates Account.1 (0: not the sandbox, or only on demand).
+	evaluationInterval time.Duration
 }
 
 // parse checks the global flags, before any command reads a file or calls
@@ -64,7 +68,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 			caller = k
 		}
 		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
-		return &connection{client: c, close: s.Close}, nil
+		return &connection{client: c, close: s.Close, evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval)}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {

@@ -36,6 +36,9 @@ type env struct {
 	stdin  io.Reader
 	getenv func(string) string
 	now    func() time.Time
+	// sleep waits (verify --wait's polls); nil is the real wait. Tests
+	// advance a fake now instead of waiting.
+	sleep func(context.Context, time.Duration) error
 	// tty reports whether stdin, stdout and stderr are terminals.
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// observe, when set, sees every progress update (label, done, total)

@@ -45,7 +45,8 @@ Account.1 is read from Security Hub CSPM (GetFindings, ASFF) or the new Security
 (GetFindingsV2, OCSF): --securityhub auto (the default) prefers CSPM and falls back to the
 new one; cspm or v2 insists on one. Both give the same statuses and evaluation times.
 
---wait polls until nothing is PENDING. Run it where Security Hub aggregates findings
+--wait polls until nothing is PENDING, printing each poll's counts on stderr: every 30 s
+(--poll-interval), or on the sandbox at its evaluation interval. Run it where Security Hub aggregates findings
 (--securityhub-region), as the Security Hub administrator.
 
 Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
@@ -63,7 +64,7 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
 	}
 	cmd.Flags().BoolVar(&o.showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
-	cmd.Flags().DurationVar(&o.poll, "poll-interval", 30*time.Second, "time between polls with --wait")
+	cmd.Flags().DurationVar(&o.poll, "poll-interval", 0, "time between polls with --wait (default 30s; on the sandbox, its evaluation interval)")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
 	cmd.Flags().StringVar(&o.hubGen, "securityhub", verify.Auto, "which Security Hub to read Account.1 from: auto (CSPM, else the new one), cspm, v2")
 	outputFlag(cmd, g, report.VerifyFormats...)
@@ -100,9 +101,31 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		return err
 	}
 	defer conn.close()
-	bar := newProgress(e, g, "accounts settled")
+	poll := o.poll
+	if poll == 0 && conn.evaluationInterval > 0 {
+		// Poll at the source's pace: more often finds nothing new, less
+		// often waits past the evaluation that settled it.
+		poll = conn.evaluationInterval
+	}
+	// With --wait, each poll is a line (on a terminal or not); without,
+	// the one read shows a bar on a terminal.
+	var polled func(int, map[string]int)
+	label := "accounts settled"
+	if o.wait > 0 {
+		label = ""
+		if !g.noProgress {
+			polled = func(n int, s map[string]int) {
+				fmt.Fprintf(e.stderr, "altcontacts: poll %d: %d passed, %d pending, %d failed, %d unknown\n",
+					n, s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown])
+			}
+		}
+	}
+	bar := newProgress(e, g, label)
+	if label == "" {
+		bar.enabled = false
+	}
 	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Wait: o.wait, Poll: o.poll, Progress: bar.update, Now: e.now, Version: version(), SecurityHub: hubGen, Warn: e.warn})
+		Wait: o.wait, Poll: poll, Progress: bar.update, Polled: polled, Now: e.now, Sleep: e.sleep, Version: version(), SecurityHub: hubGen, Warn: e.warn})
 	bar.finish()
 	if err := filterError(g, err); err != nil {
 		return err

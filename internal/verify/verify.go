@@ -98,6 +98,9 @@ type Options struct {
 	// Poll is the interval between polls; zero means 30 s.
 	Poll     time.Duration
 	Progress func(pending, total int)
+	// Polled, if set, hears each poll's counts by status (PASSED,
+	// PENDING, ...): n is the poll's number, from 1.
+	Polled func(n int, summary map[string]int)
 	// Warn hears the inventory's warnings (inventory.Options.Warn).
 	Warn    func(msg string)
 	Now     func() time.Time
@@ -163,13 +166,17 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		scope = orgScope(ctx, c, rep)
 	}
 	deadline := o.Now().Add(o.Wait)
-	for {
+	for n := 1; ; n++ {
 		pending, err := rep.judge(ctx, c, live, hub, herr, scope)
 		if err != nil {
 			return rep, err
 		}
 		if o.Progress != nil {
 			o.Progress(len(live)-pending, len(live))
+		}
+		if o.Polled != nil {
+			rep.summarize()
+			o.Polled(n, rep.Summary)
 		}
 		if pending == 0 || o.Wait <= 0 || !o.Now().Before(deadline) {
 			break
