@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,9 @@ type env struct {
 	// whether or not a bar is drawn: tests interrupt a run at a point of
 	// its progress instead of after a time.
 	observe func(label string, done, total int)
+
+	mu        sync.Mutex
+	announced map[string]bool // journals named on stderr (announceJournal)
 }
 
 // style is how human output looks here: colour on a terminal, unless

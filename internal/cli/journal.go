@@ -42,8 +42,18 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 
 // announceJournal names a journal on stderr when its first record makes it
 // exist, for every command that journals: where to roll back from, even if
-// the run is killed before its report.
+// the run is killed before its report. A file a sweep's batches append to
+// in turn is named once.
 func (e *env) announceJournal(location string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.announced[location] {
+		return
+	}
+	if e.announced == nil {
+		e.announced = map[string]bool{}
+	}
+	e.announced[location] = true
 	fmt.Fprintf(e.stderr, "altcontacts: journal %s\n", location)
 }
 
