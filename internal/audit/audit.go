@@ -33,6 +33,10 @@ const (
 	Account1Passed  = "PASSED"
 	Account1Failed  = "FAILED"
 	Account1Unknown = "UNKNOWN"
+	// Account1NotEvaluated: SECURITY, the type Account.1 checks, was not
+	// read (--types without it). The account's status then speaks for
+	// the types read only, never for Account.1.
+	Account1NotEvaluated = "NOT_EVALUATED"
 )
 
 // Options select and tune a run.
@@ -50,8 +54,10 @@ type Options struct {
 	FailOn contact.Severity
 	// Progress, if set, is called as accounts complete, one call at a time.
 	Progress func(done, total int)
-	Now      func() time.Time
-	Version  string
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Version string
 	// Mail, when set, checks every distinct email domain (contacts and
 	// root emails) for the mail-domain-* rules. Its lookups start as the
 	// inventory meets each address and run beside the Account API reads;
@@ -89,6 +95,8 @@ type Summary struct {
 type Account1Counts struct {
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
+	// NotEvaluated counts the accounts read without SECURITY.
+	NotEvaluated int `json:"not_evaluated"`
 }
 
 // Account is one account's result.
@@ -139,7 +147,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 		o.Now = time.Now
 	}
 	generated := o.Now().UTC()
-	io := inventory.Options{Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress}
+	io := inventory.Options{Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress, Warn: o.Warn}
 	if o.Mail != nil {
 		io.Email = func(email string) {
 			if d := contact.EmailDomain(email); d != "" {
@@ -195,6 +203,7 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account, lookup contact
 			a.Findings = append(a.Findings, f)
 		}
 	}
+	a.Account1 = Account1NotEvaluated
 	if slices.Contains(o.Types, contact.Security) {
 		a.Account1 = Account1Passed
 		if a.Contacts[contact.Security] == nil {
@@ -226,6 +235,8 @@ func summarize(accts []Account) Summary {
 			s.Account1.Passed++
 		case Account1Failed:
 			s.Account1.Failed++
+		case Account1NotEvaluated:
+			s.Account1.NotEvaluated++
 		}
 		for _, f := range a.Findings {
 			s.FindingsByRule[f.Rule]++

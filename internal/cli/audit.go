@@ -70,9 +70,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
 	cmd.Flags().StringSliceVar(&o.include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
 	cmd.Flags().BoolVar(&o.registration, "check-registration", false, "also check each mail domain's registration expiry over RDAP (asks public registry servers, so opt-in)")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region for --import-findings (default: --region)")
+	outputFlag(cmd, g, auditFormats()...)
 	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// auditFormats are audit's -o formats: report.Audit's, and asff, which the
+// findings package makes (the findings as Security Hub would import them).
+func auditFormats() []string {
+	return append(slices.Clone(report.Formats), "asff")
 }
 
 // parse checks every flag before anything is called.
@@ -90,8 +97,7 @@ func (o *auditOptions) parse() error {
 		return usageErr("--fail-on: %v", err)
 	}
 	o.failOn = sev
-	// asff is not a report.Audit format: the findings package makes it.
-	if o.output, err = outputFormat(o.g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
+	if o.output, err = outputFormat(o.g, "audit", auditFormats()); err != nil {
 		return err
 	}
 	if len(o.include) > 0 && o.evidence == "" {
@@ -134,11 +140,14 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	bar := newProgress(e, g, "accounts")
 	rep, runErr := audit.Run(ctx, conn.client, pol, audit.Options{
 		Types: o.types, Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(), Mail: mc,
+		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(), Mail: mc, Warn: e.warn,
 	})
 	bar.finish()
+	if err := filterError(g, runErr); err != nil {
+		return err
+	}
 	if rep == nil {
-		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if o.output == "asff" {
 		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
@@ -155,7 +164,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if o.importFindings && runErr == nil {
 		res, err := findings.Sync(ctx, conn.client, rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
 		if err != nil {
-			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(err)...)
+			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(g, err)...)
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: Security Hub (%s): %d finding(s) imported, %d archived\n", conn.client.HubRegion(), res.Imported, res.Archived)
 		if len(res.Failed) > 0 {
@@ -167,10 +176,10 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 			rep.Summary.Evaluated-rep.Summary.Unknown, rep.Summary.Accounts)}
 	}
 	if runErr != nil {
-		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if errs := rep.Errors(); len(errs) > 0 {
-		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(errs)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(g, errs)...)
 	}
 	for _, a := range rep.Accounts {
 		for _, f := range a.Findings {

@@ -20,22 +20,57 @@ import (
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
+// formatsKey is the annotation that lists the -o formats a command
+// renders (see outputFlag).
+const formatsKey = "altcontacts/output-formats"
+
+// outputFlag gives cmd its own -o, whose help lists exactly the formats it
+// renders, the first being the default. The root's -o (hidden) stays, so
+// that -o may come before the command; checkOutput refuses it for a
+// command that renders no format.
+func outputFlag(cmd *cobra.Command, g *globalOptions, formats ...string) {
+	cmd.Flags().StringVarP(&g.output, "output", "o", "", fmt.Sprintf("output format: %s (default %s)", strings.Join(formats, ", "), formats[0]))
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[formatsKey] = strings.Join(formats, ",")
+	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// checkOutput refuses, for every command alike, an -o value the command
+// does not render (the root's PersistentPreRunE).
+func checkOutput(cmd *cobra.Command, g *globalOptions) error {
+	if g.output == "" {
+		return nil
+	}
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	formats := strings.Split(cmd.Annotations[formatsKey], ",")
+	if cmd.Annotations[formatsKey] == "" {
+		formats = nil
+	}
+	_, err := outputFormat(g, name, formats)
+	return err
+}
+
 // outputFormat checks -o against the formats a command renders; the
-// default is table.
+// default is the first.
 func outputFormat(g *globalOptions, command string, formats []string) (string, error) {
 	o := g.output
-	if o == "" {
-		o = "table"
+	if o == "" && len(formats) > 0 {
+		o = formats[0]
 	}
 	if slices.Contains(formats, o) {
 		return o, nil
 	}
+	if len(formats) == 0 {
+		return "", usageErr("--output: unknown format %q for %s (it has no -o formats)", o, command)
+	}
 	return "", usageErr("--output: unknown format %q for %s (want %s)", o, command, strings.Join(formats, ", "))
 }
 
-// changeOutput checks -o for plan, apply, rollback and doctor.
-func changeOutput(g *globalOptions) (string, error) {
-	return outputFormat(g, "this command", report.ChangeFormats)
+// changeOutput checks -o for plan, apply, rollback, journal list and doctor.
+func changeOutput(g *globalOptions, command string) (string, error) {
+	return outputFormat(g, command, report.ChangeFormats)
 }
 
 // readPolicy loads a policy for writing: parse errors and a policy whose
@@ -89,6 +124,7 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
 	cmd.Flags().StringVar(&o.out, "out", "", "also write the plan as JSON to this file, for apply --plan")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
@@ -96,7 +132,7 @@ func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
 // is called.
 func (o *planOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "plan"); err != nil {
 		return err
 	}
 	o.policy, o.data, err = readPolicy(o.policyFile)
@@ -108,8 +144,11 @@ func (o *planOptions) parse() error {
 func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
 	bar := newProgress(e, g, "accounts read")
 	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update, Now: e.now, Version: version(), Stream: stream})
+		Progress: bar.update, Now: e.now, Version: version(), Stream: stream, Warn: e.warn})
 	bar.finish()
+	if ferr := filterError(g, err); ferr != nil {
+		return nil, ferr
+	}
 	switch {
 	case err == nil:
 		return pl, nil
@@ -118,7 +157,7 @@ func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, 
 	case ctx.Err() != nil:
 		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	}
-	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
+	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(g, err)...)
 }
 
 func runPlan(ctx context.Context, o *planOptions) error {
@@ -143,7 +182,7 @@ func runPlan(ctx context.Context, o *planOptions) error {
 		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
-		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: altcontacts apply --plan %s\n", out, out)
+		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: %s\n", out, g.cmdline("apply", append([]string{"--plan", out}, g.yesFlag()...)...))
 	}
 	if pl.Summary.Unknown > 0 {
 		return withHints(fmt.Errorf("%d account(s) could not be read; the plan leaves them out", pl.Summary.Unknown), ExitIncomplete,
@@ -198,6 +237,7 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX (a new run under it)")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask for confirmation (required without a terminal)")
 	cmd.Flags().BoolVar(&o.allowDelete, "allow-delete", false, "allow deleting contacts (policies cannot ask for deletes yet; reserved)")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
@@ -232,7 +272,7 @@ func defaultJournal(e *env) string {
 // anything is called.
 func (o *applyOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "apply"); err != nil {
 		return err
 	}
 	if (o.policyFile == "") == (o.planFile == "") {
@@ -260,6 +300,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
@@ -270,7 +311,7 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	// Unattended, apply streams: no contact is read for a plan, and each
 	// worker's own re-read decides whether to write, which saves a read per
@@ -283,13 +324,13 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		}
 	} else if err := plan.Recheck(ctx, conn.client, o.planFile, pl, id); err != nil {
 		if errors.As(err, new(*plan.OrganizationError)) {
-			return withHints(err, ExitUsage, "make the plan again from this organization: altcontacts plan --policy FILE --out PLAN.json")
+			return withHints(err, ExitUsage, "make the plan again from this organization: "+g.cmdline("plan", "--policy", "FILE", "--out", "PLAN.json"))
 		}
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
-		if err := unknownExit(pl); err != nil {
+		if err := unknownExit(g, pl); err != nil {
 			return err
 		}
 		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
@@ -312,10 +353,12 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	defer j.Close()
 	path := j.Path()
-	if stream {
-		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ; journal %s\n", len(writes), len(accounts), path)
+	if stream || o.planFile != "" {
+		// Each write's own re-read decides: a plan file's writes may all
+		// have been made already.
+		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ\n", len(writes), len(accounts))
 	} else {
-		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
+		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s)\n", len(writes), len(accounts))
 	}
 	bar := newProgress(e, g, "contacts done")
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
@@ -326,10 +369,10 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
 	}
-	if err := changeExit(ctx, runErr, rep, path); err != nil {
+	if err := changeExit(ctx, g, runErr, rep, path); err != nil {
 		return err
 	}
-	return unknownExit(pl)
+	return unknownExit(g, pl)
 }
 
 // nothingToDo ends an apply or rollback that changed nothing: the message
@@ -350,7 +393,7 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 
 // unknownExit fails a run that left accounts unread: they were neither
 // written nor checked, so the organization is not known to match.
-func unknownExit(pl *plan.Plan) error {
+func unknownExit(g *globalOptions, pl *plan.Plan) error {
 	if pl.Summary.Unknown == 0 {
 		return nil
 	}
@@ -361,29 +404,29 @@ func unknownExit(pl *plan.Plan) error {
 		}
 	}
 	return withHints(fmt.Errorf("%d account(s) could not be read and were not written", pl.Summary.Unknown), ExitIncomplete,
-		append(reasons, "rerun to finish; 'altcontacts doctor' checks access")...)
+		append(reasons, "rerun to finish; check access with: "+g.cmdline("doctor"))...)
 }
 
 // changeExit picks the exit code of apply and rollback.
-func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPath string) error {
+func changeExit(ctx context.Context, g *globalOptions, runErr error, rep *apply.Report, journalPath string) error {
 	if ctx.Err() != nil {
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: writes in flight finished and are journaled; %d not started", rep.Summary[apply.Interrupted]),
-			hints: []string{"rerun to finish, or undo with: altcontacts rollback --journal " + journalPath}}
+			hints: []string{"rerun to finish, or undo with: " + g.rollbackCmd(journalPath)}}
 	}
 	var je *apply.JournalError
 	if errors.As(runErr, &je) {
-		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: altcontacts rollback --journal "+journalPath)
+		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: "+g.rollbackCmd(journalPath))
 		return withHints(runErr, ExitIncomplete, hints...)
 	}
 	if runErr != nil {
 		return withHints(runErr, ExitIncomplete)
 	}
 	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
-		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
+		hints := []string{"rerun to retry what failed; undo everything with: " + g.rollbackCmd(journalPath)}
 		if rep.Summary[apply.Conflict] > 0 {
 			hints = append(hints, "conflicts changed since the plan: make a new plan")
 		}
-		hints = append(hints, failureHints(rep.Outcomes)...)
+		hints = append(hints, failureHints(g, rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
 	}
 	return nil
@@ -391,12 +434,12 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 
 // failureHints is the advice for the outcomes that failed, by their
 // errors' kinds, each hint once.
-func failureHints(ocs []apply.Outcome) []string {
+func failureHints(g *globalOptions, ocs []apply.Outcome) []string {
 	var errs []error
 	for _, o := range ocs {
 		if o.Err != nil {
 			errs = append(errs, o.Err)
 		}
 	}
-	return hintsOnce(errs)
+	return hintsOnce(g, errs)
 }

@@ -65,13 +65,14 @@ exempt ARN in another partition.`,
 	scp.Flags().StringVar(&o.partition, "partition", "", "the organization's partition: aws, aws-cn or aws-us-gov (default: --region's, else aws)")
 	scp.Flags().StringVar(&o.enforcerRole, "enforcer-role", guardrail.DefaultEnforcerRole, "the enforcer's IAM role name (the template's EnforcerRoleName)")
 	scp.Flags().StringArrayVar(&o.exempt, "management-role-arn", nil, "another role ARN allowed to change contacts (repeatable; * and ? wildcards)")
+	outputFlag(scp, g, "json")
 	cmd.AddCommand(scp)
 	return cmd
 }
 
 func (o *guardrailSCPOptions) parse() error {
-	if o.g.output != "" && o.g.output != "json" {
-		return usageErr("--output: unknown format %q for this command (want json)", o.g.output)
+	if _, err := outputFormat(o.g, "guardrail scp", []string{"json"}); err != nil {
+		return err
 	}
 	if o.partition == "" {
 		o.partition = awsorg.RegionPartition(o.g.region)

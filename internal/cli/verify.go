@@ -58,7 +58,8 @@ Account.1 is read from Security Hub CSPM (GetFindings, ASFF), the new Security H
 cspm, v2 or config insists on one. All give the same statuses; COMPLIANT is PASSED, and
 NON_COMPLIANT with a contact set is PENDING.
 
---wait polls until nothing is PENDING. Run it where Security Hub aggregates findings
+--wait polls until nothing is PENDING, printing each poll's counts on stderr: every 30 s
+(--poll-interval), or on the sandbox at its evaluation interval. Run it where Security Hub aggregates findings
 (--securityhub-region), as the Security Hub administrator.
 
 Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 any UNKNOWN.`,
@@ -77,7 +78,7 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
 	}
 	cmd.Flags().BoolVar(&o.showPII, "show-pii", false, "show contact phone numbers in full in -o html (default: masked)")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "poll until nothing is PENDING or this long has passed")
-	cmd.Flags().DurationVar(&o.poll, "poll-interval", 30*time.Second, "time between polls with --wait")
+	cmd.Flags().DurationVar(&o.poll, "poll-interval", 0, "time between polls with --wait (default 30s; on the sandbox, its evaluation interval)")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to read findings from (default: --region)")
 	cmd.Flags().StringVar(&o.source, "source", verify.Auto, "where to read Account.1 from: auto (CSPM, else the new Security Hub, else AWS Config), cspm, v2, config")
 	cmd.Flags().StringVar(&o.aggregator, "config-aggregator", "", "the AWS Config aggregator to read with --source config (default: the only one with an organization source)")
@@ -91,6 +92,7 @@ Exit codes: 0 all PASSED (or NOT_APPLICABLE); 1 any FAILED or still PENDING; 3 a
 	// writes nothing else there.
 	cmd.Flags().SetOutput(e.stderr)
 	o.changed = cmd.Flags().Changed
+	outputFlag(cmd, g, report.VerifyFormats...)
 	return cmd
 }
 
@@ -137,10 +139,35 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		return err
 	}
 	defer conn.close()
-	bar := newProgress(e, g, "accounts settled")
+	poll := o.poll
+	if poll == 0 && conn.evaluationInterval > 0 {
+		// Poll at the source's pace: more often finds nothing new, less
+		// often waits past the evaluation that settled it.
+		poll = conn.evaluationInterval
+	}
+	// With --wait, each poll is a line (on a terminal or not); without,
+	// the one read shows a bar on a terminal.
+	var polled func(int, map[string]int)
+	label := "accounts settled"
+	if o.wait > 0 {
+		label = ""
+		if !g.noProgress {
+			polled = func(n int, s map[string]int) {
+				fmt.Fprintf(e.stderr, "altcontacts: poll %d: %d passed, %d pending, %d failed, %d unknown\n",
+					n, s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown])
+			}
+		}
+	}
+	bar := newProgress(e, g, label)
+	if label == "" {
+		bar.enabled = false
+	}
 	rep, err := verify.Run(ctx, conn.client, verify.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Wait: o.wait, Poll: o.poll, Progress: bar.update, Now: e.now, Version: version(), Source: hubGen, ConfigAggregator: o.aggregator})
+		Wait: o.wait, Poll: poll, Progress: bar.update, Polled: polled, Now: e.now, Sleep: e.sleep, Version: version(), Source: hubGen, ConfigAggregator: o.aggregator, Warn: e.warn})
 	bar.finish()
+	if err := filterError(g, err); err != nil {
+		return err
+	}
 	if rep == nil {
 		if ctx.Err() != nil {
 			return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted")}
@@ -149,7 +176,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		if errors.As(err, &choice) {
 			return &exitError{code: ExitUsage, err: err}
 		}
-		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("verify: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	if err := report.Verify(e.stdout, o.format, rep, withPII(e.style(), o.showPII)); err != nil {
 		return err
@@ -159,7 +186,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	case ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted while waiting; the report above is the last poll")}
 	case s[verify.Unknown] > 0:
-		hints := []string{"'altcontacts doctor' names what is missing"}
+		hints := []string{"see what is missing with: " + g.cmdline("doctor")}
 		if rep.Hub == nil && rep.Config == nil {
 			switch hubGen {
 			case verify.Config:
@@ -176,7 +203,7 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	case s[verify.Failed] > 0 || s[verify.Pending] > 0:
 		var hints []string
 		if s[verify.Failed] > 0 {
-			hints = append(hints, "set the missing contacts: altcontacts apply --policy FILE")
+			hints = append(hints, "set the missing contacts: "+g.cmdline("apply", append([]string{"--policy", "FILE"}, g.yesFlag()...)...))
 		}
 		if s[verify.Pending] > 0 {
 			hints = append(hints, "PENDING accounts pass at AWS's next Account.1 evaluation; rerun later or use --wait")
@@ -218,12 +245,13 @@ under --no-dns). Each FAIL names the command that fixes it.`,
 		},
 	}
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region to check (default: --region)")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
 func (o *doctorOptions) parse() error {
 	var err error
-	o.format, err = changeOutput(o.g)
+	o.format, err = changeOutput(o.g, "doctor")
 	return err
 }
 

@@ -143,6 +143,9 @@ type Options struct {
 	// domain's DNS lookup in the background), and may be called
 	// concurrently.
 	Email func(email string)
+	// Warn, if set, hears what is worth saying but not an error: filters
+	// that select no ACTIVE account.
+	Warn func(msg string)
 }
 
 // DefaultConcurrency sizes a pool to a quota: enough requests in flight to
@@ -206,6 +209,7 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 			ouMu.Unlock()
 		}
 		visit := func(wa awsorg.Account) {
+			t.seen(wa.ID)
 			// The one conversion from AWS's account to ours.
 			a := &Account{Account: contact.Account{ID: wa.ID, Name: wa.Name, Email: wa.Email, OUPath: wa.OUPath, OUIDs: wa.OUIDs,
 				Management: wa.ID == org.ManagementAccountID}, State: wa.State}
@@ -241,6 +245,14 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 		// Nothing to report: the organization could not be listed at all.
 		return nil, walkErr
 	}
+	// Filters are checked against the whole walk: a value that names
+	// nothing is a typo, not an empty selection (nothing was read, since
+	// it selected nothing).
+	if !standalone && o.Given == nil && walkErr == nil && ctx.Err() == nil {
+		if err := checkFilters(o, inv.OUs, t.walked); err != nil {
+			return nil, err
+		}
+	}
 	inv.Accounts = make([]Account, 0, len(t.accounts))
 	for _, a := range t.accounts {
 		if a.Status == "" {
@@ -256,6 +268,11 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 		inv.Accounts = append(inv.Accounts, *a)
 	}
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	if o.Warn != nil && (len(o.Accounts) > 0 || len(o.OUs) > 0) && ctx.Err() == nil && walkErr == nil {
+		if msg := emptySelection(o, inv.Accounts); msg != "" {
+			o.Warn(msg)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return inv, err
 	}
@@ -275,6 +292,16 @@ type taker struct {
 	mu       sync.Mutex
 	accounts []*Account
 	finished int
+	walked   map[string]bool // every account id the walk met, selected or not
+}
+
+func (t *taker) seen(id string) {
+	t.mu.Lock()
+	if t.walked == nil {
+		t.walked = map[string]bool{}
+	}
+	t.walked[id] = true
+	t.mu.Unlock()
 }
 
 func (t *taker) add(a *Account) {

@@ -251,7 +251,6 @@ func TestFilterAndSkip(t *testing.T) {
 		{"ou path with a slash", inventory.Options{OUs: []string{"Root/Workloads/"}}, 12},
 		{"ou id with nested OUs", inventory.Options{OUs: []string{workloads}}, 12},
 		{"leaf ou", inventory.Options{OUs: []string{"Root/Workloads/Dev"}}, 3},
-		{"a path prefix is not an ou", inventory.Options{OUs: []string{"Root/Work"}}, 0},
 		{"two ous", inventory.Options{OUs: []string{"Root/Sandbox", "Root/Security"}}, 6},
 		{"accounts", inventory.Options{Accounts: []string{"619283740556", "753910284406"}}, 2},
 		{"accounts and ou", inventory.Options{Accounts: []string{"619283740556", "938265104473"}, OUs: []string{"Root/Sandbox"}}, 1},
@@ -263,6 +262,13 @@ func TestFilterAndSkip(t *testing.T) {
 				t.Errorf("accounts = %v, want %d", ids(inv), tc.want)
 			}
 		})
+	}
+
+	// A path prefix is not an OU: a filter naming nothing is an error, not
+	// an empty selection.
+	var fe *inventory.FilterError
+	if inv, err := inventory.Take(context.Background(), client(e, ""), nil, inventory.Options{OUs: []string{"Root/Work"}, NoReads: true}); !errors.As(err, &fe) || inv != nil {
+		t.Errorf("--ou Root/Work: Take = %v, %v; want a *FilterError", inv, err)
 	}
 
 	p := &contact.Policy{Version: 1, Exclude: contact.Exclude{Accounts: []string{"619283740556"}, OUs: []string{"Root/Sandbox"}}}

@@ -113,9 +113,14 @@ type Options struct {
 	// Poll is the interval between polls; zero means 30 s.
 	Poll     time.Duration
 	Progress func(pending, total int)
-	Now      func() time.Time
-	Sleep    func(context.Context, time.Duration) error
-	Version  string
+	// Polled, if set, hears each poll's counts by status (PASSED,
+	// PENDING, ...): n is the poll's number, from 1.
+	Polled func(n int, summary map[string]int)
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Sleep   func(context.Context, time.Duration) error
+	Version string
 	// Source is Auto (empty means Auto), CSPM, V2 or Config.
 	Source string
 	// ConfigAggregator names the AWS Config aggregator to read; empty
@@ -141,7 +146,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		return nil, err
 	}
 	inv, err := inventory.Take(ctx, c, nil, inventory.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
-		Concurrency: o.Concurrency})
+		Concurrency: o.Concurrency, Warn: o.Warn})
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +193,7 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		scope = orgScope(ctx, c, rep)
 	}
 	deadline := o.Now().Add(o.Wait)
-	for {
+	for n := 1; ; n++ {
 		var pending int
 		var err error
 		if src.config != nil {
@@ -201,6 +206,10 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		}
 		if o.Progress != nil {
 			o.Progress(len(live)-pending, len(live))
+		}
+		if o.Polled != nil {
+			rep.summarize()
+			o.Polled(n, rep.Summary)
 		}
 		if pending == 0 || o.Wait <= 0 || !o.Now().Before(deadline) {
 			break
