@@ -55,7 +55,8 @@ type Option func(*setup) error
 
 // setup is what the options collect before [Build] makes the emulator.
 type setup struct {
-	now func() time.Time
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 	// start is the starting state and from names the option that chose it.
 	start *State
 	from  string
@@ -85,6 +86,20 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("emulator: WithClock(nil)")
 		}
 		s.now = now
+		return nil
+	}
+}
+
+// WithSleep replaces the wall-clock wait of [WithLatency]: sleep is called
+// with the request's context and the latency, and a non-nil error drops
+// the request unanswered, as a cancelled wait does. Tests pass a fake
+// that advances their clock, so latency costs no wall time.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *setup) error {
+		if sleep == nil {
+			return errors.New("emulator: WithSleep(nil)")
+		}
+		s.sleep = sleep
 		return nil
 	}
 }
@@ -162,7 +177,7 @@ func WithEvaluationInterval(d time.Duration) Option {
 // Build returns an emulator seeded with the fintech scenario unless an
 // option chooses another starting state, or the first option's error.
 func Build(opts ...Option) (*Emulator, error) {
-	s := &setup{now: time.Now}
+	s := &setup{now: time.Now, sleep: sleepCtx}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -181,7 +196,7 @@ func Build(opts ...Option) (*Emulator, error) {
 	e := &Emulator{
 		state:   s.start,
 		now:     s.now,
-		sleep:   sleepCtx,
+		sleep:   s.sleep,
 		buckets: map[bucketKey]*rate.Limiter{},
 		rng:     newRNG(s.start.Settings.Seed),
 	}
