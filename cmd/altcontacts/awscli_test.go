@@ -264,6 +264,9 @@ func securityContactArgs(name string) []string {
 var getSecurity = []string{"account", "get-alternate-contact", "--alternate-contact-type", "SECURITY"}
 
 func TestAWSCLI(t *testing.T) {
+	// Alongside the scripts, after the tests that set the process
+	// environment (TestMotoAudit, TestMotoS3Journal) have ended.
+	t.Parallel()
 	awsCLI := peertest.AWS(t)
 
 	// The lesson, as a learner types it: the management account has no
