@@ -173,16 +173,7 @@ func setupEmulator(t *testing.T) side {
 	em := emulator.New(emulator.WithoutThrottling())
 	srv := httptest.NewServer(em.Handler())
 	t.Cleanup(srv.Close)
-	// One connection per request. With keep-alive, about one run in
-	// thirty under full CPU load (-race, other packages' tests alongside)
-	// lost a reused connection mid-body: the client read "use of closed
-	// network connection" on a 200 whose bytes the handler had written in
-	// full. Without reuse, 100 runs under the same load passed. The cause
-	// is not found; the comparison is of what is on the wire, which this
-	// does not change.
-	client := srv.Client()
-	client.Timeout = 30 * time.Second
-	client.Transport.(*http.Transport).DisableKeepAlives = true
+	client := &http.Client{Timeout: 30 * time.Second}
 	cfg := func(caller string) aws.Config {
 		key := "sandbox"
 		if caller != "" {

@@ -115,7 +115,7 @@ func TestQuotaScale(t *testing.T) {
 		t.Errorf("%d calls before throttling, want 30 (burst 15 × 2)", n)
 	}
 	wantErrorAs[*acctypes.TooManyRequestsException](t, err)
-	clk.Advance(500 * time.Millisecond) // 20/s
+	clk.Advance(100 * time.Millisecond) // 20/s
 	if n, _ := burst(100, func() error {
 		_, err := c.acct.GetAlternateContact(ctx(t), &account.GetAlternateContactInput{AlternateContactType: acctypes.AlternateContactTypeBilling})
 		return err
