@@ -8,8 +8,8 @@ package main_test
 // Every subtest starts its own `sandbox serve --scenario fintech` in-process,
 // so each sees fresh state and the subtests run in parallel. The aws calls go
 // through one long-lived CLI process (peertest.AWSCLI), as a process per call
-// cost about a second of Python start-up each; the walkthrough's first calls
-// are real `aws` processes, so the command itself is proven too.
+// cost about a second of Python start-up each; the walkthrough's first call
+// is a real `aws` process, so the command itself is proven too.
 
 import (
 	"bufio"
@@ -274,15 +274,15 @@ func TestAWSCLI(t *testing.T) {
 	t.Run("Walkthrough", func(t *testing.T) {
 		t.Parallel()
 		s := startSandbox(t, awsCLI)
-		// The first two as `aws` processes: exit code, stdout and stderr
-		// of the command itself.
+		// The first as an `aws` process: exit code, stdout and stderr of
+		// the command itself.
 		proc := *s
 		proc.run = awsCLI.Exec
 
 		wantStderr(t, proc.fail(t, "sandbox", getSecurity...),
 			errLine("ResourceNotFoundException", "GetAlternateContact", msgNoContact))
 
-		if out := proc.ok(t, "sandbox", securityContactArgs("Security Operations")...); out != "" {
+		if out := s.ok(t, "sandbox", securityContactArgs("Security Operations")...); out != "" {
 			t.Errorf("put-alternate-contact stdout = %q, want empty", out)
 		}
 
