@@ -158,6 +158,28 @@ func WithFault(f Fault) Option {
 	}
 }
 
+// WithDNSLatency adds d to every answer of the sandbox's resolver.
+func WithDNSLatency(d time.Duration) Option {
+	return func(s *setup) error {
+		if d < 0 {
+			return fmt.Errorf("emulator: WithDNSLatency(%v): negative", d)
+		}
+		return s.change(func(st *State) { st.Settings.DNSLatency = Duration(d) })
+	}
+}
+
+// WithSleep replaces how the emulator waits out latency, so a test or a
+// benchmark can count the waits instead of spending them.
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(s *setup) error {
+		if sleep == nil {
+			return errors.New("emulator: WithSleep(nil)")
+		}
+		s.sleep = sleep
+		return nil
+	}
+}
+
 // WithEmptyPages makes list operations return empty pages with a NextToken.
 func WithEmptyPages() Option {
 	return func(s *setup) error { return s.change(func(st *State) { st.Settings.EmptyPages = true }) }
@@ -394,6 +416,10 @@ var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		e.serveAdmin(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/rdap/") {
+		e.serveRDAP(w, r)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
