@@ -90,20 +90,6 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithSleep replaces the wall-clock wait of [WithLatency]: sleep is called
-// with the request's context and the latency, and a non-nil error drops
-// the request unanswered, as a cancelled wait does. Tests pass a fake
-// that advances their clock, so latency costs no wall time.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(s *setup) error {
-		if sleep == nil {
-			return errors.New("emulator: WithSleep(nil)")
-		}
-		s.sleep = sleep
-		return nil
-	}
-}
-
 // WithState starts the emulator from a copy of st instead of the fintech
 // scenario.
 func WithState(st *State) Option {
