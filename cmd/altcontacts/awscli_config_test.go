@@ -16,12 +16,11 @@ import (
 
 // AWS Config conformance: the AWS CLI's configservice commands and boto3's
 // parsed answers, checked against botocore's model, on fintech (Config on,
-// an organization aggregator). Three CLI processes and one Python process,
-// each about a second of start-up.
+// an organization aggregator): its commands
+// through peertest's one long-lived aws CLI process, and one Python process.
 func TestAWSCLIConfig(t *testing.T) {
 	t.Parallel()
-	awsBin := peertest.Require(t, "aws")
-	s := startSandbox(t, awsBin)
+	s := startSandbox(t, peertest.AWS(t))
 
 	var agg struct {
 		AggregateComplianceByConfigRules []struct {

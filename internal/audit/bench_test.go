@@ -81,6 +81,9 @@ func chinaAudit(tb testing.TB, scale float64, latency time.Duration) (*audit.Rep
 // chosen from the caller's arn:aws-cn ARN: at most 2% of the reads are
 // throttled and none is left UNKNOWN. Wall time is the benchmark's.
 func TestChinaAuditStaysUnderQuota(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paces on the wall clock (at quota-scale 100)")
+	}
 	rep, s, q, _, _ := chinaAudit(t, 100, 0)
 	if want := (awsorg.Quota{Rate: 300, Burst: 500}); q.GetContact != want {
 		t.Errorf("client paces Get at %+v, want China's 3/s burst 5 ×100 = %+v", q.GetContact, want)
