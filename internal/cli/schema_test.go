@@ -78,7 +78,9 @@ func TestJSONDocumentsMatchSchemas(t *testing.T) {
 				func(b *bytes.Buffer, p *plan.Plan) error { return report.Plan(b, "json", p, report.Style{}) })},
 		{name: "apply-v1", full: cmd(ExitOK, "apply", "--sandbox", "--policy", policy, "--yes", "--journal", journal, "-o", "json"),
 			render: emptied(func(r *apply.Report) { r.Outcomes, r.Summary = nil, nil },
-				func(b *bytes.Buffer, r *apply.Report) error { return report.Changes(b, "json", "apply", r, report.Style{}) })},
+				func(b *bytes.Buffer, r *apply.Report) error {
+					return report.Changes(b, "json", "apply", r, report.Style{})
+				})},
 		{name: "journal-list-v1", full: cmd(ExitOK, "journal", "list", "--sandbox", "--journal", journal, "-o", "json"),
 			render: emptied(func(l *report.RunList) { l.Runs = nil },
 				func(b *bytes.Buffer, l *report.RunList) error { return report.Runs(b, "json", l) })},
@@ -87,7 +89,9 @@ func TestJSONDocumentsMatchSchemas(t *testing.T) {
 				func(b *bytes.Buffer, r *verify.Report) error { return report.Verify(b, "json", r, report.Style{}) })},
 		{name: "rollback-v1", full: cmd(ExitOK, "rollback", "--sandbox", "--journal", journal, "--yes", "-o", "json"),
 			render: emptied(func(r *apply.Report) { r.Outcomes, r.Summary = nil, nil },
-				func(b *bytes.Buffer, r *apply.Report) error { return report.Changes(b, "json", "rollback", r, report.Style{}) })},
+				func(b *bytes.Buffer, r *apply.Report) error {
+					return report.Changes(b, "json", "rollback", r, report.Style{})
+				})},
 		{name: "doctor-v1", full: cmd(ExitOK, "doctor", "--sandbox", "-o", "json"),
 			render: emptied(func(r *doctor.Report) { r.Checks, r.SecurityHub, r.Partition = nil, nil, "" },
 				func(b *bytes.Buffer, r *doctor.Report) error { return report.Doctor(b, "json", r, report.Style{}) })},
