@@ -55,7 +55,8 @@ type Option func(*setup) error
 
 // setup is what the options collect before [Build] makes the emulator.
 type setup struct {
-	now func() time.Time
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 	// start is the starting state and from names the option that chose it.
 	start *State
 	from  string
@@ -143,6 +144,28 @@ func WithFault(f Fault) Option {
 	}
 }
 
+// WithDNSLatency adds d to every answer of the sandbox's resolver.
+func WithDNSLatency(d time.Duration) Option {
+	return func(s *setup) error {
+		if d < 0 {
+			return fmt.Errorf("emulator: WithDNSLatency(%v): negative", d)
+		}
+		return s.change(func(st *State) { st.Settings.DNSLatency = Duration(d) })
+	}
+}
+
+// WithSleep replaces how the emulator waits out latency, so a test or a
+// benchmark can count the waits instead of spending them.
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(s *setup) error {
+		if sleep == nil {
+			return errors.New("emulator: WithSleep(nil)")
+		}
+		s.sleep = sleep
+		return nil
+	}
+}
+
 // WithEmptyPages makes list operations return empty pages with a NextToken.
 func WithEmptyPages() Option {
 	return func(s *setup) error { return s.change(func(st *State) { st.Settings.EmptyPages = true }) }
@@ -162,7 +185,7 @@ func WithEvaluationInterval(d time.Duration) Option {
 // Build returns an emulator seeded with the fintech scenario unless an
 // option chooses another starting state, or the first option's error.
 func Build(opts ...Option) (*Emulator, error) {
-	s := &setup{now: time.Now}
+	s := &setup{now: time.Now, sleep: sleepCtx}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -181,7 +204,7 @@ func Build(opts ...Option) (*Emulator, error) {
 	e := &Emulator{
 		state:   s.start,
 		now:     s.now,
-		sleep:   sleepCtx,
+		sleep:   s.sleep,
 		buckets: map[bucketKey]*rate.Limiter{},
 		rng:     newRNG(s.start.Settings.Seed),
 	}
@@ -379,6 +402,10 @@ var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		e.serveAdmin(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/rdap/") {
+		e.serveRDAP(w, r)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))

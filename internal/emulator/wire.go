@@ -137,6 +137,8 @@ type Stats struct {
 	Faults     int                `json:"faults"`
 	Writes     int                `json:"writes"`
 	Operations map[string]OpStats `json:"operations"`
+	// DNS counts what the sandbox's resolver answered.
+	DNS DNSStats `json:"dns"`
 }
 
 // OpStats counts one operation.
@@ -154,6 +156,12 @@ func (e *Emulator) Stats() Stats {
 	s.Operations = map[string]OpStats{}
 	for k, v := range e.stats.Operations {
 		s.Operations[k] = v
+	}
+	if e.stats.DNS.ByType != nil {
+		s.DNS.ByType = map[string]int{}
+		for k, v := range e.stats.DNS.ByType {
+			s.DNS.ByType[k] = v
+		}
 	}
 	return s
 }
