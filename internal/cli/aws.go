@@ -82,7 +82,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		hc, _ := cfg.HTTPClient.(*http.Client)
 		return &connection{client: c, close: s.Close, resolver: s.Resolver,
 			evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval),
-			rdap: func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
+			rdap:               func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {

@@ -385,6 +385,9 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 	}
 	if rep == nil {
 		rep = &apply.Report{Schema: apply.Schema}
+		if verb == "rollback" {
+			rep.Schema = apply.RollbackSchema
+		}
 	}
 	// The journal appears with the first write: there is none to name.
 	rep.Journal = ""

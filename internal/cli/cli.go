@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
@@ -202,6 +203,10 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 		SuggestionsMinimumDistance: 2,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	// --version prints what the version command prints.
+	info := buildinfo.Current()
+	root.Version = info.Version
+	root.SetVersionTemplate(info.String() + "\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "AWS shared-config profile (SSO and assume-role profiles work)")
 	pf.StringVar(&g.region, "region", "", "AWS Region for regional services (Security Hub, STS)")
@@ -230,6 +235,6 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see '%s --help' for usage", c.CommandPath())}}
 	})
-	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e, g), newSandboxCmd(e, g))
 	return root
 }
