@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 // through AWS_ENDPOINT_URL_S3, as a user points altcontacts at any
 // S3-compatible store.
 func TestScripts(t *testing.T) {
+	// Alongside TestAWSCLI, after the tests that set the process
+	// environment have ended; the scripts themselves run in parallel.
+	t.Parallel()
 	store := s3test.Start(t, "journal")
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),

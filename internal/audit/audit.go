@@ -14,6 +14,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
+	"github.com/altcontacts/altcontacts/internal/maildomain"
 )
 
 // Schema is the audit report's schema id.
@@ -57,6 +58,12 @@ type Options struct {
 	Warn    func(msg string)
 	Now     func() time.Time
 	Version string
+	// Mail, when set, checks every distinct email domain (contacts and
+	// root emails) for the mail-domain-* rules. Its lookups start as the
+	// inventory meets each address and run beside the Account API reads;
+	// the results are joined when the accounts are evaluated. Nil: no
+	// mail-domain rule (--no-dns).
+	Mail *maildomain.Checker
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -140,16 +147,23 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 		o.Now = time.Now
 	}
 	generated := o.Now().UTC()
-	inv, err := inventory.Take(ctx, c, p, inventory.Options{
-		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress, Warn: o.Warn,
-	})
+	io := inventory.Options{Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress, Warn: o.Warn}
+	if o.Mail != nil {
+		io.Email = func(email string) {
+			if d := contact.EmailDomain(email); d != "" {
+				o.Mail.Start(ctx, d)
+			}
+		}
+	}
+	inv, err := inventory.Take(ctx, c, p, io)
 	if inv == nil {
 		return nil, err
 	}
 	rep := &Report{Schema: Schema, GeneratedAt: generated, ToolVersion: o.Version, Caller: inv.Caller,
 		Organization: inv.Organization, Accounts: make([]Account, 0, len(inv.Accounts))}
+	lookup := o.Mail.Lookup(ctx)
 	for _, ia := range inv.Accounts {
-		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia))
+		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia, lookup, generated))
 	}
 	rep.Summary = summarize(rep.Accounts)
 	return rep, err
@@ -157,7 +171,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 
 // evaluate makes one account's result: its inventory status, and for an
 // account read, the rules' findings.
-func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
+func evaluate(p *contact.Policy, o Options, ia inventory.Account, lookup contact.MailLookup, now time.Time) Account {
 	a := Account{ID: ia.ID, Name: ia.Name, Email: ia.Email, State: ia.State, OUPath: ia.OUPath, Management: ia.Management,
 		Account1: Account1Unknown, Contacts: ia.Contacts}
 	fail := func(msg string) {
@@ -177,6 +191,10 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 		return a
 	}
 	fs := contact.Evaluate(p, ia.Account)
+	if lookup != nil {
+		fs = append(fs, p.MailFindings(ia.Account, o.Types, lookup, now)...)
+		contact.SortFindings(fs)
+	}
 	a.Findings = fs[:0]
 	for _, f := range fs {
 		// Root-email findings are about the account, not a contact

@@ -126,7 +126,10 @@ func TestDelegatedAdministrator(t *testing.T) {
 
 // Cancelling stops the run and keeps what was read.
 func TestCancelKeepsPartialReport(t *testing.T) {
-	e := emulator.New(emulator.WithLatency(20 * time.Millisecond))
+	// Latency on an injected sleep: each request is a point where the
+	// cancellation is seen, at no wall-clock cost.
+	e := emulator.New(emulator.WithLatency(20*time.Millisecond),
+		emulator.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }))
 	ctx, cancel := context.WithCancel(context.Background())
 	c := awsorg.New(e.Config(), awsorg.Options{})
 	done := 0

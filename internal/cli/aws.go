@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,10 @@ import (
 type connection struct {
 	client *awsorg.Client
 	close  func() error
+	// resolver, when set, is the sandbox's DNS server (HOST:PORT), started
+	// on first use; rdap is the sandbox's RDAP client and bootstrap URL.
+	resolver func() (string, error)
+	rdap     func() (*http.Client, string)
 	// evaluationInterval is how often the sandbox's Security Hub
 	// re-evaluates Account.1 (0: not the sandbox, or only on demand).
 	evaluationInterval time.Duration
@@ -37,6 +42,11 @@ func (g *globalOptions) parse() error {
 	for _, id := range g.accounts {
 		if !contact.IsAccountID(id) {
 			return usageErr("--accounts: %q is not a 12-digit account id", id)
+		}
+	}
+	if g.resolver != "" {
+		if err := checkResolverAddr("--resolver", g.resolver); err != nil {
+			return err
 		}
 	}
 	var err error
@@ -67,8 +77,12 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); contact.IsAccountID(k) {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
-		return &connection{client: c, close: s.Close, evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval)}, nil
+		cfg := s.Emulator.ConfigAs(caller)
+		c := awsorg.New(cfg, awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
+		hc, _ := cfg.HTTPClient.(*http.Client)
+		return &connection{client: c, close: s.Close, resolver: s.Resolver,
+			evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval),
+			rdap:               func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {

@@ -167,6 +167,9 @@ func runPlan(ctx context.Context, o *planOptions) error {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
+		return err
+	}
 	pl, err := buildPlan(ctx, e, g, conn, o.policy, o.data, false)
 	if err != nil {
 		return err
@@ -303,6 +306,9 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, p, pl, o.planFile); err != nil {
+		return err
+	}
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
 		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
@@ -379,6 +385,9 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 	}
 	if rep == nil {
 		rep = &apply.Report{Schema: apply.Schema}
+		if verb == "rollback" {
+			rep.Schema = apply.RollbackSchema
+		}
 	}
 	// The journal appears with the first write: there is none to name.
 	rep.Journal = ""

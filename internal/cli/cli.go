@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
@@ -156,6 +157,8 @@ type globalOptions struct {
 	hubRegion   string
 	maxRPS      string
 	rps         awsorg.MaxRPS // --max-rps, parsed
+	resolver    string        // --resolver HOST:PORT for the mail checks
+	noDNS       bool          // --no-dns: no mail-domain lookups at all
 	// interactive is whether the run can ask (env.interactive): next-step
 	// commands printed for a script carry --yes.
 	interactive bool
@@ -200,6 +203,10 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 		SuggestionsMinimumDistance: 2,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	// --version prints what the version command prints.
+	info := buildinfo.Current()
+	root.Version = info.Version
+	root.SetVersionTemplate(info.String() + "\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "AWS shared-config profile (SSO and assume-role profiles work)")
 	pf.StringVar(&g.region, "region", "", "AWS Region for regional services (Security Hub, STS)")
@@ -217,6 +224,8 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
+	pf.StringVar(&g.resolver, "resolver", "", "DNS server (HOST:PORT) for the mail-domain checks (default: the system's; ALTCONTACTS_RESOLVER works too; wins over the sandbox's)")
+	pf.BoolVar(&g.noDNS, "no-dns", false, "no DNS lookups: skip the mail-domain checks (only domain names are ever looked up)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if err := checkOutput(cmd, g); err != nil {
 			return err
@@ -226,6 +235,6 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see '%s --help' for usage", c.CommandPath())}}
 	})
-	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e, g), newSandboxCmd(e, g))
 	return root
 }

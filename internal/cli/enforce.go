@@ -133,6 +133,9 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
+		return err
+	}
 	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
 		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
 		BatchBudget: o.budget}

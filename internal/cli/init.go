@@ -102,6 +102,9 @@ func runInit(ctx context.Context, o *initOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "altcontacts: warning: %s\n", w)
 	}
+	if !res.PlaceholderEmail {
+		initMailWarning(ctx, e, g, conn, res.Email)
+	}
 	if res.PlaceholderEmail {
 		fmt.Fprintf(e.stderr, "altcontacts: the organization's mail domain is unknown: replace the placeholder email on line %d of %s (or rerun init with --email); plan refuses it until then\n", res.EmailLine, o.out)
 	}

@@ -137,6 +137,12 @@ type Options struct {
 	// Given, when not nil, are the accounts to take, already looked up
 	// (with OU paths); the organization is not walked.
 	Given []awsorg.Account
+	// Email, if set, is told every email address as soon as it is known:
+	// an account's root email when the walk meets the account, each
+	// contact's after its read. It must not block (audit starts the
+	// domain's DNS lookup in the background), and may be called
+	// concurrently.
+	Email func(email string)
 	// Warn, if set, hears what is worth saying but not an error: filters
 	// that select no ACTIVE account.
 	Warn func(msg string)
@@ -215,6 +221,9 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 				a.Status, a.Reason = Skipped, reason
 				t.done()
 				return
+			}
+			if o.Email != nil && a.Email != "" {
+				o.Email(a.Email)
 			}
 			select {
 			case work <- a:
@@ -369,6 +378,9 @@ func (t *taker) read(ctx context.Context, a *Account) {
 		// A missing type is nil and reading goes on: one unset type
 		// must never hide the others.
 		a.Contacts[typ] = d
+		if d != nil && t.o.Email != nil {
+			t.o.Email(d.Email)
+		}
 	}
 	a.Status = Read
 }

@@ -45,7 +45,15 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 			email = a.Contact.Email
 		}
 		detail := a.Reason
-		if a.Status == verify.Passed && a.Finding != nil {
+		switch {
+		case a.Status == verify.Passed && a.Finding != nil && a.Finding.Rule != "" && detail == "":
+			// The aggregate read has no evaluation time; it is read only
+			// where a verdict needs it.
+			detail = "AWS Config rule " + a.Finding.Rule + " COMPLIANT"
+			if !a.Finding.EvaluatedAt.IsZero() {
+				detail += " at " + a.Finding.EvaluatedAt.UTC().Format("2006-01-02 15:04:05Z")
+			}
+		case a.Status == verify.Passed && a.Finding != nil && a.Finding.Rule == "":
 			detail = "Account.1 PASSED at " + a.Finding.EvaluatedAt.UTC().Format("2006-01-02 15:04:05Z")
 		}
 		name := a.Name
@@ -73,13 +81,19 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 
 // hubSource names where verify read Account.1 from.
 func hubSource(r *verify.Report) string {
+	if c := r.Config; c != nil {
+		if c.Aggregator == "" {
+			return "AWS Config (this account's own rule) in " + c.Region
+		}
+		return "AWS Config (aggregator " + c.Aggregator + ") in " + c.Region
+	}
 	switch r.SecurityHub {
 	case verify.CSPM:
 		return "Security Hub CSPM (GetFindings) in " + r.Hub.Region
 	case verify.V2:
 		return "the new Security Hub (GetFindingsV2) in " + r.Hub.Region
 	}
-	return "no Security Hub"
+	return "no source (no Security Hub, no AWS Config rule)"
 }
 
 // Doctor writes the pre-flight checks, each failure with its fix.
