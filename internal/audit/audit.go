@@ -118,6 +118,18 @@ type Account struct {
 	err error
 }
 
+// Failing counts the accounts whose findings reach Options.FailOn (status
+// FAIL): the audit's own verdict, which the CLI's exit code follows.
+func (r *Report) Failing() int {
+	n := 0
+	for _, a := range r.Accounts {
+		if a.Status == StatusFail {
+			n++
+		}
+	}
+	return n
+}
+
 // Errors keeps the per-account errors of a run, for hints at the CLI.
 func (r *Report) Errors() []error {
 	var out []error

@@ -159,3 +159,25 @@ func TestStandaloneAccountAuditsItself(t *testing.T) {
 		t.Fatalf("report = %+v", rep)
 	}
 }
+
+// Failing follows --fail-on: fintech's findings reach medium on more
+// accounts than they reach critical, and on none above critical.
+func TestFailingFollowsFailOn(t *testing.T) {
+	e := emulator.New()
+	medium := run(t, e, "", audit.Options{FailOn: contact.Medium})
+	critical := run(t, e, "", audit.Options{FailOn: contact.Critical})
+	if medium.Failing() == 0 || critical.Failing() >= medium.Failing() {
+		t.Errorf("failing at medium %d, at critical %d: want medium > critical", medium.Failing(), critical.Failing())
+	}
+	for _, rep := range []*audit.Report{medium, critical} {
+		n := 0
+		for _, a := range rep.Accounts {
+			if a.Status == audit.StatusFail {
+				n++
+			}
+		}
+		if rep.Failing() != n {
+			t.Errorf("Failing() = %d, %d accounts FAIL", rep.Failing(), n)
+		}
+	}
+}

@@ -181,13 +181,9 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if errs := rep.Errors(); len(errs) > 0 {
 		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(g, errs)...)
 	}
-	for _, a := range rep.Accounts {
-		for _, f := range a.Findings {
-			if f.Severity >= o.failOn {
-				// Findings are the result, not an error: exit 1, no message.
-				return &exitError{code: ExitFindings}
-			}
-		}
+	if rep.Failing() > 0 {
+		// Findings are the result, not an error: exit 1, no message.
+		return &exitError{code: ExitFindings}
 	}
 	return nil
 }
