@@ -1,6 +1,8 @@
 // Package awsorg owns every use of the AWS SDK in altcontacts: loading
 // configuration, the caller's identity, the organization and its OU tree,
-// alternate contacts, and Security Hub findings. It hands the rest of the
+// alternate contacts, Security Hub findings (CSPM and the new Security
+// Hub), AWS Config's rule, aggregators and compliance, and S3 for the
+// journal, each paced client-side at its quota. It hands the rest of the
 // program plain values and its own error kinds ([ErrAccessDenied],
 // [ErrThrottled], [ErrNotInOrganization], ...), so nothing above it needs to
 // know an SDK type; turning those kinds into advice is the CLI's job.

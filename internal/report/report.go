@@ -1,7 +1,10 @@
-// Package report renders audit reports for people and machines: an aligned
-// table for terminals, JSON, CSV, Markdown, SARIF 2.1.0 for code-scanning
-// dashboards and JUnit XML for CI. It only formats; it never decides a
-// status or calls AWS.
+// Package report renders every document altcontacts prints, for people and
+// machines: the audit (an aligned table, JSON, CSV, Markdown, SARIF 2.1.0
+// for code-scanning dashboards, JUnit XML for CI, HTML), the plan, apply and
+// rollback reports, verify (table, JSON, HTML), doctor, journal list and
+// version. Every JSON document goes through [JSON]/[MarshalIndent], so no
+// list is ever null. It only formats; it never decides a status or calls
+// AWS.
 package report
 
 import (
