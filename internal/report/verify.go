@@ -65,13 +65,7 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	s := r.Summary
-	na := ""
-	if s[verify.NotApplicable] > 0 {
-		na = fmt.Sprintf(", %d not applicable", s[verify.NotApplicable])
-	}
-	_, err := fmt.Fprintf(w, "\n%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped%s\n",
-		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped], na)
+	_, err := fmt.Fprintf(w, "\n%s\n", verifySummary(r.Summary))
 	if err != nil {
 		return err
 	}
@@ -119,4 +113,15 @@ func Doctor(w io.Writer, format string, r *doctor.Report, st Style) error {
 		}
 	}
 	return nil
+}
+
+// verifySummary is the one sentence that counts a verify report, in the
+// table and the HTML page alike.
+func verifySummary(s map[string]int) string {
+	out := fmt.Sprintf("%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped",
+		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped])
+	if s[verify.NotApplicable] > 0 {
+		out += fmt.Sprintf(", %d not applicable", s[verify.NotApplicable])
+	}
+	return out
 }
