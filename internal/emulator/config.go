@@ -452,16 +452,7 @@ func (e *Emulator) describeConfigRules(c *call, in *configInput) {
 		rules = picked
 	}
 	// DescribeConfigRules has no Limit; AWS pages at 25.
-	lo, hi, next, err := e.configPage(c, len(rules), in.NextToken, 25)
-	if err != nil {
-		e.fail(c, *err)
-		return
-	}
-	out := map[string]any{"ConfigRules": listOf(rules[lo:hi])}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	e.ok(c, out)
+	e.configList(c, "ConfigRules", rules, in.NextToken, 25)
 }
 
 func listOf(v []map[string]any) []map[string]any {
@@ -512,16 +503,7 @@ func (e *Emulator) describeOrganizationConfigRules(c *call, in *configInput) {
 			return
 		}
 	}
-	lo, hi, next, err := e.configPage(c, len(rules), in.NextToken, limit)
-	if err != nil {
-		e.fail(c, *err)
-		return
-	}
-	out := map[string]any{"OrganizationConfigRules": listOf(rules[lo:hi])}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	e.ok(c, out)
+	e.configList(c, "OrganizationConfigRules", rules, in.NextToken, limit)
 }
 
 // aggregators are the caller's aggregators, sorted by name.
@@ -670,16 +652,7 @@ func (e *Emulator) aggregateCompliance(c *call, in *configInput) {
 			"AwsRegion": region,
 		})
 	}
-	lo, hi, next, err := e.configPage(c, len(rows), in.NextToken, limit)
-	if err != nil {
-		e.fail(c, *err)
-		return
-	}
-	out := map[string]any{"AggregateComplianceByConfigRules": listOf(rows[lo:hi])}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	e.ok(c, out)
+	e.configList(c, "AggregateComplianceByConfigRules", rows, in.NextToken, limit)
 }
 
 // contributors is the number of non-compliant resources: the account
@@ -726,16 +699,7 @@ func (e *Emulator) aggregateDetails(c *call, in *configInput) {
 			rows = append(rows, r)
 		}
 	}
-	lo, hi, next, err := e.configPage(c, len(rows), in.NextToken, limit)
-	if err != nil {
-		e.fail(c, *err)
-		return
-	}
-	out := map[string]any{"AggregateEvaluationResults": listOf(rows[lo:hi])}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	e.ok(c, out)
+	e.configList(c, "AggregateEvaluationResults", rows, in.NextToken, limit)
 }
 
 func (e *Emulator) complianceDetails(c *call, in *configInput) {
@@ -762,16 +726,7 @@ func (e *Emulator) complianceDetails(c *call, in *configInput) {
 		}
 		rows = append(rows, e.evaluationResult(ev))
 	}
-	lo, hi, next, err := e.configPage(c, len(rows), in.NextToken, limit)
-	if err != nil {
-		e.fail(c, *err)
-		return
-	}
-	out := map[string]any{"EvaluationResults": listOf(rows[lo:hi])}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	e.ok(c, out)
+	e.configList(c, "EvaluationResults", rows, in.NextToken, limit)
 }
 
 func (e *Emulator) recorderStatus(c *call, in *configInput) {
@@ -811,4 +766,19 @@ func (e *Emulator) configPage(c *call, n int, token *string, limit int) (lo, hi 
 	return e.page(c, n, tok, &limit, limit, func(string) apiError {
 		return apiError{status: 400, code: "InvalidNextTokenException", msg: "The nextToken provided is invalid"}
 	})
+}
+
+// configList answers one page of rows under key, with the NextToken of the
+// next page when there is one: every paged Config list but the aggregators.
+func (e *Emulator) configList(c *call, key string, rows []map[string]any, token *string, limit int) {
+	lo, hi, next, err := e.configPage(c, len(rows), token, limit)
+	if err != nil {
+		e.fail(c, *err)
+		return
+	}
+	out := map[string]any{key: listOf(rows[lo:hi])}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	e.ok(c, out)
 }
