@@ -49,6 +49,7 @@ func chromium(t *testing.T, bin, file string, extra ...string) []byte {
 // kept in $ALTCONTACTS_KEEP_DIR, when set, for people to look at; their
 // pixels are not asserted.
 func TestAuditHTMLInChromium(t *testing.T) {
+	t.Parallel()
 	bin := peertest.Require(t, "chromium")
 	rep := fintechReport(t)
 	var b bytes.Buffer
@@ -165,6 +166,7 @@ window.addEventListener('load', function () {
 // sideways; the verify report too. The audit's screenshots at both widths
 // are kept in $ALTCONTACTS_KEEP_DIR when set.
 func TestAuditHTMLFitsTheWindowInChromium(t *testing.T) {
+	t.Parallel()
 	bin := peertest.Require(t, "chromium")
 	rep := fintechReport(t)
 	for _, name := range []string{"audit", "verify"} {
@@ -189,37 +191,42 @@ func TestAuditHTMLFitsTheWindowInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, width := range []int{1280, 800} {
-			size := fmt.Sprintf("--window-size=%d,1000", width)
-			dom := string(chromium(t, bin, file, "--dump-dom", size, "--virtual-time-budget=2000"))
-			m := regexp.MustCompile(`inner=(\d+) scroll=(\d+) hidden=(-?\d+) over=(-?\d+) ?(.*)</pre>`).FindStringSubmatch(dom)
-			if m == nil {
-				t.Fatalf("%s at %d px: no measurement in the DOM:\n%.1500s", name, width, dom)
-			}
-			inner, _ := strconv.Atoi(m[1])
-			scroll, _ := strconv.Atoi(m[2])
-			hidden, _ := strconv.Atoi(m[3])
-			over, _ := strconv.Atoi(m[4])
-			m[4] = m[5]
-			t.Logf("%s at %d px: window %d, document %d, table hidden by its scroller %d, past the card by %d (%s)", name, width, inner, scroll, hidden, over, m[4])
-			if width >= 1280 && hidden > 0 {
-				t.Errorf("%s at %d px: %d px of the table are hidden; it must fit its card at this width", name, width, hidden)
-			}
-			if scroll > inner {
-				t.Errorf("%s at %d px: the page scrolls sideways (document %d px wide in a %d px window)", name, width, scroll, inner)
-			}
-			if over > 0 {
-				t.Errorf("%s at %d px: %s reaches %d px past the right edge of its card", name, width, m[4], over)
-			}
-			if name != "audit" {
-				continue // one set of screenshots is enough to look at
-			}
-			shot := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width))
-			chromium(t, bin, file, "--screenshot="+shot, size)
-			png, err := os.ReadFile(shot)
-			if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-				t.Fatalf("no screenshot at %d px: %v", width, err)
-			}
-			keep(t, fmt.Sprintf("altcontacts-%s-%d.png", name, width), png)
+			// Each width is its own Chromium: side by side, they wait on
+			// each other's start-up, not in turn.
+			t.Run(fmt.Sprintf("%s-%d", name, width), func(t *testing.T) {
+				t.Parallel()
+				size := fmt.Sprintf("--window-size=%d,1000", width)
+				dom := string(chromium(t, bin, file, "--dump-dom", size, "--virtual-time-budget=2000"))
+				m := regexp.MustCompile(`inner=(\d+) scroll=(\d+) hidden=(-?\d+) over=(-?\d+) ?(.*)</pre>`).FindStringSubmatch(dom)
+				if m == nil {
+					t.Fatalf("%s at %d px: no measurement in the DOM:\n%.1500s", name, width, dom)
+				}
+				inner, _ := strconv.Atoi(m[1])
+				scroll, _ := strconv.Atoi(m[2])
+				hidden, _ := strconv.Atoi(m[3])
+				over, _ := strconv.Atoi(m[4])
+				m[4] = m[5]
+				t.Logf("%s at %d px: window %d, document %d, table hidden by its scroller %d, past the card by %d (%s)", name, width, inner, scroll, hidden, over, m[4])
+				if width >= 1280 && hidden > 0 {
+					t.Errorf("%s at %d px: %d px of the table are hidden; it must fit its card at this width", name, width, hidden)
+				}
+				if scroll > inner {
+					t.Errorf("%s at %d px: the page scrolls sideways (document %d px wide in a %d px window)", name, width, scroll, inner)
+				}
+				if over > 0 {
+					t.Errorf("%s at %d px: %s reaches %d px past the right edge of its card", name, width, m[4], over)
+				}
+				if name != "audit" {
+					return // one set of screenshots is enough to look at
+				}
+				shot := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width))
+				chromium(t, bin, file, "--screenshot="+shot, size)
+				png, err := os.ReadFile(shot)
+				if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+					t.Fatalf("no screenshot at %d px: %v", width, err)
+				}
+				keep(t, fmt.Sprintf("altcontacts-%s-%d.png", name, width), png)
+			})
 		}
 	}
 }
