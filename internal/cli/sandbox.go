@@ -27,9 +27,13 @@ type sandboxOptions struct {
 	scenario string
 	accounts int
 	seed     uint64
+	// generated organizations' mail domains: how many, and the share dead
+	domains     int
+	deadDomains float64
 	// serve only
 	addr       string
 	latency    time.Duration
+	dnsLatency time.Duration
 	quotaScale float64
 	noThrottle bool
 	evalEvery  time.Duration
@@ -39,6 +43,7 @@ type sandboxOptions struct {
 	// serve and reset
 	securityHub string
 	partition   string
+	config      string
 }
 
 // parse checks every knob before anything is read or generated; only
@@ -48,6 +53,9 @@ func (o *sandboxOptions) parse() error {
 	if changed("securityhub") && !slices.Contains(emulator.SecurityHubModes, o.securityHub) {
 		return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
 	}
+	if changed("config") && o.config != "on" && o.config != "off" {
+		return usageErr("--config: want on or off, got %q", o.config)
+	}
 	if changed("partition") && !slices.Contains(emulator.Partitions, o.partition) {
 		return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
 	}
@@ -56,6 +64,18 @@ func (o *sandboxOptions) parse() error {
 	}
 	if changed("latency") && o.latency < 0 {
 		return usageErr("--latency cannot be negative")
+	}
+	if changed("dns-latency") && o.dnsLatency < 0 {
+		return usageErr("--dns-latency cannot be negative")
+	}
+	if changed("domains") && o.domains < 1 {
+		return usageErr("--domains: want at least 1, got %d", o.domains)
+	}
+	if changed("dead-domains") && !(o.deadDomains >= 0 && o.deadDomains <= 1) {
+		return usageErr("--dead-domains: want a share from 0 to 1, got %v", o.deadDomains)
+	}
+	if (changed("domains") || changed("dead-domains")) && o.accounts == 0 {
+		return usageErr("--domains and --dead-domains shape a generated organization: give --accounts N too")
 	}
 	if changed("evaluation-interval") && o.evalEvery < 0 {
 		return usageErr("--evaluation-interval cannot be negative")
@@ -76,9 +96,15 @@ func (o *sandboxOptions) applyKnobs(st *emulator.State) error {
 			return err
 		}
 	}
+	if changed("config") {
+		st.SetConfig(o.config == "on")
+	}
 	set := &st.Settings
 	if changed("latency") {
 		set.Latency = emulator.Duration(o.latency)
+	}
+	if changed("dns-latency") {
+		set.DNSLatency = emulator.Duration(o.dnsLatency)
 	}
 	if changed("quota-scale") {
 		set.QuotaScale = o.quotaScale
@@ -98,7 +124,7 @@ func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run or inspect the local AWS emulator",
 		Long: `The sandbox is a wire-compatible emulator of the AWS APIs altcontacts uses (Account,
-Organizations, STS, Security Hub), seeded with a realistic organization.
+Organizations, STS, Security Hub, AWS Config), seeded with a realistic organization.
 
 --sandbox on any command uses a sandbox whose state persists between commands in
 $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
@@ -111,20 +137,34 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		c.Flags().StringVar(&o.scenario, "scenario", "", "built-in scenario ("+strings.Join(emulator.Builtins(), ", ")+") or a scenario file (YAML/JSON)")
 		c.Flags().IntVar(&o.accounts, "accounts", 0, "generate an organization of N accounts instead of a scenario")
 		c.Flags().Uint64Var(&o.seed, "seed", 1, "seed for --accounts")
+		c.Flags().IntVar(&o.domains, "domains", 1, "with --accounts: spread root emails and contacts over N mail domains (acmepay.io, acmepay-0001.com, ...)")
+		c.Flags().Float64Var(&o.deadDomains, "dead-domains", 0, "with --accounts: the share (0..1) of those domains declared dead, half NXDOMAIN, half null MX, chosen by --seed")
 		c.Flags().StringVar(&o.securityHub, "securityhub", "", "which Security Hub is enabled: cspm, v2 (the new one), both or none (default: the scenario's; fintech has both)")
 		c.Flags().StringVar(&o.partition, "partition", "", "the partition the sandbox plays: aws, aws-cn or aws-us-gov (ARNs, quotas, Account.1's availability)")
+		c.Flags().StringVar(&o.config, "config", "", "AWS Config (the rule behind Account.1, an organization aggregator): on or off (default: the scenario's; fintech has it on)")
 	}
 
 	serve := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the emulator over HTTP on loopback",
+		Short: "Serve the emulator over HTTP, and its DNS resolver, on loopback",
+		Long: `serve serves the emulator's AWS APIs and its RDAP service (bootstrap file at
+/rdap/dns.json) over HTTP, and a DNS resolver on UDP and TCP, on loopback.
+
+It prints two lines on stdout, then serves until interrupted:
+  AWS_ENDPOINT_URL=http://127.0.0.1:PORT
+  ALTCONTACTS_RESOLVER=127.0.0.1:PORT
+The resolver answers for the scenario's declared domains (domains:) and
+gives every other domain a live MX.`,
 		Example: `  altcontacts sandbox serve
-  # first line: AWS_ENDPOINT_URL=http://127.0.0.1:PORT — then, in another shell:
+  # first lines: AWS_ENDPOINT_URL=http://127.0.0.1:PORT, ALTCONTACTS_RESOLVER=127.0.0.1:PORT
+  # then, in another shell:
   export AWS_ENDPOINT_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=us-east-1
   aws account get-alternate-contact --alternate-contact-type SECURITY
   aws organizations list-accounts
+  dig @127.0.0.1 -p PORT acmepay.iol MX
 
   altcontacts sandbox serve --accounts 1000 --seed 7 --quota-scale 10 --latency 30ms
+  altcontacts sandbox serve --accounts 10000 --domains 500 --dead-domains 0.02 --dns-latency 5ms
   altcontacts sandbox serve --securityhub v2 --partition aws-cn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -135,6 +175,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 	scenarioFlags(serve)
 	serve.Flags().StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address (loopback unless you say otherwise)")
 	serve.Flags().DurationVar(&o.latency, "latency", 0, "added latency per AWS request")
+	serve.Flags().DurationVar(&o.dnsLatency, "dns-latency", 0, "added latency per DNS answer")
 	serve.Flags().Float64Var(&o.quotaScale, "quota-scale", 1, "multiply every quota's rate and burst")
 	serve.Flags().BoolVar(&o.noThrottle, "no-throttle", false, "switch quotas off")
 	serve.Flags().DurationVar(&o.evalEvery, "evaluation-interval", emulator.DefaultEvaluationInterval, "how often Security Hub re-evaluates Account.1 (0: only on POST /_sandbox/evaluate)")
@@ -145,7 +186,9 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		Example: `  altcontacts sandbox reset
   altcontacts sandbox reset --scenario standalone
   altcontacts sandbox reset --accounts 500 --seed 3
+  altcontacts sandbox reset --accounts 500 --domains 40 --dead-domains 0.1
   altcontacts sandbox reset --securityhub v2
+  altcontacts sandbox reset --securityhub none --config on
   altcontacts sandbox reset --partition aws-us-gov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -238,7 +281,7 @@ func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
 	if err := s.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox Security Hub evaluated Account.1 (state %s)\n", path)
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox evaluated Account.1 (Security Hub and AWS Config; state %s)\n", path)
 	return nil
 }
 
@@ -260,7 +303,7 @@ func (o *sandboxOptions) initialState() (*emulator.State, string, error) {
 		if o.scenario != "" {
 			return nil, "", usageErr("--accounts and --scenario cannot be used together")
 		}
-		st, err := emulator.Generate(o.accounts, o.seed)
+		st, err := emulator.Generation{Accounts: o.accounts, Seed: o.seed, Domains: o.domains, DeadDomains: o.deadDomains}.State()
 		if err != nil {
 			return nil, "", usageErr("%v", err)
 		}
@@ -347,8 +390,17 @@ func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		fmt.Fprintf(e.stderr, "altcontacts: warning: the sandbox listens on %s, beyond this machine; it has no authentication\n", ln.Addr())
 	}
+	// The resolver binds the same host as the HTTP server, on a port of
+	// its own (UDP and TCP).
+	resolver, stopDNS, err := em.ServeDNS(net.JoinHostPort(host, "0"))
+	if err != nil {
+		ln.Close()
+		return withHints(fmt.Errorf("serve dns on %s: %w", host, err), ExitUsage, "pick another host with --addr 127.0.0.1:0")
+	}
+	defer stopDNS()
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "AWS_ENDPOINT_URL=%s\n", url)
+	fmt.Fprintf(e.stdout, "ALTCONTACTS_RESOLVER=%s\n", resolver)
 	if f, ok := e.stdout.(interface{ Sync() error }); ok {
 		f.Sync()
 	}
@@ -364,6 +416,7 @@ func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 	}
 	fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=%s\n", url, region)
 	fmt.Fprintf(e.stderr, "altcontacts: hint: a 12-digit AWS_ACCESS_KEY_ID calls as that account; anything else is the management account\n")
+	fmt.Fprintf(e.stderr, "altcontacts: hint: export ALTCONTACTS_RESOLVER=%s for the mail-domain checks; RDAP bootstrap at %s%s\n", resolver, url, emulator.RDAPBootstrapPath)
 
 	srv := &http.Server{Handler: em.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

@@ -173,7 +173,7 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"bad_distinct_types", "version: 1\nrules:\n  distinct_types: sometimes\n",
 			`policy.yaml:3:3: rules.distinct_types: want true or false, got "sometimes"`},
 		{"bad_rule_id", "version: 1\nrules:\n  severity: {personal_name: low}\n",
-			`policy.yaml:3:14: rules.severity.personal_name: unknown rule "personal_name" (rules: Account.1, contact-missing, placeholder, invalid-phone, personal-address, free-mail, root-email-fallback, domain-not-allowed, denied-address, personal-name, drift, distinct-types, root-email-personal, root-email-free-mail, root-email-domain, root-email-denied)`},
+			`policy.yaml:3:14: rules.severity.personal_name: unknown rule "personal_name" (rules: Account.1, contact-missing, placeholder, invalid-phone, personal-address, free-mail, root-email-fallback, domain-not-allowed, denied-address, personal-name, drift, distinct-types, root-email-personal, root-email-free-mail, root-email-domain, root-email-denied, mail-domain-missing, mail-domain-no-mail, mail-domain-expiring, mail-domain-unchecked)`},
 		{"bad_account_id_short", "version: 1\noverrides:\n  - account: \"12345\"\n    contacts:\n    " + sec,
 			`policy.yaml:3:5: overrides[0].account: "12345" is not a 12-digit account id`},
 		{"bad_account_id_number_lost_zero", `{"version": 1, "exclude": {"accounts": [12345678901]}}`,

@@ -123,7 +123,8 @@ func TestAdminStats(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("stats: %d", code)
 	}
-	if d := cmp.Diff(map[string]any{"requests": 0.0, "throttled": 0.0, "faults": 0.0, "writes": 0.0, "operations": map[string]any{}}, decodeJSON(t, b)); d != "" {
+	if d := cmp.Diff(map[string]any{"requests": 0.0, "throttled": 0.0, "faults": 0.0, "writes": 0.0, "operations": map[string]any{},
+		"dns": map[string]any{"queries": 0.0, "udp": 0.0, "tcp": 0.0, "truncated": 0.0}}, decodeJSON(t, b)); d != "" {
 		t.Errorf("empty stats (-want +got):\n%s", d)
 	}
 
@@ -145,7 +146,7 @@ func TestAdminStats(t *testing.T) {
 		t.Fatalf("stats: %d", code)
 	}
 	raw := decodeJSON(t, b)
-	if d := cmp.Diff([]string{"faults", "operations", "requests", "throttled", "writes"}, keys(raw)); d != "" {
+	if d := cmp.Diff([]string{"dns", "faults", "operations", "requests", "throttled", "writes"}, keys(raw)); d != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", d)
 	}
 	for op, v := range raw["operations"].(map[string]any) {

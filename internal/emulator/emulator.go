@@ -55,7 +55,8 @@ type Option func(*setup) error
 
 // setup is what the options collect before [Build] makes the emulator.
 type setup struct {
-	now func() time.Time
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 	// start is the starting state and from names the option that chose it.
 	start *State
 	from  string
@@ -143,6 +144,28 @@ func WithFault(f Fault) Option {
 	}
 }
 
+// WithDNSLatency adds d to every answer of the sandbox's resolver.
+func WithDNSLatency(d time.Duration) Option {
+	return func(s *setup) error {
+		if d < 0 {
+			return fmt.Errorf("emulator: WithDNSLatency(%v): negative", d)
+		}
+		return s.change(func(st *State) { st.Settings.DNSLatency = Duration(d) })
+	}
+}
+
+// WithSleep replaces how the emulator waits out latency, so a test or a
+// benchmark can count the waits instead of spending them.
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(s *setup) error {
+		if sleep == nil {
+			return errors.New("emulator: WithSleep(nil)")
+		}
+		s.sleep = sleep
+		return nil
+	}
+}
+
 // WithEmptyPages makes list operations return empty pages with a NextToken.
 func WithEmptyPages() Option {
 	return func(s *setup) error { return s.change(func(st *State) { st.Settings.EmptyPages = true }) }
@@ -162,7 +185,7 @@ func WithEvaluationInterval(d time.Duration) Option {
 // Build returns an emulator seeded with the fintech scenario unless an
 // option chooses another starting state, or the first option's error.
 func Build(opts ...Option) (*Emulator, error) {
-	s := &setup{now: time.Now}
+	s := &setup{now: time.Now, sleep: sleepCtx}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -181,7 +204,7 @@ func Build(opts ...Option) (*Emulator, error) {
 	e := &Emulator{
 		state:   s.start,
 		now:     s.now,
-		sleep:   sleepCtx,
+		sleep:   s.sleep,
 		buckets: map[bucketKey]*rate.Limiter{},
 		rng:     newRNG(s.start.Settings.Seed),
 	}
@@ -354,7 +377,8 @@ func (e *Emulator) Update(f func(*State)) {
 	e.version++
 }
 
-// Evaluate re-runs the Security Hub Account.1 evaluation now.
+// Evaluate re-runs the Account.1 evaluation now: Security Hub's findings
+// and AWS Config's rule results alike.
 func (e *Emulator) Evaluate() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -379,6 +403,10 @@ var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		e.serveAdmin(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/rdap/") {
+		e.serveRDAP(w, r)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
@@ -418,6 +446,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveSTS(c)
 	case "securityhub":
 		e.serveSecurityHub(c)
+	case "config":
+		e.serveConfig(c)
 	default:
 		e.fail(c, apiError{status: 400, code: "UnrecognizedClientException", msg: fmt.Sprintf("The sandbox does not emulate the %q service.", c.service)})
 	}
@@ -428,6 +458,8 @@ func guessService(r *http.Request) string {
 	switch {
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizations"):
 		return "organizations"
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "StarlingDoveService."):
+		return "config"
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return "sts"
 	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts" ||
@@ -440,7 +472,7 @@ func guessService(r *http.Request) string {
 // operation names the operation for statistics, quotas and faults.
 func (e *Emulator) operation(c *call) string {
 	switch c.service {
-	case "organizations":
+	case "organizations", "config":
 		t := c.r.Header.Get("X-Amz-Target")
 		if i := strings.LastIndexByte(t, '.'); i >= 0 {
 			return t[i+1:]

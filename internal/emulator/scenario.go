@@ -5,13 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"net"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/miekg/dns"
 )
 
 // Scenario is the declarative form of a world, as scenario files (YAML or
@@ -51,6 +55,21 @@ type Scenario struct {
 		ControlFindingGenerator string `yaml:"control_finding_generator" json:"control_finding_generator"`
 		Account1                *bool  `yaml:"account1" json:"account1"`
 	} `yaml:"security_hub" json:"security_hub"`
+	// Config is AWS Config: on or off, how the rule behind Account.1 was
+	// deployed, the recorder, and aggregators (on with no aggregators
+	// declared means one organization aggregator in an organization).
+	Config *struct {
+		Enabled     *bool  `yaml:"enabled" json:"enabled"`
+		Deployment  string `yaml:"deployment" json:"deployment"`
+		RecorderOff bool   `yaml:"recorder_off" json:"recorder_off"`
+		Aggregators []struct {
+			Name         string   `yaml:"name" json:"name"`
+			Account      string   `yaml:"account" json:"account"`
+			Organization *bool    `yaml:"organization" json:"organization"`
+			Accounts     []string `yaml:"accounts" json:"accounts"`
+			SettingUp    bool     `yaml:"setting_up" json:"setting_up"`
+		} `yaml:"aggregators" json:"aggregators"`
+	} `yaml:"config" json:"config"`
 	Latency            string  `yaml:"latency" json:"latency"`
 	QuotaScale         float64 `yaml:"quota_scale" json:"quota_scale"`
 	NoThrottle         bool    `yaml:"no_throttle" json:"no_throttle"`
@@ -63,6 +82,36 @@ type Scenario struct {
 	Seed               uint64  `yaml:"seed" json:"seed"`
 	// Partition is aws (default), aws-cn or aws-us-gov.
 	Partition string `yaml:"partition" json:"partition"`
+	// DNSLatency is added to every answer of the sandbox's resolver.
+	DNSLatency string `yaml:"dns_latency" json:"dns_latency"`
+	// Domains declares DNS and RDAP answers by domain name; see
+	// [ScenarioDomain]. Undeclared domains are alive.
+	Domains map[string]*ScenarioDomain `yaml:"domains" json:"domains"`
+}
+
+// ScenarioDomain is one `domains:` entry:
+//
+//	domains:
+//	  acmepay.io: {mx: ["10 mx1.acmepay.io", "20 mx2.acmepay.io"]}
+//	  acmepay.iol: {status: nxdomain}
+//	  acmepay-labs.com: {mx: ["0 ."]}          # null MX (RFC 7505)
+//	  acmepay-static.com: {a: [192.0.2.80]}      # implicit MX: A only
+//	  acmepay.dev: {expires: 12d}                # registration lapses in 12 days
+//	  acmepay-partner.com: {status: servfail, rdap: false}
+type ScenarioDomain struct {
+	// Status is ok (default), nxdomain, servfail, nodata (exists, no MX,
+	// A or AAAA) or timeout (the resolver never answers).
+	Status string `yaml:"status" json:"status"`
+	// MX entries read "PREFERENCE HOST", as in a zone file.
+	MX   []string `yaml:"mx" json:"mx"`
+	A    []string `yaml:"a" json:"a"`
+	AAAA []string `yaml:"aaaa" json:"aaaa"`
+	// Expires is the registration's expiry: a date (2027-01-31), an RFC
+	// 3339 time, or days from the emulator's clock ("12d", "-3d": already
+	// expired).
+	Expires string `yaml:"expires" json:"expires"`
+	// RDAP false: the RDAP service does not answer for the domain.
+	RDAP *bool `yaml:"rdap" json:"rdap"`
 }
 
 // epochBase is when scenario accounts joined; fixed so states are
@@ -112,6 +161,16 @@ func (sc *Scenario) State() (*State, error) {
 	}
 	set.QuotaScale, set.NoThrottle, set.EmptyPages, set.OmitStatus = sc.QuotaScale, sc.NoThrottle, sc.EmptyPages, sc.OmitStatus
 	set.OrganizationsRate, set.OrganizationsBurst, set.Faults, set.Seed = sc.OrganizationsRate, sc.OrganizationsBurst, sc.Faults, sc.Seed
+	if sc.DNSLatency != "" {
+		d, err := time.ParseDuration(sc.DNSLatency)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("dns_latency: %q is not a duration like 5ms", sc.DNSLatency)
+		}
+		set.DNSLatency = Duration(d)
+	}
+	if err := s.declareDomains(sc.Domains); err != nil {
+		return nil, err
+	}
 	for i, f := range sc.Faults {
 		if f.Op == "" || f.Error == "" || f.Rate < 0 || f.Rate > 1 {
 			return nil, fmt.Errorf("faults[%d]: want op, error and a rate from 0 to 1", i)
@@ -222,6 +281,28 @@ func (sc *Scenario) State() (*State, error) {
 		}
 		s.SecurityHub.Admin = h.Admin
 	}
+	if cf := sc.Config; cf != nil {
+		if err := s.configFromScenario(cf.Enabled, cf.Deployment, cf.RecorderOff); err != nil {
+			return nil, err
+		}
+		for i, a := range cf.Aggregators {
+			if !aggregatorNameRE.MatchString(a.Name) || len(a.Name) > 256 {
+				return nil, fmt.Errorf("config.aggregators[%d].name: %q does not match [\\w\\-]+", i, a.Name)
+			}
+			if a.Account != "" && s.account(a.Account) == nil {
+				return nil, fmt.Errorf("config.aggregators[%d].account: %q is not among the accounts", i, a.Account)
+			}
+			org := a.Organization == nil || *a.Organization
+			if org && s.Organization == nil {
+				return nil, fmt.Errorf("config.aggregators[%d]: an organization source needs an organization", i)
+			}
+			s.Config.Aggregators = append(s.Config.Aggregators, Aggregator{Name: a.Name, Account: a.Account, Organization: org,
+				Accounts: a.Accounts, SettingUp: a.SettingUp, Created: epochBase})
+		}
+		if s.Config.Enabled {
+			s.SetConfig(true)
+		}
+	}
 	if sc.Partition != "" {
 		region := s.SecurityHub.Region
 		if err := s.SetPartition(sc.Partition); err != nil {
@@ -232,6 +313,105 @@ func (sc *Scenario) State() (*State, error) {
 		}
 	}
 	return s, nil
+}
+
+// declareDomains checks and adds a scenario's `domains:` entries.
+func (s *State) declareDomains(in map[string]*ScenarioDomain) error {
+	if len(in) == 0 {
+		return nil
+	}
+	s.Domains = map[string]*Domain{}
+	names := make([]string, 0, len(in))
+	for n := range in {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		d, err := in[n].domain()
+		if err != nil {
+			return fmt.Errorf("domains.%s%w", n, err)
+		}
+		key := strings.TrimSuffix(strings.ToLower(n), ".")
+		if _, ok := dns.IsDomainName(key); !ok || key == "" || strings.ContainsAny(key, " @/") {
+			return fmt.Errorf("domains: %q is not a domain name", n)
+		}
+		if s.Domains[key] != nil {
+			return fmt.Errorf("domains: %q declared twice", key)
+		}
+		s.Domains[key] = d
+	}
+	return nil
+}
+
+var daysRE = regexp.MustCompile(`^([+-]?\d+)d$`)
+
+// domain checks one entry; errors start with the field (".mx[0]: ...").
+func (sd *ScenarioDomain) domain() (*Domain, error) {
+	d := &Domain{}
+	if sd == nil {
+		return d, nil
+	}
+	switch st := strings.ToLower(sd.Status); {
+	case st == "" || st == "ok":
+	case oneOf(st, DomainStatuses):
+		d.Status = st
+	default:
+		return nil, fmt.Errorf(".status: %q is not ok, %s", sd.Status, strings.Join(DomainStatuses, ", "))
+	}
+	if d.Status != "" && len(sd.MX)+len(sd.A)+len(sd.AAAA) > 0 {
+		return nil, fmt.Errorf(": status %s takes no mx, a or aaaa records", d.Status)
+	}
+	for i, v := range sd.MX {
+		f := strings.Fields(v)
+		if len(f) != 2 {
+			return nil, fmt.Errorf(".mx[%d]: %q is not \"PREFERENCE HOST\" (e.g. \"10 mx1.example.com\", or \"0 .\" for a null MX)", i, v)
+		}
+		pref, err := strconv.ParseUint(f[0], 10, 16)
+		if err != nil {
+			return nil, fmt.Errorf(".mx[%d]: preference %q is not a number from 0 to 65535", i, f[0])
+		}
+		host := strings.ToLower(f[1])
+		if _, ok := dns.IsDomainName(host); !ok {
+			return nil, fmt.Errorf(".mx[%d]: host %q is not a domain name", i, f[1])
+		}
+		d.MX = append(d.MX, MX{Preference: uint16(pref), Host: host})
+	}
+	for i, a := range sd.A {
+		if ip := net.ParseIP(a); ip == nil || ip.To4() == nil {
+			return nil, fmt.Errorf(".a[%d]: %q is not an IPv4 address", i, a)
+		}
+		d.A = append(d.A, a)
+	}
+	for i, a := range sd.AAAA {
+		if ip := net.ParseIP(a); ip == nil || ip.To4() != nil {
+			return nil, fmt.Errorf(".aaaa[%d]: %q is not an IPv6 address", i, a)
+		}
+		d.AAAA = append(d.AAAA, a)
+	}
+	if e := sd.Expires; e != "" {
+		if m := daysRE.FindStringSubmatch(e); m != nil {
+			n, err := strconv.Atoi(m[1])
+			if err != nil || n > 36500 || n < -36500 {
+				return nil, fmt.Errorf(".expires: %q is out of range", e)
+			}
+			in := Duration(time.Duration(n) * 24 * time.Hour)
+			d.ExpiresIn = &in
+		} else if t, err := time.Parse(time.DateOnly, e); err == nil {
+			d.Expires = &t
+		} else if t, err := time.Parse(time.RFC3339, e); err == nil {
+			t = t.UTC()
+			d.Expires = &t
+		} else {
+			return nil, fmt.Errorf(".expires: %q is not a date (2027-01-31), an RFC 3339 time or days from now (12d)", e)
+		}
+		if d.Status == DomainNXDomain {
+			return nil, fmt.Errorf(".expires: a domain that does not exist has no registration")
+		}
+	}
+	if sd.RDAP != nil && !*sd.RDAP {
+		d.NoRDAP = true
+	}
+	return d, nil
 }
 
 // ensureOU creates the OUs along path ("Root/Workloads/Prod") and returns
@@ -271,7 +451,7 @@ func (s *State) ensureOU(path string) (string, error) {
 func Builtin(name string) (*State, error) {
 	switch name {
 	case "", "fintech":
-		return LoadScenario("fintech", []byte(fintechYAML))
+		return LoadScenario("fintech", []byte(fintechYAML+relayFarmYAML()))
 	case "standalone":
 		return LoadScenario("standalone", []byte(standaloneYAML))
 	}
@@ -285,9 +465,45 @@ func Builtins() []string { return []string{"fintech", "standalone"} }
 // included) in a nested OU tree. About half the accounts lack a SECURITY
 // contact, a tenth have a poor one, and one in fifty is suspended.
 func Generate(n int, seed uint64) (*State, error) {
+	return Generation{Accounts: n, Seed: seed}.State()
+}
+
+// Generation describes a generated organization: Accounts accounts
+// (management included) from Seed, whose root emails and contacts spread
+// over Domains distinct mail domains (0 or 1: acmepay.io alone), of which
+// the share DeadDomains (0..1) is declared dead, alternately NXDOMAIN and
+// null MX, chosen by Seed.
+type Generation struct {
+	Accounts    int
+	Seed        uint64
+	Domains     int
+	DeadDomains float64
+}
+
+// GeneratedDomain is the i-th mail domain of a generated organization.
+func GeneratedDomain(i int) string {
+	if i == 0 {
+		return "acmepay.io"
+	}
+	return fmt.Sprintf("acmepay-%04d.com", i)
+}
+
+// State makes the organization g describes.
+func (g Generation) State() (*State, error) {
+	n, seed := g.Accounts, g.Seed
 	if n < 1 {
 		return nil, fmt.Errorf("accounts: want at least 1, got %d", n)
 	}
+	if g.Domains < 0 {
+		return nil, fmt.Errorf("domains: want at least 1, got %d", g.Domains)
+	}
+	if !(g.DeadDomains >= 0 && g.DeadDomains <= 1) {
+		return nil, fmt.Errorf("dead domains: want a share from 0 to 1, got %v", g.DeadDomains)
+	}
+	nd := max(g.Domains, 1)
+	// domain picks account i's mail domain; with one domain it is always
+	// acmepay.io, so a plain Generate is what it always was.
+	domain := func(i int) string { return GeneratedDomain(i % nd) }
 	rng := rand.New(rand.NewPCG(seed, 0x67656e))
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "name: generated-%d-%d\norganization: {id: o-%010x, feature_set: ALL, management_account: \"%012d\"}\n", n, seed, seed%(1<<40), 100000000000+seed%100000)
@@ -319,17 +535,30 @@ func Generate(n int, seed uint64) (*State, error) {
 		if i > 0 && rng.IntN(50) == 0 {
 			state = "SUSPENDED"
 		}
-		fmt.Fprintf(&b, "  - {id: \"%012d\", name: %s, email: aws+%s@acmepay.io, state: %s, ou: %s", id, name, name, state, ou)
+		dom := domain(i)
+		fmt.Fprintf(&b, "  - {id: \"%012d\", name: %s, email: aws+%s@%s, state: %s, ou: %s", id, name, name, dom, state, ou)
 		switch r := rng.IntN(20); {
 		case r < 10:
 		case r < 18:
-			b.WriteString(", contacts: {SECURITY: {name: Security Operations, title: Security Team, email: security@acmepay.io, phone: \"+1 206 555 7700\"}}")
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security Operations, title: Security Team, email: security@%s, phone: \"+1 206 555 7700\"}}", dom)
 		case r < 19:
-			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@acmepay.io, phone: \"+39 02 8736 4410\"}}")
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Marco Rossi, title: Platform Lead, email: marco.rossi@%s, phone: \"+39 02 8736 4410\"}}", dom)
 		default:
-			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security, title: Security, email: aws+%s@acmepay.io, phone: \"+1 206 555 7700\"}}", name)
+			fmt.Fprintf(&b, ", contacts: {SECURITY: {name: Security, title: Security, email: aws+%s@%s, phone: \"+1 206 555 7700\"}}", name, dom)
 		}
 		b.WriteString("}\n")
+	}
+	if dead := int(math.Round(g.DeadDomains * float64(nd))); dead > 0 {
+		// A stream of its own, so the share does not move the accounts.
+		drng := rand.New(rand.NewPCG(seed, 0x646561))
+		b.WriteString("domains:\n")
+		for k, i := range drng.Perm(nd)[:dead] {
+			if k%2 == 0 {
+				fmt.Fprintf(&b, "  %s: {status: nxdomain}\n", GeneratedDomain(i))
+			} else {
+				fmt.Fprintf(&b, "  %s: {mx: [\"0 .\"]}\n", GeneratedDomain(i))
+			}
+		}
 	}
 	return LoadScenario("generated", b.Bytes())
 }
@@ -348,6 +577,23 @@ accounts:
 security_hub: {enabled: true}
 `
 
+// relayFarmYAML declares acmepay-relay.com, the inbound relay farm: 48 MX
+// records, an answer too large for UDP (even at EDNS0's common 1232
+// bytes), so resolvers must retry over TCP.
+func relayFarmYAML() string {
+	var b strings.Builder
+	b.WriteString("  acmepay-relay.com: {mx: [")
+	for i := 1; i <= 48; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		region := []string{"us-east-1", "eu-west-1", "ap-southeast-2"}[i%3]
+		fmt.Fprintf(&b, "\"%d mx%02d-%s.inbound.acmepay-relay.com\"", 10+i%4*10, i, region)
+	}
+	b.WriteString("]}\n")
+	return b.String()
+}
+
 // fintechYAML is the organization of the Account.1 lesson: 23 ACTIVE
 // accounts and one SUSPENDED; 14 ACTIVE accounts (the management account
 // among them) lack a SECURITY contact; of the 9 that have one, one is a
@@ -355,12 +601,18 @@ security_hub: {enabled: true}
 // email, and five the durable security distribution list. Two sandbox
 // accounts were opened by people: one's root email is a person's address,
 // the other's a free-mail inbox. Both Security Hubs are enabled: CSPM and
-// the new one.
+// the new one; AWS Config runs the rule as an organization rule, read
+// through an organization aggregator. Its mail domains: the audit
+// account's root email and SECURITY contact are at acmepay.iol, which does
+// not exist; sandbox-ml's root email is at a null-MX domain; ledger-dev's
+// at a domain whose registration expires in 12 days. Every other domain is
+// alive.
 const fintechYAML = `
 name: fintech
 organization: {id: o-7xq2m4k9pz, feature_set: ALL, management_account: "401726385920"}
 trusted_access: [account.amazonaws.com, securityhub.amazonaws.com, sso.amazonaws.com]
 security_hub: {cspm: true, v2: true, region: us-east-1, control_finding_generator: SECURITY_CONTROL}
+config: {enabled: true, deployment: organization, aggregators: [{name: acmepay-org-aggregator, organization: true}]}
 accounts:
   - id: "401726385920"
     name: acmepay-management
@@ -373,10 +625,10 @@ accounts:
   - {id: "728415903362", name: log-archive, email: aws+log-archive@acmepay.io, ou: Root/Security, contacts: {SECURITY: *durable}}
   - id: "184930275561"
     name: audit
-    email: aws+audit@acmepay.io
+    email: aws+audit@acmepay.iol
     ou: Root/Security
     contacts:
-      SECURITY: {name: Audit Account, title: Audit, email: aws+audit@acmepay.io, phone: "+1 206 555 7700"}
+      SECURITY: {name: Audit Account, title: Audit, email: aws+audit@acmepay.iol, phone: "+1 206 555 7700"}
   - {id: "317264859023", name: network-hub, email: aws+network-hub@acmepay.io, ou: Root/Infrastructure, contacts: {SECURITY: *durable}}
   - {id: "842019375648", name: shared-services, email: aws+shared-services@acmepay.io, ou: Root/Infrastructure}
   - id: "265937401187"
@@ -406,10 +658,19 @@ accounts:
   - {id: "813640295517", name: cards-staging, email: aws+cards-staging@acmepay.io, ou: Root/Workloads/Staging}
   - {id: "829374610092", name: data-staging, email: aws+data-staging@acmepay.io, ou: Root/Workloads/Staging}
   - {id: "290517364821", name: payments-dev, email: aws+payments-dev@acmepay.io, ou: Root/Workloads/Dev}
-  - {id: "667193048252", name: ledger-dev, email: aws+ledger-dev@acmepay.io, ou: Root/Workloads/Dev}
+  - {id: "667193048252", name: ledger-dev, email: aws+ledger-dev@acmepay.dev, ou: Root/Workloads/Dev}
   - {id: "105847293316", name: data-dev, email: aws+data-dev@acmepay.io, ou: Root/Workloads/Dev}
   - {id: "938265104473", name: sandbox-alice, email: alice.nguyen@acmepay.io, ou: Root/Sandbox}
   - {id: "446103928857", name: sandbox-bob, email: acmepay-sandbox-bob@gmail.com, ou: Root/Sandbox}
-  - {id: "571839204668", name: sandbox-ml, email: aws+sandbox-ml@acmepay.io, ou: Root/Sandbox}
+  - {id: "571839204668", name: sandbox-ml, email: aws+sandbox-ml@acmepay-labs.com, ou: Root/Sandbox}
   - {id: "753910284406", name: legacy-payments, email: aws+legacy-payments@acmepay.io, state: SUSPENDED, ou: Root/Suspended}
+domains:
+  acmepay.io: {mx: ["10 mx1.acmepay.io", "20 mx2.acmepay.io"]}
+  # The audit account was created with a typo'd root email, and its SECURITY
+  # contact copied it: acmepay.iol was never registered.
+  acmepay.iol: {status: nxdomain}
+  # The ML lab's parked domain publishes a null MX (RFC 7505).
+  acmepay-labs.com: {mx: ["0 ."]}
+  # The developer domain's registration lapses 12 days after the clock.
+  acmepay.dev: {mx: ["10 mx1.acmepay.io"], expires: 12d}
 `

@@ -22,9 +22,57 @@ type State struct {
 	DelegatedAdmins []Delegation `json:"delegated_admins"`
 	// SecurityHub holds the hub settings and every finding.
 	SecurityHub SecurityHub `json:"security_hub"`
+	// Config is AWS Config: the rule behind Account.1 and aggregators.
+	Config ConfigService `json:"config"`
 	// Settings are the knobs a scenario or `sandbox serve` flags set.
 	Settings Settings `json:"settings"`
+	// Domains declares what the sandbox's DNS server and RDAP service say
+	// about a domain, keyed by its lower-case name without the final dot.
+	// A domain not declared here is alive: it resolves with an MX and its
+	// registration is a year from expiring, so the sandbox refuses only
+	// what a scenario declares dead (a user's own policy domain included).
+	Domains map[string]*Domain `json:"domains,omitempty"`
 }
+
+// Domain is one declared domain. The zero value is a live domain with the
+// default records (see [DefaultMX]).
+type Domain struct {
+	// Status is how the resolver answers: "" (records below), nxdomain
+	// (the name and every name under it do not exist), servfail, nodata
+	// (the name exists with no MX, A or AAAA) or timeout (no reply at all).
+	Status string `json:"status,omitempty"`
+	// MX are the mail exchangers; a single {0, "."} is a null MX (RFC
+	// 7505). With no MX, A and AAAA the domain has the default records.
+	MX   []MX     `json:"mx,omitempty"`
+	A    []string `json:"a,omitempty"`
+	AAAA []string `json:"aaaa,omitempty"`
+	// Expires is the registration's expiry (RDAP's expiration event);
+	// ExpiresIn is the same relative to the emulator's clock, so a
+	// scenario can stay "expiring in 12 days" whenever it runs. Neither:
+	// a year after now.
+	Expires   *time.Time `json:"expires,omitempty"`
+	ExpiresIn *Duration  `json:"expires_in,omitempty"`
+	// NoRDAP makes the RDAP service fail for this domain (503), as a
+	// registry without RDAP or an outage does.
+	NoRDAP bool `json:"no_rdap,omitempty"`
+}
+
+// MX is one mail exchanger record.
+type MX struct {
+	Preference uint16 `json:"preference"`
+	Host       string `json:"host"`
+}
+
+// Domain statuses, as scenarios write them.
+const (
+	DomainNXDomain = "nxdomain"
+	DomainServFail = "servfail"
+	DomainNoData   = "nodata"
+	DomainTimeout  = "timeout"
+)
+
+// DomainStatuses are the values [Domain.Status] takes besides "".
+var DomainStatuses = []string{DomainNXDomain, DomainServFail, DomainNoData, DomainTimeout}
 
 // Organization is the AWS Organizations organization.
 type Organization struct {
@@ -121,6 +169,8 @@ type Settings struct {
 	OmitStatus bool    `json:"omit_status,omitempty"`
 	Faults     []Fault `json:"faults,omitempty"`
 	Seed       uint64  `json:"seed,omitempty"`
+	// DNSLatency is added to every DNS answer the sandbox's resolver gives.
+	DNSLatency Duration `json:"dns_latency,omitempty"`
 	// Partition is aws (empty), aws-cn or aws-us-gov: it sets the ARNs,
 	// the Account API's quotas and whether Account.1 exists.
 	Partition string `json:"partition,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/altcontacts/altcontacts/internal/atomicfile"
 	"github.com/altcontacts/altcontacts/internal/emulator"
@@ -38,6 +39,51 @@ type Session struct {
 	path     string
 	loaded   uint64
 	unlock   func()
+
+	// The DNS server starts on the first Resolver call: most commands
+	// that open a session never look a domain up.
+	dnsMu   sync.Mutex
+	dnsAddr string
+	dnsStop func() error
+}
+
+// Resolver returns the HOST:PORT of the sandbox's DNS server (UDP and TCP
+// on 127.0.0.1), starting it on first use; Close stops it.
+func (s *Session) Resolver() (string, error) {
+	s.dnsMu.Lock()
+	defer s.dnsMu.Unlock()
+	if s.dnsAddr != "" {
+		return s.dnsAddr, nil
+	}
+	addr, stop, err := s.Emulator.ServeDNS("127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("sandbox resolver: %w", err)
+	}
+	s.dnsAddr, s.dnsStop = addr, stop
+	return addr, nil
+}
+
+// RDAPBootstrapURL is the sandbox's RDAP bootstrap file on the in-process
+// endpoint: an HTTP client with [emulator.Transport] of the session's
+// handler (as [emulator.Emulator.Config] builds) reads it, and the domain
+// objects it points to, with no network.
+func (s *Session) RDAPBootstrapURL() string {
+	return emulator.Endpoint + emulator.RDAPBootstrapPath
+}
+
+// stopDNS stops the DNS server if Resolver started it.
+func (s *Session) stopDNS() error {
+	s.dnsMu.Lock()
+	defer s.dnsMu.Unlock()
+	if s.dnsStop == nil {
+		return nil
+	}
+	err := s.dnsStop()
+	s.dnsAddr, s.dnsStop = "", nil
+	if err != nil {
+		return fmt.Errorf("sandbox resolver: %w", err)
+	}
+	return nil
 }
 
 // Open loads the state at path, or starts from the fintech scenario when
@@ -84,13 +130,15 @@ func Open(path string, opts ...emulator.Option) (*Session, error) {
 	return s, nil
 }
 
-// Close saves the state if it changed and releases the lock.
+// Close stops the resolver, saves the state if it changed and releases
+// the lock.
 func (s *Session) Close() error {
 	defer s.unlock()
+	derr := s.stopDNS()
 	if s.Emulator.Version() == s.loaded {
-		return nil
+		return derr
 	}
-	return s.save()
+	return errors.Join(s.save(), derr)
 }
 
 // Save writes the state now.

@@ -1,9 +1,16 @@
 package sandbox_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/sandbox"
@@ -83,5 +90,77 @@ func TestCorruptStateIsAnError(t *testing.T) {
 	os.WriteFile(path, []byte("{not json"), 0o600)
 	if _, err := sandbox.Open(path); err == nil {
 		t.Fatal("corrupt state accepted")
+	}
+}
+
+// The resolver starts on first use, answers from the session's state, and
+// stops on Close; RDAP is on the in-process endpoint.
+func TestSessionResolverAndRDAP(t *testing.T) {
+	t.Parallel()
+	s, err := sandbox.Open(filepath.Join(t.TempDir(), "s.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := s.Resolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.Resolver(); err != nil || again != addr || !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("Resolver() = %q then %q, %v", addr, again, err)
+	}
+	c := &dns.Client{Net: "tcp", Timeout: 2 * time.Second}
+	q := new(dns.Msg)
+	q.SetQuestion("acmepay.iol.", dns.TypeMX)
+	r, _, err := c.Exchange(q, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rcode != dns.RcodeNameError {
+		t.Errorf("fintech's acmepay.iol: %s, want NXDOMAIN", dns.RcodeToString[r.Rcode])
+	}
+
+	if got := s.RDAPBootstrapURL(); got != emulator.Endpoint+emulator.RDAPBootstrapPath {
+		t.Errorf("RDAPBootstrapURL() = %q", got)
+	}
+	hc := &http.Client{Transport: emulator.Transport(s.Emulator.Handler())}
+	resp, err := hc.Get(s.RDAPBootstrapURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boot struct {
+		Services [][][]string `json:"services"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&boot)
+	resp.Body.Close()
+	if err != nil || len(boot.Services) != 1 || !slices.Contains(boot.Services[0][0], "dev") {
+		t.Fatalf("bootstrap: %v %+v", err, boot)
+	}
+	resp, err = hc.Get(boot.Services[0][1][0] + "domain/acmepay.dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dom struct {
+		Events []struct{ EventAction, EventDate string }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&dom)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("domain: %d %v", resp.StatusCode, err)
+	}
+	var expires time.Time
+	for _, ev := range dom.Events {
+		if ev.EventAction == "expiration" {
+			expires, _ = time.Parse(time.RFC3339, ev.EventDate)
+		}
+	}
+	if left := time.Until(expires); left <= 0 || left > 30*24*time.Hour {
+		t.Errorf("acmepay.dev expires %v, want within 30 days", expires)
+	}
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Exchange(q, addr); err == nil {
+		t.Error("the resolver still answers after Close")
 	}
 }

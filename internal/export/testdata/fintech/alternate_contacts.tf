@@ -18,7 +18,7 @@ resource "aws_account_alternate_contact" "security_184930275561" {
   alternate_contact_type = "SECURITY"
   name                   = "Audit Account"
   title                  = "Audit"
-  email_address          = "aws+audit@acmepay.io"
+  email_address          = "aws+audit@acmepay.iol"
   phone_number           = "+1 206 555 7700"
 }
 
