@@ -13,11 +13,17 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/enforce"
 )
 
+// version is the release stamp (-ldflags "-X main.version=…", see
+// .goreleaser.yaml); the journal records it as the tool version.
+var version = ""
+
 func main() {
-	h, err := enforce.FromEnv(context.Background(), os.Getenv, os.Stdout, "lambda")
+	buildinfo.SetStamp(buildinfo.Stamp{Version: version})
+	h, err := enforce.FromEnv(context.Background(), os.Getenv, os.Stdout, buildinfo.Current().Version)
 	if err != nil {
 		// A bad configuration fails every invocation loudly, into the DLQ.
 		fmt.Fprintln(os.Stderr, err)

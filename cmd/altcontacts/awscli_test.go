@@ -6,19 +6,19 @@ package main_test
 // tests catch wire-format mistakes the Go SDK happens to tolerate.
 //
 // Every subtest starts its own `sandbox serve --scenario fintech` in-process,
-// so each sees fresh state and the subtests run in parallel. Each aws call is
-// about half a second of Python start-up; keep the count of calls low.
+// so each sees fresh state and the subtests run in parallel. The aws calls go
+// through one long-lived CLI process (peertest.AWSCLI), as a process per call
+// cost about a second of Python start-up each; the walkthrough's first call
+// is a real `aws` process, so the command itself is proven too.
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -45,14 +45,16 @@ const (
 
 // sandboxServer is one `sandbox serve` running in-process.
 type sandboxServer struct {
-	url    string
-	dir    string // the test's temp dir: state file, AWS config files
-	awsBin string
+	url string
+	dir string // the test's temp dir: state file, AWS config files
+	// run runs one aws command line: through the CLI shell, or as a
+	// process (peertest.AWSCLI's Run or Exec).
+	run func(ctx context.Context, env []string, args ...string) (peertest.AWSResult, error)
 }
 
 // startSandbox runs `altcontacts sandbox serve` on a free loopback port
 // until the test ends, and returns its endpoint URL.
-func startSandbox(t *testing.T, awsBin string) *sandboxServer {
+func startSandbox(t *testing.T, awsCLI *peertest.AWSCLI) *sandboxServer {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{
@@ -112,7 +114,7 @@ func startSandbox(t *testing.T, awsBin string) *sandboxServer {
 	if !ok || !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(url) {
 		t.Fatalf("first stdout line of sandbox serve = %q, want AWS_ENDPOINT_URL=http://127.0.0.1:PORT", first)
 	}
-	return &sandboxServer{url: url, dir: dir, awsBin: awsBin}
+	return &sandboxServer{url: url, dir: dir, run: awsCLI.Run}
 }
 
 // awsResult is one finished aws CLI run.
@@ -128,7 +130,6 @@ func (s *sandboxServer) aws(t *testing.T, key string, noRetry bool, args ...stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, s.awsBin, append([]string{"--output", "json"}, args...)...)
 	// Inherit PATH, HOME and pyenv's variables (the aws shim needs them),
 	// but no AWS_* setting of the machine.
 	var env []string
@@ -149,23 +150,11 @@ func (s *sandboxServer) aws(t *testing.T, key string, noRetry bool, args ...stri
 	if noRetry {
 		env = append(env, "AWS_MAX_ATTEMPTS=1")
 	}
-	cmd.Env = env
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	res := awsResult{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		res.code = ee.ExitCode()
-	default:
+	r, err := s.run(ctx, env, append([]string{"--output", "json"}, args...)...)
+	if err != nil {
 		t.Fatalf("aws %s: %v", strings.Join(args, " "), err)
 	}
-	if ctx.Err() != nil {
-		t.Fatalf("aws %s: timed out", strings.Join(args, " "))
-	}
-	return res
+	return awsResult{stdout: r.Stdout, stderr: r.Stderr, code: r.Code}
 }
 
 // ok runs an aws call that must succeed and returns its stdout.
@@ -275,15 +264,22 @@ func securityContactArgs(name string) []string {
 var getSecurity = []string{"account", "get-alternate-contact", "--alternate-contact-type", "SECURITY"}
 
 func TestAWSCLI(t *testing.T) {
-	awsBin := peertest.Require(t, "aws")
+	// Alongside the scripts, after the tests that set the process
+	// environment (TestMotoAudit, TestMotoS3Journal) have ended.
+	t.Parallel()
+	awsCLI := peertest.AWS(t)
 
 	// The lesson, as a learner types it: the management account has no
 	// SECURITY contact; set it; read it back; delete it; it is gone again.
 	t.Run("Walkthrough", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
+		// The first as an `aws` process: exit code, stdout and stderr of
+		// the command itself.
+		proc := *s
+		proc.run = awsCLI.Exec
 
-		wantStderr(t, s.fail(t, "sandbox", getSecurity...),
+		wantStderr(t, proc.fail(t, "sandbox", getSecurity...),
 			errLine("ResourceNotFoundException", "GetAlternateContact", msgNoContact))
 
 		if out := s.ok(t, "sandbox", securityContactArgs("Security Operations")...); out != "" {
@@ -311,7 +307,7 @@ func TestAWSCLI(t *testing.T) {
 	// The AccountId rules of docs/aws-facts.md, "Account: errors and authorization".
 	t.Run("AccountIdRules", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 
 		// The management account may not name itself.
 		wantStderrRE(t, s.fail(t, "sandbox", append(getSecurity, "--account-id", mgmtID)...),
@@ -340,7 +336,7 @@ func TestAWSCLI(t *testing.T) {
 	// and minimum lengths only, so the errors must come from the sandbox.
 	t.Run("Validation", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 		cases := []struct {
 			name   string
 			args   []string
@@ -374,7 +370,7 @@ func TestAWSCLI(t *testing.T) {
 	// ListAccounts pages at most 20 (docs/aws-facts.md, "Organizations: shapes"); the CLI follows NextToken.
 	t.Run("ListAccounts", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 
 		checkAll := func(how string, accts []orgAccount) {
 			t.Helper()
@@ -445,7 +441,7 @@ func TestAWSCLI(t *testing.T) {
 
 	t.Run("Organization", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 
 		var org struct {
 			Organization struct{ Id, Arn, FeatureSet, MasterAccountId, MasterAccountArn, MasterAccountEmail string }
@@ -528,7 +524,7 @@ func TestAWSCLI(t *testing.T) {
 
 	t.Run("STS", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 		for key, want := range map[string]string{memberID: memberID, "sandbox": mgmtID} {
 			var id struct{ UserId, Account, Arn string }
 			s.okJSON(t, key, &id, "sts", "get-caller-identity")
@@ -540,7 +536,7 @@ func TestAWSCLI(t *testing.T) {
 
 	t.Run("SecurityHub", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 		var out struct {
 			Findings []struct {
 				Id, GeneratorId, AwsAccountId, RecordState, UpdatedAt string
@@ -579,7 +575,7 @@ func TestAWSCLI(t *testing.T) {
 	// ValidationException naming the field.
 	t.Run("SecurityHubV2", func(t *testing.T) {
 		t.Parallel()
-		s := startSandbox(t, awsBin)
+		s := startSandbox(t, awsCLI)
 		var hub struct{ HubV2Arn, SubscribedAt string }
 		s.okJSON(t, "sandbox", &hub, "securityhub", "describe-security-hub-v2")
 		if hub.HubV2Arn != "arn:aws:securityhub:us-east-1:"+mgmtID+":hubv2/default" || hub.SubscribedAt == "" {

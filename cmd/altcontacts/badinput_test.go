@@ -92,7 +92,7 @@ var badInputs = []badInput{
 	// Journals.
 	{file: "journal-corrupt-middle.jsonl", want: "not a journal entry", lines: []int{3}},
 	{file: "journal-bad-account.jsonl", want: `account "15839204771" is not a 12-digit account id`, lines: []int{3}},
-	{file: "journal-bad-kind.jsonl", want: `kind "result" is not intent or outcome`, lines: []int{2}},
+	{file: "journal-bad-kind.jsonl", want: `kind "result" is not intent, outcome or run`, lines: []int{2}},
 	{file: "journal-bad-type.jsonl", want: `unknown contact type "SECRET"`, lines: []int{3}},
 	{file: "journal-unknown-field.jsonl", want: `unknown field "acount"`, lines: []int{3}},
 }

@@ -8,10 +8,21 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/cli"
 )
 
+// The release stamp: GoReleaser sets these with -ldflags "-X main.version=…"
+// (see .goreleaser.yaml). Empty in a `go install` or `go build` binary,
+// which reports its module build info instead.
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
+
 func main() {
+	buildinfo.SetStamp(buildinfo.Stamp{Version: version, Commit: commit, Date: date})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()

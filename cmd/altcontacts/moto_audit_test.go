@@ -15,8 +15,8 @@ package main_test
 //     does not exercise those rules (the emulator tests do);
 //   - close-account turns an account SUSPENDED at once.
 //
-// Each aws call costs about half a second of Python start-up and CPU, so
-// independent calls run a few at a time.
+// The aws calls go through one long-lived CLI process (peertest.AWSCLI):
+// a process per call cost about a second of Python start-up each.
 
 import (
 	"bytes"
@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -42,15 +41,15 @@ import (
 
 const (
 	motoMgmtID      = "123456789012" // moto's default caller: the management account
-	motoCLIParallel = 4              // aws CLI processes at once
+	motoCLIParallel = 4              // aws calls in flight (the CLI shell serialises them; moto does not mind)
 	motoMembers     = 25             // more than 20, so ListAccounts must page
 )
 
 // motoCLI runs the aws CLI against one moto_server with a hermetic
-// environment.
+// environment, through one long-lived CLI process (see peertest.AWSCLI).
 type motoCLI struct {
-	bin string
-	env []string // the full environment of every aws process
+	cli *peertest.AWSCLI
+	env []string // the full environment of every aws command
 }
 
 // run runs one aws call. A non-zero exit is returned as a *motoCLIError
@@ -58,21 +57,14 @@ type motoCLI struct {
 func (m *motoCLI) run(ctx context.Context, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, m.bin, append([]string{"--output", "json"}, args...)...)
-	cmd.Env = m.env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
+	res, err := m.cli.Run(ctx, m.env, append([]string{"--output", "json"}, args...)...)
 	switch {
-	case ctx.Err() != nil:
-		return "", fmt.Errorf("aws %s: timed out", strings.Join(args, " "))
-	case errors.As(err, &ee):
-		return out.String(), &motoCLIError{args: args, code: ee.ExitCode(), stderr: strings.TrimSpace(errb.String())}
 	case err != nil:
-		return "", fmt.Errorf("aws %s: %v", strings.Join(args, " "), err)
+		return "", err
+	case res.Code != 0:
+		return res.Stdout, &motoCLIError{args: args, code: res.Code, stderr: strings.TrimSpace(res.Stderr)}
 	}
-	return out.String(), nil
+	return res.Stdout, nil
 }
 
 // json runs an aws call and decodes its stdout into v.
@@ -161,7 +153,7 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func TestMotoAudit(t *testing.T) {
-	awsBin := peertest.Require(t, "aws")
+	awsCLI := peertest.AWS(t)
 	url := peertest.Moto(t)
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -189,7 +181,7 @@ func TestMotoAudit(t *testing.T) {
 	for k, v := range awsEnv {
 		procEnv = append(procEnv, k+"="+v)
 	}
-	aws := &motoCLI{bin: awsBin, env: procEnv}
+	aws := &motoCLI{cli: awsCLI, env: procEnv}
 
 	// --- Build the organization with the aws CLI. ---
 	var org struct {
@@ -346,7 +338,7 @@ func TestMotoAudit(t *testing.T) {
 	}
 	auditStart := time.Now()
 	var stdout, stderr bytes.Buffer
-	code := cli.Main(ctx, []string{"audit", "--endpoint-url", url, "-o", "json", "--types", "SECURITY"}, &stdout, &stderr, getenv)
+	code := cli.Main(ctx, []string{"audit", "--endpoint-url", url, "-o", "json", "--types", "SECURITY", "--no-dns"}, &stdout, &stderr, getenv)
 	t.Logf("audit: exit %d in %s", code, time.Since(auditStart).Round(time.Millisecond))
 	if code != cli.ExitFindings {
 		t.Errorf("audit exit = %d, want %d (findings); stderr:\n%s", code, cli.ExitFindings, stderr.String())

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -35,6 +40,9 @@ func TestMain(m *testing.M) {
 // through AWS_ENDPOINT_URL_S3, as a user points altcontacts at any
 // S3-compatible store.
 func TestScripts(t *testing.T) {
+	// Alongside TestAWSCLI, after the tests that set the process
+	// environment have ended; the scripts themselves run in parallel.
+	t.Parallel()
 	store := s3test.Start(t, "journal")
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -46,5 +54,79 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"runhint": runHint},
 	})
+}
+
+// runHint is the script command `runhint FILE REGEXP`: it finds the first
+// line of FILE (stdout, stderr, or a file of the script's) that matches
+// REGEXP, whose first group is a command altcontacts printed for the user
+// to run next, and runs it exactly as printed (words split as a POSIX shell
+// splits them, single quotes included). A copied hint must reach the same
+// organization: it fails if the command exits 2 (a usage error, such as
+// no credentials because --sandbox was dropped). Its stdout and stderr are
+// kept for the commands after it.
+func runHint(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: runhint FILE REGEXP")
+	}
+	m := regexp.MustCompile("(?m)" + args[1]).FindStringSubmatch(ts.ReadFile(args[0]))
+	if len(m) < 2 {
+		ts.Fatalf("no line of %s matches %q", args[0], args[1])
+	}
+	words, err := shellWords(strings.TrimSpace(m[1]))
+	if err != nil || len(words) == 0 || words[0] != "altcontacts" {
+		ts.Fatalf("hint %q is not an altcontacts command line (%v)", m[1], err)
+	}
+	ts.Logf("running the hint as printed: %s", m[1])
+	err = ts.Exec(words[0], words[1:]...)
+	var xe *exec.ExitError
+	switch {
+	case errors.As(err, &xe) && xe.ExitCode() == 2:
+		ts.Fatalf("the hint %q is a usage error (exit 2)", m[1])
+	case err != nil && !errors.As(err, &xe):
+		ts.Fatalf("the hint %q: %v", m[1], err)
+	}
+}
+
+// shellWords splits s as a POSIX shell splits a simple command: blanks
+// separate words, single quotes quote everything up to the next one, and
+// a backslash outside quotes takes the next character as it is.
+func shellWords(s string) ([]string, error) {
+	var words []string
+	var w strings.Builder
+	in, quoted := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted && c == '\'':
+			quoted = false
+		case quoted:
+			w.WriteByte(c)
+		case c == '\'':
+			quoted, in = true, true
+		case c == '\\' && i+1 < len(s):
+			i++
+			w.WriteByte(s[i])
+			in = true
+		case c == ' ' || c == '\t':
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		case strings.ContainsRune("\"$`;&|<>()*?[]#~", rune(c)):
+			return nil, fmt.Errorf("%q needs a shell", c)
+		default:
+			w.WriteByte(c)
+			in = true
+		}
+	}
+	if quoted {
+		return nil, errors.New("unterminated quote")
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words, nil
 }

@@ -24,6 +24,10 @@ import (
 // Schema is the apply report's schema id.
 const Schema = "altcontacts/apply/v1"
 
+// RollbackSchema is the rollback report's schema id: the same shape as
+// apply's, named apart so a reader knows which way the writes went.
+const RollbackSchema = "altcontacts/rollback/v1"
+
 // Results of one change.
 const (
 	Verified    = journal.Verified // written and read back

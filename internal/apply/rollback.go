@@ -85,11 +85,15 @@ func Restores(entries []journal.Entry) []Restore {
 // whose before is unset (they delete); otherwise they are skipped.
 func Rollback(ctx context.Context, c *awsorg.Client, j *journal.Writer, rs []Restore, allowDelete bool, o Options) (*Report, error) {
 	o = o.withDefaults(c)
-	return pool(ctx, j, len(rs), o,
+	rep, err := pool(ctx, j, len(rs), o,
 		func(ctx, inflight context.Context, i int, abort func(error)) Outcome {
 			return restore(ctx, inflight, c, j, rs[i], allowDelete, o, abort)
 		},
 		func(i int) Outcome { return Outcome{Change: change(rs[i]), Result: Interrupted} })
+	if rep != nil {
+		rep.Schema = RollbackSchema
+	}
+	return rep, err
 }
 
 func change(r Restore) plan.Change {

@@ -67,15 +67,6 @@ type Compliance struct {
 	Status string `json:"Status"`
 }
 
-// Partition reads the partition from an ARN (aws, aws-cn, aws-us-gov).
-func Partition(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) >= 2 && parts[1] != "" {
-		return parts[1]
-	}
-	return "aws"
-}
-
 // ProductArn is the default product ARN of the caller's account: findings
 // imported with it must carry the caller's account as AwsAccountId, so
 // each finding names the audited account as its resource instead.

@@ -14,6 +14,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
+	"github.com/altcontacts/altcontacts/internal/maildomain"
 )
 
 // Schema is the audit report's schema id.
@@ -32,6 +33,10 @@ const (
 	Account1Passed  = "PASSED"
 	Account1Failed  = "FAILED"
 	Account1Unknown = "UNKNOWN"
+	// Account1NotEvaluated: SECURITY, the type Account.1 checks, was not
+	// read (--types without it). The account's status then speaks for
+	// the types read only, never for Account.1.
+	Account1NotEvaluated = "NOT_EVALUATED"
 )
 
 // Options select and tune a run.
@@ -49,8 +54,16 @@ type Options struct {
 	FailOn contact.Severity
 	// Progress, if set, is called as accounts complete, one call at a time.
 	Progress func(done, total int)
-	Now      func() time.Time
-	Version  string
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Version string
+	// Mail, when set, checks every distinct email domain (contacts and
+	// root emails) for the mail-domain-* rules. Its lookups start as the
+	// inventory meets each address and run beside the Account API reads;
+	// the results are joined when the accounts are evaluated. Nil: no
+	// mail-domain rule (--no-dns).
+	Mail *maildomain.Checker
 }
 
 // Report is the audit result (schema altcontacts/audit/v1).
@@ -82,6 +95,8 @@ type Summary struct {
 type Account1Counts struct {
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
+	// NotEvaluated counts the accounts read without SECURITY.
+	NotEvaluated int `json:"not_evaluated"`
 }
 
 // Account is one account's result.
@@ -101,6 +116,18 @@ type Account struct {
 	Reason string `json:"reason,omitempty"`
 
 	err error
+}
+
+// Failing counts the accounts whose findings reach Options.FailOn (status
+// FAIL): the audit's own verdict, which the CLI's exit code follows.
+func (r *Report) Failing() int {
+	n := 0
+	for _, a := range r.Accounts {
+		if a.Status == StatusFail {
+			n++
+		}
+	}
+	return n
 }
 
 // Errors keeps the per-account errors of a run, for hints at the CLI.
@@ -132,16 +159,23 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 		o.Now = time.Now
 	}
 	generated := o.Now().UTC()
-	inv, err := inventory.Take(ctx, c, p, inventory.Options{
-		Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress,
-	})
+	io := inventory.Options{Types: o.Types, Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency, Progress: o.Progress, Warn: o.Warn}
+	if o.Mail != nil {
+		io.Email = func(email string) {
+			if d := contact.EmailDomain(email); d != "" {
+				o.Mail.Start(ctx, d)
+			}
+		}
+	}
+	inv, err := inventory.Take(ctx, c, p, io)
 	if inv == nil {
 		return nil, err
 	}
 	rep := &Report{Schema: Schema, GeneratedAt: generated, ToolVersion: o.Version, Caller: inv.Caller,
 		Organization: inv.Organization, Accounts: make([]Account, 0, len(inv.Accounts))}
+	lookup := o.Mail.Lookup(ctx)
 	for _, ia := range inv.Accounts {
-		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia))
+		rep.Accounts = append(rep.Accounts, evaluate(p, o, ia, lookup, generated))
 	}
 	rep.Summary = summarize(rep.Accounts)
 	return rep, err
@@ -149,7 +183,7 @@ func Run(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (*
 
 // evaluate makes one account's result: its inventory status, and for an
 // account read, the rules' findings.
-func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
+func evaluate(p *contact.Policy, o Options, ia inventory.Account, lookup contact.MailLookup, now time.Time) Account {
 	a := Account{ID: ia.ID, Name: ia.Name, Email: ia.Email, State: ia.State, OUPath: ia.OUPath, Management: ia.Management,
 		Account1: Account1Unknown, Contacts: ia.Contacts}
 	fail := func(msg string) {
@@ -169,6 +203,10 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 		return a
 	}
 	fs := contact.Evaluate(p, ia.Account)
+	if lookup != nil {
+		fs = append(fs, p.MailFindings(ia.Account, o.Types, lookup, now)...)
+		contact.SortFindings(fs)
+	}
 	a.Findings = fs[:0]
 	for _, f := range fs {
 		// Root-email findings are about the account, not a contact
@@ -177,6 +215,7 @@ func evaluate(p *contact.Policy, o Options, ia inventory.Account) Account {
 			a.Findings = append(a.Findings, f)
 		}
 	}
+	a.Account1 = Account1NotEvaluated
 	if slices.Contains(o.Types, contact.Security) {
 		a.Account1 = Account1Passed
 		if a.Contacts[contact.Security] == nil {
@@ -208,6 +247,8 @@ func summarize(accts []Account) Summary {
 			s.Account1.Passed++
 		case Account1Failed:
 			s.Account1.Failed++
+		case Account1NotEvaluated:
+			s.Account1.NotEvaluated++
 		}
 		for _, f := range a.Findings {
 			s.FindingsByRule[f.Rule]++

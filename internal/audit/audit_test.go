@@ -126,7 +126,10 @@ func TestDelegatedAdministrator(t *testing.T) {
 
 // Cancelling stops the run and keeps what was read.
 func TestCancelKeepsPartialReport(t *testing.T) {
-	e := emulator.New(emulator.WithLatency(20 * time.Millisecond))
+	// Latency on an injected sleep: each request is a point where the
+	// cancellation is seen, at no wall-clock cost.
+	e := emulator.New(emulator.WithLatency(20*time.Millisecond),
+		emulator.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }))
 	ctx, cancel := context.WithCancel(context.Background())
 	c := awsorg.New(e.Config(), awsorg.Options{})
 	done := 0
@@ -154,5 +157,27 @@ func TestStandaloneAccountAuditsItself(t *testing.T) {
 	rep := run(t, e, "", audit.Options{})
 	if rep.Organization != nil || len(rep.Accounts) != 1 || rep.Accounts[0].ID != "845201937466" || rep.Accounts[0].Account1 != audit.Account1Failed {
 		t.Fatalf("report = %+v", rep)
+	}
+}
+
+// Failing follows --fail-on: fintech's findings reach medium on more
+// accounts than they reach critical, and on none above critical.
+func TestFailingFollowsFailOn(t *testing.T) {
+	e := emulator.New()
+	medium := run(t, e, "", audit.Options{FailOn: contact.Medium})
+	critical := run(t, e, "", audit.Options{FailOn: contact.Critical})
+	if medium.Failing() == 0 || critical.Failing() >= medium.Failing() {
+		t.Errorf("failing at medium %d, at critical %d: want medium > critical", medium.Failing(), critical.Failing())
+	}
+	for _, rep := range []*audit.Report{medium, critical} {
+		n := 0
+		for _, a := range rep.Accounts {
+			if a.Status == audit.StatusFail {
+				n++
+			}
+		}
+		if rep.Failing() != n {
+			t.Errorf("Failing() = %d, %d accounts FAIL", rep.Failing(), n)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 // Package awsorg owns every use of the AWS SDK in altcontacts: loading
 // configuration, the caller's identity, the organization and its OU tree,
-// alternate contacts, and Security Hub findings. It hands the rest of the
+// alternate contacts, Security Hub findings (CSPM and the new Security
+// Hub), AWS Config's rule, aggregators and compliance, and S3 for the
+// journal, each paced client-side at its quota. It hands the rest of the
 // program plain values and its own error kinds ([ErrAccessDenied],
 // [ErrThrottled], [ErrNotInOrganization], ...), so nothing above it needs to
 // know an SDK type; turning those kinds into advice is the CLI's job.
@@ -24,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -170,6 +173,9 @@ type Quotas struct {
 	DeleteContact  Quota
 	GetFindings    Quota
 	ImportFindings Quota
+	// ConfigRead paces AWS Config's compliance reads (aggregate
+	// compliance, its details, a rule's own results), one bucket for all.
+	ConfigRead Quota
 }
 
 // Quota is a token bucket: Rate per second, Burst at once.
@@ -186,6 +192,12 @@ var DefaultQuotas = Quotas{
 	DeleteContact:  Quota{1, 6},
 	GetFindings:    Quota{3, 6},
 	ImportFindings: Quota{10, 30},
+	// AWS publishes no per-operation rate for AWS Config's reads (its
+	// quotas page lists resource counts only) and throttles them with a
+	// 400 ThrottlingException "Rate exceeded" well below the Account
+	// API's rates in public reports. Security Hub GetFindings' 3/s burst
+	// 6, the nearest published figure, is the conservative choice.
+	ConfigRead: Quota{3, 6},
 }
 
 // Scale multiplies every rate and burst by x (for raised quotas and the
@@ -194,7 +206,7 @@ func (q Quotas) Scale(x float64) Quotas {
 	s := func(v Quota) Quota {
 		return Quota{v.Rate * x, max(1, int(math.Round(float64(v.Burst)*x)))}
 	}
-	return Quotas{s(q.GetContact), s(q.PutContact), s(q.DeleteContact), s(q.GetFindings), s(q.ImportFindings)}
+	return Quotas{s(q.GetContact), s(q.PutContact), s(q.DeleteContact), s(q.GetFindings), s(q.ImportFindings), s(q.ConfigRead)}
 }
 
 // Client talks to AWS for one caller. It is safe for concurrent use.
@@ -203,13 +215,14 @@ type Client struct {
 	org     *organizations.Client
 	sts     *sts.Client
 	hub     *securityhub.Client
+	config  *configservice.Client
 	quotas  Quotas
 	// Limiters pace requests below the quotas, so throttling is the
 	// exception the SDK's retries absorb, not the method. One bucket per
 	// quota, shared by every goroutine (and, for reads, all three types).
-	getLim, putLim, delLim, findLim, importLim *rate.Limiter
-	log                                        *slog.Logger
-	hubRegion                                  string
+	getLim, putLim, delLim, findLim, importLim, configLim *rate.Limiter
+	log                                                   *slog.Logger
+	hubRegion                                             string
 
 	// mu guards the quotas, which the caller's partition (from its ARN)
 	// settles once Identity has run.
@@ -287,6 +300,7 @@ func New(cfg aws.Config, o Options) *Client {
 		delLim:    lim(o.Quotas.DeleteContact),
 		findLim:   lim(o.Quotas.GetFindings),
 		importLim: lim(o.Quotas.ImportFindings),
+		configLim: lim(o.Quotas.ConfigRead),
 		log:       o.Logger,
 		hubRegion: hubRegion(cfg.Region, o.HubRegion),
 		fixed:     fixed,
@@ -308,6 +322,12 @@ func New(cfg aws.Config, o Options) *Client {
 	c.org = organizations.NewFromConfig(cfg)
 	c.sts = sts.NewFromConfig(cfg)
 	c.hub = securityhub.NewFromConfig(cfg, func(so *securityhub.Options) {
+		if o.HubRegion != "" {
+			so.Region = o.HubRegion
+		}
+	})
+	// AWS Config is read where Security Hub is: the aggregation Region.
+	c.config = configservice.NewFromConfig(cfg, func(so *configservice.Options) {
 		if o.HubRegion != "" {
 			so.Region = o.HubRegion
 		}
@@ -337,7 +357,7 @@ func (c *Client) setPartition(p string) {
 		lim *rate.Limiter
 		q   Quota
 	}{{c.getLim, c.quotas.GetContact}, {c.putLim, c.quotas.PutContact}, {c.delLim, c.quotas.DeleteContact},
-		{c.findLim, c.quotas.GetFindings}, {c.importLim, c.quotas.ImportFindings}} {
+		{c.findLim, c.quotas.GetFindings}, {c.importLim, c.quotas.ImportFindings}, {c.configLim, c.quotas.ConfigRead}} {
 		r, b := paced(x.q)
 		x.lim.SetLimit(r)
 		x.lim.SetBurst(b)
@@ -428,6 +448,13 @@ func classify(op string, err error) error {
 		}
 	case code == "TooManyRequestsException" || code == "LimitExceededException" || code == "ThrottlingException" || code == "Throttling":
 		e.Kind = ErrThrottled
+	case code == "OrganizationAccessDeniedException":
+		e.Kind = ErrAccessDenied
+	case code == "NoSuchConfigurationAggregatorException" || code == "NoSuchConfigRuleException" ||
+		code == "NoSuchOrganizationConfigRuleException" || code == "NoSuchConfigurationRecorderException":
+		e.Kind = ErrNotFound
+	case code == "InvalidLimitException" || code == "InvalidNextTokenException" || code == "InvalidParameterValueException":
+		e.Kind = ErrInvalid
 	case code == "AWSOrganizationsNotInUseException":
 		e.Kind = ErrNotInOrganization
 	case code == "ResourceNotFoundException" || code == "AccountNotFoundException":

@@ -60,6 +60,9 @@ func (c *Client) limiter(op string) *rate.Limiter {
 		return c.findLim
 	case "BatchImportFindings":
 		return c.importLim
+	case "DescribeAggregateComplianceByConfigRules", "GetAggregateComplianceDetailsByConfigRule", "GetComplianceDetailsByConfigRule":
+		// AWS Config's compliance reads, the ones a run repeats.
+		return c.configLim
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ var partitionQuotas = map[string]Quotas{
 		DeleteContact:  Quota{1, 6},
 		GetFindings:    Quota{3, 6},
 		ImportFindings: Quota{10, 30},
+		ConfigRead:     Quota{3, 6},
 	},
 	PartitionGov: DefaultQuotas,
 }
@@ -61,7 +62,7 @@ func conservativeQuotas() Quotas {
 	q := DefaultQuotas
 	for _, p := range partitionQuotas {
 		q = Quotas{low(q.GetContact, p.GetContact), low(q.PutContact, p.PutContact), low(q.DeleteContact, p.DeleteContact),
-			low(q.GetFindings, p.GetFindings), low(q.ImportFindings, p.ImportFindings)}
+			low(q.GetFindings, p.GetFindings), low(q.ImportFindings, p.ImportFindings), low(q.ConfigRead, p.ConfigRead)}
 	}
 	return q
 }
@@ -80,6 +81,11 @@ func regionPartition(region string) string {
 	}
 	return PartitionAWS
 }
+
+// RegionPartition is the partition of a Region name: aws-cn for cn-*,
+// aws-us-gov for us-gov-*, "" for the isolated ones, aws for every other
+// (and for none).
+func RegionPartition(region string) string { return regionPartition(region) }
 
 // MaxRPS overrides the request rate of the Account API quotas for users
 // whose quotas differ from the published ones; zero keeps the table's.

@@ -27,6 +27,7 @@ type auditOptions struct {
 	evidence       string
 	include        []string
 	showPII        bool
+	registration   bool
 
 	// Set by parse.
 	types  []contact.Type
@@ -42,14 +43,16 @@ func newAuditCmd(e *env, g *globalOptions) *cobra.Command {
 		Long: `audit reads the SECURITY, OPERATIONS and BILLING alternate contacts of every ACTIVE
 account in the organization, paced to the Account API quota, and reports Security Hub
 Account.1 parity plus the contacts that will not work when needed: placeholders, a
-person instead of a team, free-mail inboxes, the root email again.
+person instead of a team, free-mail inboxes, the root email again, and addresses
+whose domain cannot receive mail (DNS, once per distinct domain; --no-dns skips it).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
 3 some accounts could not be read (UNKNOWN); 130 interrupted.`,
 		Example: `  altcontacts audit --sandbox
   altcontacts audit --profile org-admin -o json > audit.json
   altcontacts audit --ou Root/Workloads --types SECURITY --fail-on high
-  altcontacts audit --policy contacts.yaml -o sarif > altcontacts.sarif`,
+  altcontacts audit --policy contacts.yaml -o sarif > altcontacts.sarif
+  altcontacts audit --check-registration      # also RDAP: domains about to expire`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.parse(); err != nil {
@@ -65,10 +68,18 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error;
 	cmd.Flags().BoolVar(&o.importFindings, "import-findings", false, "also send the findings (not Account.1) to Security Hub as ASFF, archiving those that stopped firing")
 	cmd.Flags().StringVar(&o.evidence, "evidence", "", "write an evidence bundle to this directory: JSON and HTML reports and a SHA-256 manifest")
 	cmd.Flags().StringSliceVar(&o.include, "evidence-include", nil, "add these files (a plan, a journal) to the evidence bundle")
+	cmd.Flags().BoolVar(&o.registration, "check-registration", false, "also check each mail domain's registration expiry over RDAP (asks public registry servers, so opt-in)")
 	cmd.Flags().StringVar(&g.hubRegion, "securityhub-region", "", "Security Hub Region for --import-findings (default: --region)")
+	outputFlag(cmd, g, auditFormats()...)
 	cmd.RegisterFlagCompletionFunc("types", cobra.FixedCompletions([]string{"SECURITY", "OPERATIONS", "BILLING"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// auditFormats are audit's -o formats: report.Audit's, and asff, which the
+// findings package makes (the findings as Security Hub would import them).
+func auditFormats() []string {
+	return append(slices.Clone(report.Formats), "asff")
 }
 
 // parse checks every flag before anything is called.
@@ -86,8 +97,7 @@ func (o *auditOptions) parse() error {
 		return usageErr("--fail-on: %v", err)
 	}
 	o.failOn = sev
-	// asff is not a report.Audit format: the findings package makes it.
-	if o.output, err = outputFormat(o.g, "audit", append(slices.Clone(report.Formats), "asff")); err != nil {
+	if o.output, err = outputFormat(o.g, "audit", auditFormats()); err != nil {
 		return err
 	}
 	if len(o.include) > 0 && o.evidence == "" {
@@ -123,14 +133,21 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 		return err
 	}
 	defer conn.close()
+	mc, err := g.mailChecker(e, conn, o.registration)
+	if err != nil {
+		return err
+	}
 	bar := newProgress(e, g, "accounts")
 	rep, runErr := audit.Run(ctx, conn.client, pol, audit.Options{
 		Types: o.types, Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(),
+		FailOn: o.failOn, Progress: bar.update, Now: e.now, Version: version(), Mail: mc, Warn: e.warn,
 	})
 	bar.finish()
+	if err := filterError(g, runErr); err != nil {
+		return err
+	}
 	if rep == nil {
-		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if o.output == "asff" {
 		fs := findings.FromReport(rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
@@ -147,7 +164,7 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 	if o.importFindings && runErr == nil {
 		res, err := findings.Sync(ctx, conn.client, rep, findings.Options{Region: conn.client.HubRegion(), Now: e.now()})
 		if err != nil {
-			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(err)...)
+			return withHints(fmt.Errorf("import findings: %w", err), ExitIncomplete, awsHints(g, err)...)
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: Security Hub (%s): %d finding(s) imported, %d archived\n", conn.client.HubRegion(), res.Imported, res.Archived)
 		if len(res.Failed) > 0 {
@@ -159,18 +176,14 @@ func runAudit(ctx context.Context, o *auditOptions) error {
 			rep.Summary.Evaluated-rep.Summary.Unknown, rep.Summary.Accounts)}
 	}
 	if runErr != nil {
-		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(runErr)...)
+		return withHints(fmt.Errorf("audit incomplete: %w", runErr), ExitIncomplete, awsHints(g, runErr)...)
 	}
 	if errs := rep.Errors(); len(errs) > 0 {
-		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(errs)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are UNKNOWN", len(errs)), ExitIncomplete, unknownHints(g, errs)...)
 	}
-	for _, a := range rep.Accounts {
-		for _, f := range a.Findings {
-			if f.Severity >= o.failOn {
-				// Findings are the result, not an error: exit 1, no message.
-				return &exitError{code: ExitFindings}
-			}
-		}
+	if rep.Failing() > 0 {
+		// Findings are the result, not an error: exit 1, no message.
+		return &exitError{code: ExitFindings}
 	}
 	return nil
 }

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
@@ -19,6 +21,13 @@ import (
 type connection struct {
 	client *awsorg.Client
 	close  func() error
+	// resolver, when set, is the sandbox's DNS server (HOST:PORT), started
+	// on first use; rdap is the sandbox's RDAP client and bootstrap URL.
+	resolver func() (string, error)
+	rdap     func() (*http.Client, string)
+	// evaluationInterval is how often the sandbox's Security Hub
+	// re-evaluates Account.1 (0: not the sandbox, or only on demand).
+	evaluationInterval time.Duration
 }
 
 // parse checks the global flags, before any command reads a file or calls
@@ -33,6 +42,11 @@ func (g *globalOptions) parse() error {
 	for _, id := range g.accounts {
 		if !contact.IsAccountID(id) {
 			return usageErr("--accounts: %q is not a 12-digit account id", id)
+		}
+	}
+	if g.resolver != "" {
+		if err := checkResolverAddr("--resolver", g.resolver); err != nil {
+			return err
 		}
 	}
 	var err error
@@ -63,8 +77,12 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if k := e.getenv("AWS_ACCESS_KEY_ID"); contact.IsAccountID(k) {
 			caller = k
 		}
-		c := awsorg.New(s.Emulator.ConfigAs(caller), awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
-		return &connection{client: c, close: s.Close}, nil
+		cfg := s.Emulator.ConfigAs(caller)
+		c := awsorg.New(cfg, awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
+		hc, _ := cfg.HTTPClient.(*http.Client)
+		return &connection{client: c, close: s.Close, resolver: s.Resolver,
+			evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval),
+			rdap:               func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))
 	if err != nil {
@@ -153,7 +171,7 @@ func (g *globalOptions) logger(e *env) *slog.Logger {
 
 // awsHints turns an AWS error into the advice a user needs. This is the
 // only place AWS error kinds become words.
-func awsHints(err error) []string {
+func awsHints(g *globalOptions, err error) []string {
 	var ae *awsorg.APIError
 	errors.As(err, &ae)
 	switch {
@@ -170,7 +188,7 @@ func awsHints(err error) []string {
 		return []string{
 			"the caller needs account:GetAlternateContact (and Put/Delete to fix) and, for member accounts, trusted access:",
 			"aws organizations enable-aws-service-access --service-principal account.amazonaws.com",
-			"'altcontacts doctor' checks every prerequisite",
+			"check every prerequisite with: " + g.cmdline("doctor"),
 		}
 	case errors.Is(err, awsorg.ErrThrottled):
 		return []string{"AWS throttled the calls beyond the retries; lower --concurrency or rerun later"}
@@ -181,8 +199,8 @@ func awsHints(err error) []string {
 }
 
 // unknownHints summarizes per-account errors into a few deduplicated hints.
-func unknownHints(errs []error) []string {
-	out := hintsOnce(errs)
+func unknownHints(g *globalOptions, errs []error) []string {
+	out := hintsOnce(g, errs)
 	if len(errs) > 0 && len(out) == 0 {
 		out = append(out, fmt.Sprintf("rerun to retry; the report lists each account's error (%v)", errs[0]))
 	}

@@ -11,11 +11,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
 
@@ -36,12 +38,18 @@ type env struct {
 	stdin  io.Reader
 	getenv func(string) string
 	now    func() time.Time
+	// sleep waits (verify --wait's polls); nil is the real wait. Tests
+	// advance a fake now instead of waiting.
+	sleep func(context.Context, time.Duration) error
 	// tty reports whether stdin, stdout and stderr are terminals.
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// observe, when set, sees every progress update (label, done, total)
 	// whether or not a bar is drawn: tests interrupt a run at a point of
 	// its progress instead of after a time.
 	observe func(label string, done, total int)
+
+	mu        sync.Mutex
+	announced map[string]bool // journals named on stderr (announceJournal)
 }
 
 // style is how human output looks here: colour on a terminal, unless
@@ -78,11 +86,11 @@ func withHints(err error, code int, hints ...string) error {
 
 // hintsOnce is the advice for errs by their kinds (awsHints), each hint
 // once, in the order of the errors.
-func hintsOnce(errs []error) []string {
+func hintsOnce(g *globalOptions, errs []error) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, err := range errs {
-		for _, h := range awsHints(err) {
+		for _, h := range awsHints(g, err) {
 			if !seen[h] {
 				seen[h] = true
 				out = append(out, h)
@@ -115,7 +123,7 @@ func run(ctx context.Context, e *env, args []string) int {
 	var xe *exitError
 	if !errors.As(err, &xe) {
 		// cobra's own parse errors (unknown flag, bad value, extra args).
-		xe = &exitError{code: ExitUsage, err: err, hints: []string{"see 'altcontacts help' for usage"}}
+		xe = &exitError{code: ExitUsage, err: err, hints: []string{"see 'altcontacts --help' for usage"}}
 	}
 	if ctx.Err() != nil && xe.code != ExitUsage {
 		xe.code = ExitInterrupted
@@ -149,10 +157,31 @@ type globalOptions struct {
 	hubRegion   string
 	maxRPS      string
 	rps         awsorg.MaxRPS // --max-rps, parsed
+	resolver    string        // --resolver HOST:PORT for the mail checks
+	noDNS       bool          // --no-dns: no mail-domain lookups at all
+	// interactive is whether the run can ask (env.interactive): next-step
+	// commands printed for a script carry --yes.
+	interactive bool
+}
+
+// unknownCommand refuses a first word that names no command, suggesting
+// the nearest ones.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var hints []string
+	for _, s := range c.SuggestionsFor(args[0]) {
+		hints = append(hints, fmt.Sprintf("did you mean %q?", s))
+	}
+	if len(hints) == 0 {
+		hints = append(hints, "see 'altcontacts --help' for the commands")
+	}
+	return &exitError{code: ExitUsage, err: fmt.Errorf("unknown command %q", args[0]), hints: hints}
 }
 
 func newRoot(e *env) *cobra.Command {
-	g := &globalOptions{}
+	g := &globalOptions{interactive: e.interactive()}
 	root := &cobra.Command{
 		Use:   "altcontacts",
 		Short: "Make sure AWS can reach the right people when an account is compromised",
@@ -165,14 +194,28 @@ The loop: audit (inventory), plan (declare a durable contact in a policy), apply
 Add --sandbox to any command to run against a local emulator; no AWS account needed.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// A word that is no command is an error of ours, not cobra's
+		// multi-line text: one error line and a did-you-mean hint. Args
+		// is only consulted on a runnable command, so the root shows its
+		// help when run alone.
+		Args:                       unknownCommand,
+		RunE:                       func(c *cobra.Command, _ []string) error { return c.Help() },
+		SuggestionsMinimumDistance: 2,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	// --version prints what the version command prints.
+	info := buildinfo.Current()
+	root.Version = info.Version
+	root.SetVersionTemplate(info.String() + "\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "AWS shared-config profile (SSO and assume-role profiles work)")
 	pf.StringVar(&g.region, "region", "", "AWS Region for regional services (Security Hub, STS)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "one endpoint URL for every AWS service, like the AWS CLI (AWS_ENDPOINT_URL works too)")
 	pf.BoolVar(&g.sandbox, "sandbox", false, "run against the local sandbox emulator; no credentials needed")
-	pf.StringVarP(&g.output, "output", "o", "", "output format: table, json, csv, markdown, sarif, html, junit")
+	// Each command that renders a report has its own -o listing its
+	// formats (outputFlag); this one only lets -o come first.
+	pf.StringVarP(&g.output, "output", "o", "", "output format (each command's help lists its own)")
+	pf.MarkHidden("output")
 	pf.BoolVar(&g.noProgress, "no-progress", false, "never show a progress bar")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "structured debug log on stderr")
 	pf.IntVar(&g.concurrency, "concurrency", 0, "parallel AWS calls (default sized to the AWS quotas)")
@@ -181,10 +224,17 @@ Add --sandbox to any command to run against a local emulator; no AWS account nee
 	pf.Float64Var(&g.quotaScale, "quota-scale", 1, "pace at this multiple of AWS's published quotas (for raised quotas and scaled sandboxes)")
 	pf.MarkHidden("quota-scale")
 	pf.StringVar(&g.maxRPS, "max-rps", "", "override the Account API request rates, e.g. get=20,put=10,delete=2 (default: the caller's partition's published quotas)")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.parse() }
+	pf.StringVar(&g.resolver, "resolver", "", "DNS server (HOST:PORT) for the mail-domain checks (default: the system's; ALTCONTACTS_RESOLVER works too; wins over the sandbox's)")
+	pf.BoolVar(&g.noDNS, "no-dns", false, "no DNS lookups: skip the mail-domain checks (only domain names are ever looked up)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := checkOutput(cmd, g); err != nil {
+			return err
+		}
+		return g.parse()
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see 'altcontacts help %s' for usage", c.Name())}}
+		return &exitError{code: ExitUsage, err: err, hints: []string{fmt.Sprintf("see '%s --help' for usage", c.CommandPath())}}
 	})
-	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e), newSandboxCmd(e, g))
+	root.AddCommand(newAuditCmd(e, g), newInitCmd(e, g), newPlanCmd(e, g), newExportCmd(e, g), newApplyCmd(e, g), newRollbackCmd(e, g), newJournalCmd(e, g), newVerifyCmd(e, g), newDoctorCmd(e, g), newEnforceCmd(e, g), newGuardrailCmd(e, g), newVersionCmd(e, g), newSandboxCmd(e, g))
 	return root
 }

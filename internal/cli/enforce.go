@@ -71,6 +71,9 @@ account failed in a --budget sweep (the state machine would end in its Fail stat
 	cmd.Flags().StringVar(&o.role, "enforcer-role", "altcontacts-enforcer", "the enforcer's role name: its own contact writes are not drift")
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal for --apply: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX")
 	cmd.Flags().DurationVar(&o.budget, "budget", 0, "sweep in batches, each taking accounts for this long, as the state machine does")
+	// The handler's result (or the sweep's summary) is JSON, as the
+	// Lambda returns it.
+	outputFlag(cmd, g, "json")
 	return cmd
 }
 
@@ -124,11 +127,15 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	if err != nil {
 		return err
 	}
+	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
+		return err
+	}
 	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
 		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
 		BatchBudget: o.budget}
@@ -137,7 +144,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 		return usageErr("%v", err)
 	}
 	if cfg.BatchBudget > 0 {
-		return runSweep(ctx, e, h)
+		return runSweep(ctx, e, g, h)
 	}
 	res, herr := h.Handle(ctx, o.raw)
 	if res != nil {
@@ -150,14 +157,14 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	case herr != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: herr}
 	case herr != nil:
-		return withHints(herr, ExitIncomplete, append(awsHints(herr), "the Lambda would return this error, so EventBridge retries and then the DLQ holds the event")...)
+		return withHints(herr, ExitIncomplete, append(awsHints(g, herr), "the Lambda would return this error, so EventBridge retries and then the DLQ holds the event")...)
 	}
 	return nil
 }
 
 // runSweep drives the batched sweep in this process (enforce.Drive, the
 // state machine's loop) and prints the summary.
-func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
+func runSweep(ctx context.Context, e *env, g *globalOptions, h *enforce.Handler) error {
 	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
 	if s != nil {
 		b, _ := report.MarshalIndent(s)
@@ -167,7 +174,7 @@ func runSweep(ctx context.Context, e *env, h *enforce.Handler) error {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: err}
 	case err != nil:
-		return withHints(err, ExitIncomplete, append(awsHints(err), "the state machine would retry the batch, then fail the execution; a rerun re-reads and skips what is already right")...)
+		return withHints(err, ExitIncomplete, append(awsHints(g, err), "the state machine would retry the batch, then fail the execution; a rerun re-reads and skips what is already right")...)
 	case s.Failed > 0:
 		return withHints(fmt.Errorf("sweep: %d account(s) failed; see the \"account failed\" log lines", s.Failed), ExitIncomplete,
 			"the state machine would end in its Fail state, which raises the alarm")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -42,13 +43,15 @@ contacts (the plan then shows the updates); without it, today's contacts.
 
 --format csv writes the CSV of AWS's alternate-contacts bulk-update sample
 (aws-samples/aws-organizations-alternate-contacts-management-via-csv): no header,
-account_id,ALTERNATECONTACT,TYPE,EMAIL,NAME,PHONE,TITLE. To stdout unless --out.
+account_id,ALTERNATECONTACT,TYPE,EMAIL,NAME,PHONE,TITLE, one row per account read and
+type. To stdout unless --out FILE; --out naming an existing directory writes
+DIR/alternate-contacts.csv in it.
 
 The files hold real phone numbers: they are configuration. Existing files are never
 overwritten.`,
 		Example: `  altcontacts export --sandbox --format terraform --out contacts-tf
   altcontacts export --format terraform --policy contacts.yaml --out infra/alternate-contacts
-  altcontacts export --format csv > alternate-contacts.csv`,
+  altcontacts export --format csv --out alternate-contacts.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.parse(); err != nil {
@@ -59,7 +62,7 @@ overwritten.`,
 	}
 	cmd.Flags().StringVar(&o.format, "format", "", "terraform or csv")
 	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file: export the contacts it declares (default: today's contacts)")
-	cmd.Flags().StringVar(&o.out, "out", "", "directory to write (terraform: default alternate-contacts; csv: DIR/alternate-contacts.csv, default stdout)")
+	cmd.Flags().StringVar(&o.out, "out", "", "where to write: terraform, a directory (default alternate-contacts); csv, a file or an existing directory (default stdout)")
 	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"terraform", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -103,16 +106,20 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	defer conn.close()
 	bar := newProgress(e, g, "accounts read")
 	rep, err := inventory.Take(ctx, conn.client, pol, inventory.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update})
+		Progress: bar.update, Warn: e.warn})
 	bar.finish()
+	if err := filterError(g, err); err != nil {
+		return err
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	case err != nil:
-		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("export: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	entries := export.Collect(rep, pol)
 	var files []export.File
+	dir, rows := o.out, 0
 	if o.format == "terraform" {
 		files = export.Terraform(rep, entries)
 	} else {
@@ -122,24 +129,26 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		} else if err != nil {
 			return err
 		}
-		if o.out == "" {
+		rows = bytes.Count(data, []byte("\n"))
+		if path := csvPath(o.out); path == "" {
 			if _, err := e.stdout.Write(data); err != nil {
 				return err
 			}
 		} else {
-			files = []export.File{{Name: export.CSVFile, Data: data}}
+			dir = filepath.Dir(path)
+			files = []export.File{{Name: filepath.Base(path), Data: data}}
 		}
 	}
 	if len(files) > 0 {
-		if err := os.MkdirAll(o.out, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return withHints(err, ExitIncomplete)
 		}
 		for _, f := range files {
 			// Contact files hold phone numbers: readable by the owner's
 			// group (a repository checkout), not by everyone.
-			if err := atomicfile.Create(filepath.Join(o.out, f.Name), f.Data, 0o640); err != nil {
+			if err := atomicfile.Create(filepath.Join(dir, f.Name), f.Data, 0o640); err != nil {
 				if errors.Is(err, fs.ErrExist) {
-					return usageErr("%s already exists; export never overwrites a file", filepath.Join(o.out, f.Name))
+					return usageErr("%s already exists; export never overwrites a file", filepath.Join(dir, f.Name))
 				}
 				return withHints(err, ExitIncomplete)
 			}
@@ -151,12 +160,14 @@ func runExport(ctx context.Context, o *exportOptions) error {
 			imports++
 		}
 	}
-	where := "stdout"
-	if o.out != "" {
-		where = o.out
-	}
-	fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Count(inventory.Read), where, imports)
-	if o.format == "terraform" {
+	if o.format == "csv" {
+		where := "stdout"
+		if path := csvPath(o.out); path != "" {
+			where = path
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: exported %d row(s), one per account and type, of %d account(s) to %s; %d hold a contact\n", rows, rep.Count(inventory.Read), where, len(entries))
+	} else {
+		fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Count(inventory.Read), o.out, imports)
 		fmt.Fprintf(e.stderr, "altcontacts: next: cd %s && terraform init && terraform plan; run the enforcer in report mode for accounts Terraform owns\n", o.out)
 	}
 	if errs := rep.Errors(); len(errs) > 0 {
@@ -164,18 +175,31 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		for i, err := range errs {
 			msgs[i] = err.Error()
 		}
-		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(errs)), ExitIncomplete, append(msgs, hintsOnce(errs)...)...)
+		return withHints(fmt.Errorf("%d account(s) could not be read and are not in the export", len(errs)), ExitIncomplete, append(msgs, hintsOnce(g, errs)...)...)
 	}
 	return nil
+}
+
+// csvPath is the file a CSV export writes: --out, or
+// DIR/alternate-contacts.csv when --out names an existing directory; ""
+// for stdout.
+func csvPath(out string) string {
+	if out == "" {
+		return ""
+	}
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return filepath.Join(out, export.CSVFile)
+	}
+	return out
 }
 
 // exportTargets are the files an export would create.
 func exportTargets(o *exportOptions) []string {
 	if o.format == "csv" {
-		if o.out == "" {
-			return nil
+		if path := csvPath(o.out); path != "" {
+			return []string{path}
 		}
-		return []string{filepath.Join(o.out, export.CSVFile)}
+		return nil
 	}
 	return []string{filepath.Join(o.out, export.VersionsFile), filepath.Join(o.out, export.ContactsFile), filepath.Join(o.out, export.ImportsFile)}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 
 	"github.com/spf13/cobra"
+
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/guardrail"
 )
 
 // guardrailSCPOptions are the flags of `guardrail scp`.
@@ -14,20 +16,10 @@ type guardrailSCPOptions struct {
 	e *env
 	g *globalOptions
 
+	partition    string
 	enforcerRole string
 	exempt       []string // --management-role-arn, repeatable
 }
-
-// iamRoleName is IAM's role-name syntax: 1-64 of [A-Za-z0-9+=,.@_-].
-var iamRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-
-// exemptRoleARN is a role ARN a Service Control Policy can name in
-// aws:PrincipalArn: any partition, a 12-digit account or *, an optional
-// path, ArnNotLike wildcards (* and ?) allowed.
-var exemptRoleARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|\*):iam::(\d{12}|\*):role/[\w+=,.@/*?-]{1,512}$`)
-
-// Actions the guardrail SCP denies.
-var guardrailActions = []string{"account:PutAlternateContact", "account:DeleteAlternateContact"}
 
 func newGuardrailCmd(e *env, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
@@ -42,7 +34,8 @@ func newGuardrailCmd(e *env, g *globalOptions) *cobra.Command {
 		Short: "Print a Service Control Policy that stops member accounts changing their own contacts",
 		Long: `scp prints (JSON, on stdout) a Service Control Policy that denies
 account:PutAlternateContact and account:DeleteAlternateContact to every principal in the
-member accounts it is attached to, except the enforcer's role (--enforcer-role, any account)
+member accounts it is attached to, except the enforcer's role (--enforcer-role, any account
+of the organization's partition: --partition, or --region's)
 and any role given with --management-role-arn (for example the role that runs
 'altcontacts apply' from a delegated administrator account).
 
@@ -52,13 +45,15 @@ account's contacts, so keep the enforcer's drift rule and sweep running. The exe
 matters when the enforcer or altcontacts runs from a delegated administrator (a member
 account). Attach the policy to the root or to OUs; nothing here calls AWS.
 
-Exit codes: 0 printed; 2 a malformed role name or ARN.`,
+Exit codes: 0 printed; 2 a malformed role name or ARN, an unknown partition, or an
+exempt ARN in another partition.`,
 		Example: `  altcontacts guardrail scp > deny-contact-changes.json
   aws organizations create-policy --type SERVICE_CONTROL_POLICY --name deny-contact-changes \
     --description "Only the altcontacts enforcer changes alternate contacts" \
     --content file://deny-contact-changes.json
   altcontacts guardrail scp --enforcer-role altcontacts-enforcer \
-    --management-role-arn 'arn:aws:iam::*:role/altcontacts-admin'`,
+    --management-role-arn 'arn:aws:iam::*:role/altcontacts-admin'
+  altcontacts guardrail scp --partition aws-cn > deny-contact-changes.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.parse(); err != nil {
@@ -67,63 +62,37 @@ Exit codes: 0 printed; 2 a malformed role name or ARN.`,
 			return runGuardrailSCP(cmd.Context(), o)
 		},
 	}
-	scp.Flags().StringVar(&o.enforcerRole, "enforcer-role", "altcontacts-enforcer", "the enforcer's IAM role name (the template's EnforcerRoleName)")
+	scp.Flags().StringVar(&o.partition, "partition", "", "the organization's partition: aws, aws-cn or aws-us-gov (default: --region's, else aws)")
+	scp.Flags().StringVar(&o.enforcerRole, "enforcer-role", guardrail.DefaultEnforcerRole, "the enforcer's IAM role name (the template's EnforcerRoleName)")
 	scp.Flags().StringArrayVar(&o.exempt, "management-role-arn", nil, "another role ARN allowed to change contacts (repeatable; * and ? wildcards)")
+	outputFlag(scp, g, "json")
 	cmd.AddCommand(scp)
 	return cmd
 }
 
 func (o *guardrailSCPOptions) parse() error {
-	if o.g.output != "" && o.g.output != "json" {
-		return usageErr("--output: unknown format %q for this command (want json)", o.g.output)
+	if _, err := outputFormat(o.g, "guardrail scp", []string{"json"}); err != nil {
+		return err
 	}
-	if !iamRoleName.MatchString(o.enforcerRole) {
-		return usageErr("--enforcer-role %q: not an IAM role name (1-64 characters of letters, digits and +=,.@_-)", o.enforcerRole)
+	if o.partition == "" {
+		o.partition = awsorg.RegionPartition(o.g.region)
 	}
-	for _, a := range o.exempt {
-		if !exemptRoleARN.MatchString(a) {
-			return usageErr("--management-role-arn %q: not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", a)
-		}
+	if err := o.options().Check(); err != nil {
+		return usageErr("%v", err)
 	}
 	return nil
 }
 
+func (o *guardrailSCPOptions) options() guardrail.Options {
+	return guardrail.Options{Partition: o.partition, EnforcerRole: o.enforcerRole, Exempt: o.exempt}
+}
+
 // runGuardrailSCP prints the policy; nothing is called, so ctx is unused.
 func runGuardrailSCP(_ context.Context, o *guardrailSCPOptions) error {
-	b, err := json.MarshalIndent(guardrailSCP(o.enforcerRole, o.exempt), "", "  ")
+	b, err := json.MarshalIndent(guardrail.SCP(o.options()), "", "  ")
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(o.e.stdout, "%s\n", b)
 	return err
-}
-
-// scpDocument is an IAM policy document, fields in AWS's order.
-type scpDocument struct {
-	Version   string         `json:"Version"`
-	Statement []scpStatement `json:"Statement"`
-}
-
-type scpStatement struct {
-	Sid       string                         `json:"Sid"`
-	Effect    string                         `json:"Effect"`
-	Action    []string                       `json:"Action"`
-	Resource  string                         `json:"Resource"`
-	Condition map[string]map[string][]string `json:"Condition"`
-}
-
-// guardrailSCP is the policy: deny contact writes to every principal but
-// the enforcer's role (by name, in any account) and the exempt ARNs.
-func guardrailSCP(role string, exempt []string) scpDocument {
-	principals := append([]string{"arn:aws:iam::*:role/" + role}, exempt...)
-	return scpDocument{
-		Version: "2012-10-17",
-		Statement: []scpStatement{{
-			Sid:       "DenyAlternateContactChangesExceptEnforcer",
-			Effect:    "Deny",
-			Action:    guardrailActions,
-			Resource:  "*",
-			Condition: map[string]map[string][]string{"ArnNotLike": {"aws:PrincipalArn": principals}},
-		}},
-	}
 }

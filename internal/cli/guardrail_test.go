@@ -66,6 +66,9 @@ func TestGuardrailSCPRejectsBadInput(t *testing.T) {
 		{"--management-role-arn", "arn:aws:iam::123:role/x"},
 		{"--management-role-arn", "arn:aws:iam::123456789012:user/x"},
 		{"-o", "table"},
+		{"--partition", "aws-iso"},
+		{"--partition", "aws-cn", "--management-role-arn", "arn:aws:iam::*:role/altcontacts-admin"},
+		{"--region", "us-iso-east-1"},
 		{"extra"},
 	} {
 		e, out, errb := testEnv(t)
@@ -77,6 +80,38 @@ func TestGuardrailSCPRejectsBadInput(t *testing.T) {
 		}
 		if !strings.HasPrefix(errb.String(), "altcontacts: error: ") {
 			t.Errorf("%q: stderr %q", args, errb)
+		}
+	}
+}
+
+// The exemption names the organization's partition: from --partition, else
+// from --region, else aws (internal/guardrail tests that it matches there).
+func TestGuardrailSCPPartition(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "arn:aws:iam::*:role/altcontacts-enforcer"},
+		{[]string{"--region", "eu-west-1"}, "arn:aws:iam::*:role/altcontacts-enforcer"},
+		{[]string{"--region", "cn-north-1"}, "arn:aws-cn:iam::*:role/altcontacts-enforcer"},
+		{[]string{"--region", "us-gov-west-1"}, "arn:aws-us-gov:iam::*:role/altcontacts-enforcer"},
+		{[]string{"--partition", "aws-cn"}, "arn:aws-cn:iam::*:role/altcontacts-enforcer"},
+		{[]string{"--partition", "aws-us-gov", "--region", "us-east-1"}, "arn:aws-us-gov:iam::*:role/altcontacts-enforcer"},
+	} {
+		e, out, errb := testEnv(t)
+		if code := run(context.Background(), e, append([]string{"guardrail", "scp"}, tc.args...)); code != ExitOK {
+			t.Fatalf("%q: exit %d; stderr:\n%s", tc.args, code, errb)
+		}
+		var doc struct {
+			Statement []struct {
+				Condition map[string]map[string][]string
+			}
+		}
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := doc.Statement[0].Condition["ArnNotLike"]["aws:PrincipalArn"][0]; got != tc.want {
+			t.Errorf("%q: exemption %q, want %q", tc.args, got, tc.want)
 		}
 	}
 }

@@ -59,8 +59,8 @@ func (o *initOptions) parse() error {
 	}
 	if _, err := os.Lstat(o.out); err == nil {
 		return withHints(fmt.Errorf("%s already exists; init never overwrites a file", o.out), ExitUsage,
-			"check it with: altcontacts plan --policy "+o.out,
-			"or write a new one elsewhere: altcontacts init --out FILE")
+			"check it with: "+o.g.cmdline("plan", "--policy", o.out),
+			"or write a new one elsewhere: "+o.g.cmdline("init", "--out", "FILE"))
 	}
 	if err := starter.CheckOptions(o.starterOptions()); err != nil {
 		return usageErr("%v", err)
@@ -69,7 +69,7 @@ func (o *initOptions) parse() error {
 }
 
 func (o *initOptions) starterOptions() starter.Options {
-	return starter.Options{Phone: o.phone, Email: o.email, Name: o.name, File: o.out}
+	return starter.Options{Phone: o.phone, Email: o.email, Name: o.name, File: o.out, Command: o.g.cmdline}
 }
 
 func runInit(ctx context.Context, o *initOptions) error {
@@ -86,7 +86,7 @@ func runInit(ctx context.Context, o *initOptions) error {
 	case err != nil && ctx.Err() != nil:
 		return &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
 	case err != nil:
-		return withHints(fmt.Errorf("init: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("init: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	if err := atomicfile.Create(o.out, res.Data, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -102,9 +102,8 @@ func runInit(ctx context.Context, o *initOptions) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "altcontacts: warning: %s\n", w)
 	}
-	sandbox := ""
-	if g.sandbox {
-		sandbox = " --sandbox"
+	if !res.PlaceholderEmail {
+		initMailWarning(ctx, e, g, conn, res.Email)
 	}
 	if res.PlaceholderEmail {
 		fmt.Fprintf(e.stderr, "altcontacts: the organization's mail domain is unknown: replace the placeholder email on line %d of %s (or rerun init with --email); plan refuses it until then\n", res.EmailLine, o.out)
@@ -112,6 +111,6 @@ func runInit(ctx context.Context, o *initOptions) error {
 	if res.PlaceholderPhone {
 		fmt.Fprintf(e.stderr, "altcontacts: replace the placeholder phone on line %d of %s with the on-call number (or rerun init with --phone); plan refuses it until then\n", res.PhoneLine, o.out)
 	}
-	fmt.Fprintf(e.stderr, "altcontacts: next: altcontacts plan%s --policy %s\n", sandbox, o.out)
+	fmt.Fprintf(e.stderr, "altcontacts: next: %s\n", g.cmdline("plan", "--policy", o.out))
 	return nil
 }

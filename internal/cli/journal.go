@@ -40,6 +40,23 @@ func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (jo
 	return journal.Target{Store: b, Loc: loc}, nil
 }
 
+// announceJournal names a journal on stderr when its first record makes it
+// exist, for every command that journals: where to roll back from, even if
+// the run is killed before its report. A file a sweep's batches append to
+// in turn is named once.
+func (e *env) announceJournal(location string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.announced[location] {
+		return
+	}
+	if e.announced == nil {
+		e.announced = map[string]bool{}
+	}
+	e.announced[location] = true
+	fmt.Fprintf(e.stderr, "altcontacts: journal %s\n", location)
+}
+
 // journalHints is the advice for a journal that cannot be read or written.
 func journalHints(err error) []string {
 	switch {
@@ -74,13 +91,15 @@ func newJournalCmd(e *env, g *globalOptions) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list --journal s3://BUCKET/PREFIX|FILE",
 		Short: "List the runs a journal holds: time, mode, caller, and counts of intents, verified and failed writes",
-		Long: `list shows every run under an S3 journal prefix (or the one run of a journal file), oldest
+		Long: `list shows every run under an S3 journal prefix, or appended to a journal file, oldest
 first: when it started, what wrote it (apply, rollback, enforce), as whom, and how many
 writes it announced (intents) and how they ended. UNFINISHED counts intents without an
-outcome: writes a crash or a timeout cut short, which rollback also restores.
+outcome: writes a crash or a timeout cut short, which rollback also restores. A file
+written before runs had headers is listed as one run.
 
-Each run's location is what 'altcontacts rollback --journal' takes to undo that run alone;
-the whole prefix undoes every run under it.`,
+Each S3 run's location is what 'altcontacts rollback --journal' takes to undo that run
+alone; the whole prefix undoes every run under it. The runs of a file share its name:
+rollback --journal FILE undoes them all (--account narrows it).`,
 		Example: `  altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer
   altcontacts journal list --journal s3://acme-altcontacts-journal/enforcer -o json | jq '.runs[] | select(.failed > 0)'`,
 		Args: cobra.NoArgs,
@@ -92,13 +111,14 @@ the whole prefix undoes every run under it.`,
 		},
 	}
 	list.Flags().StringVar(&o.journal, "journal", "", "journal: s3://BUCKET/PREFIX or a file")
+	outputFlag(list, g, report.ChangeFormats...)
 	cmd.AddCommand(list)
 	return cmd
 }
 
 func (o *journalListOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "journal list"); err != nil {
 		return err
 	}
 	if o.journal == "" {
@@ -171,13 +191,14 @@ under the prefix.`,
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal written by apply or the enforcer: a file or s3://BUCKET/PREFIX")
 	cmd.Flags().StringVar(&o.account, "account", "", "restore only this account's contacts")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask (required without a terminal); allows deletes")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
 // parse checks every flag before anything is read or called.
 func (o *rollbackOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "rollback"); err != nil {
 		return err
 	}
 	if o.journal == "" {
@@ -241,14 +262,12 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 		return err
 	}
 	defer conn.close()
-	info := journal.RunInfo{Mode: journal.PhaseRollback, ToolVersion: version()}
-	if base.Store != nil {
-		id, err := conn.client.Identity(ctx)
-		if err != nil {
-			return withHints(fmt.Errorf("rollback: %w", err), ExitIncomplete, awsHints(err)...)
-		}
-		info.Caller = id.ARN
+	id, err := conn.client.Identity(ctx)
+	if err != nil {
+		return withHints(fmt.Errorf("rollback: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
+	info := journal.RunInfo{Mode: journal.PhaseRollback, Caller: id.ARN, ToolVersion: version()}
+	base.Announce = e.announceJournal
 	j, err := base.Open(ctx, info, e.now)
 	if err != nil {
 		return usageErr("%v", err)
@@ -260,5 +279,5 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	if err := report.Changes(e.stdout, o.format, "rollback", rep, e.style()); err != nil {
 		return err
 	}
-	return changeExit(ctx, runErr, rep, t.String())
+	return changeExit(ctx, g, runErr, rep, t.String())
 }

@@ -8,13 +8,20 @@ import (
 	"time"
 )
 
+// lineEvery is how often progress prints a line when stderr is not a
+// terminal (a CI log): often enough to show a paced run is moving.
+const lineEvery = 5 * time.Second
+
 // progress draws a bar on stderr for runs longer than a second, at most
-// ten times a second. It draws nothing unless enabled (stderr is a
-// terminal and --no-progress is not set).
+// ten times a second; when stderr is not a terminal, it prints a line
+// (done/total) every lineEvery instead. It prints nothing unless enabled
+// (--no-progress is not set).
 type progress struct {
 	mu      sync.Mutex
 	w       io.Writer
 	enabled bool
+	// lines: not a terminal, so lines instead of a bar.
+	lines   bool
 	start   time.Time
 	last    time.Time
 	now     func() time.Time
@@ -24,7 +31,7 @@ type progress struct {
 }
 
 func newProgress(e *env, g *globalOptions, label string) *progress {
-	return &progress{w: e.stderr, enabled: e.stderrTTY && !g.noProgress, now: e.now, start: e.now(), label: label, observe: e.observe}
+	return &progress{w: e.stderr, enabled: !g.noProgress, lines: !e.stderrTTY, now: e.now, start: e.now(), label: label, observe: e.observe}
 }
 
 func (p *progress) update(done, total int) {
@@ -37,6 +44,14 @@ func (p *progress) update(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
+	if p.lines {
+		// A line each lineEvery of the run, none for a run shorter.
+		if done < total && now.Sub(p.start) >= lineEvery && now.Sub(p.last) >= lineEvery {
+			p.last = now
+			fmt.Fprintf(p.w, "altcontacts: %d/%d %s\n", done, total, p.label)
+		}
+		return
+	}
 	if now.Sub(p.start) < time.Second || (now.Sub(p.last) < 100*time.Millisecond && done < total) {
 		return
 	}
@@ -54,7 +69,7 @@ func (p *progress) update(done, total int) {
 func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn {
+	if p.drawn && !p.lines {
 		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 60+len(p.label)))
 	}
 }

@@ -40,6 +40,7 @@ type sandboxOptions struct {
 	// serve and reset
 	securityHub string
 	partition   string
+	config      string
 }
 
 // parse checks every knob before anything is read or generated; only
@@ -48,6 +49,9 @@ func (o *sandboxOptions) parse() error {
 	changed := o.changedKnob
 	if changed("securityhub") && !slices.Contains(emulator.SecurityHubModes, o.securityHub) {
 		return usageErr("--securityhub: want %s, got %q", strings.Join(emulator.SecurityHubModes, ", "), o.securityHub)
+	}
+	if changed("config") && o.config != "on" && o.config != "off" {
+		return usageErr("--config: want on or off, got %q", o.config)
 	}
 	if changed("partition") && !slices.Contains(emulator.Partitions, o.partition) {
 		return usageErr("--partition: want %s, got %q", strings.Join(emulator.Partitions, ", "), o.partition)
@@ -86,6 +90,10 @@ func (o *sandboxOptions) knobs() sandbox.Knobs {
 	}
 	if changed("partition") {
 		k.Partition = &o.partition
+	}
+	if changed("config") {
+		on := o.config == "on"
+		k.Config = &on
 	}
 	if changed("latency") {
 		k.Latency = &o.latency
@@ -144,7 +152,7 @@ func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run or inspect the local AWS emulator",
 		Long: `The sandbox is a wire-compatible emulator of the AWS APIs altcontacts uses (Account,
-Organizations, STS, Security Hub), seeded with a realistic organization.
+Organizations, STS, Security Hub, AWS Config), seeded with a realistic organization.
 
 --sandbox on any command uses a sandbox whose state persists between commands in
 $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
@@ -161,6 +169,7 @@ $ALTCONTACTS_SANDBOX_STATE (default ~/.local/state/altcontacts/sandbox.json).
 		c.Flags().Float64Var(&o.deadDomains, "dead-domains", 0, "with --accounts: the share (0..1) of those domains declared dead, half NXDOMAIN, half null MX, chosen by --seed")
 		c.Flags().StringVar(&o.securityHub, "securityhub", "", "which Security Hub is enabled: cspm, v2 (the new one), both or none (default: the scenario's; fintech has both)")
 		c.Flags().StringVar(&o.partition, "partition", "", "the partition the sandbox plays: aws, aws-cn or aws-us-gov (ARNs, quotas, Account.1's availability)")
+		c.Flags().StringVar(&o.config, "config", "", "AWS Config (the rule behind Account.1, an organization aggregator): on or off (default: the scenario's; fintech has it on)")
 	}
 
 	serve := &cobra.Command{
@@ -207,6 +216,7 @@ gives every other domain a live MX.`,
   altcontacts sandbox reset --accounts 500 --seed 3
   altcontacts sandbox reset --accounts 500 --domains 40 --dead-domains 0.1
   altcontacts sandbox reset --securityhub v2
+  altcontacts sandbox reset --securityhub none --config on
   altcontacts sandbox reset --partition aws-us-gov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -303,7 +313,7 @@ func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
 	if err := s.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox Security Hub evaluated Account.1 (state %s)\n", path)
+	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox evaluated Account.1 (Security Hub and AWS Config; state %s)\n", path)
 	return nil
 }
 

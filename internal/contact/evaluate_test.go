@@ -323,7 +323,8 @@ func TestEvaluate(t *testing.T) {
 		},
 	}
 	for _, id := range RuleIDs() {
-		if len(cases[id]) == 0 {
+		// The mail-domain rules need lookups: TestMailFindings covers them.
+		if len(cases[id]) == 0 && !strings.HasPrefix(id, "mail-domain-") {
 			t.Errorf("no test cases for rule %s", id)
 		}
 	}

@@ -657,8 +657,18 @@ func (ps *policyParser) rules(e entry, r *Rules) {
 			}
 		case "severity":
 			ps.severities(f, fp, r)
+		case "domain_expiry_days":
+			if v, ok := ps.str(f.val, f.keyN, fp); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 3650 {
+					ps.errorAt(f.keyN, fp, "want a whole number of days from 1 to 3650, got %q", v)
+					break
+				}
+				ps.record(fp, f.keyN)
+				r.DomainExpiryDays = n
+			}
 		default:
-			ps.unknownKey(f, "rules", "allowed_email_domains", "group_email_patterns", "denied_emails", "denied_phones", "distinct_types", "severity")
+			ps.unknownKey(f, "rules", "allowed_email_domains", "group_email_patterns", "denied_emails", "denied_phones", "distinct_types", "severity", "domain_expiry_days")
 		}
 	}
 }

@@ -48,6 +48,9 @@ type Rules struct {
 	DistinctTypes bool
 	// Severity overrides the default severity per rule id.
 	Severity map[string]Severity
+	// DomainExpiryDays is mail-domain-expiring's window in days; 0 means
+	// DefaultDomainExpiryDays.
+	DomainExpiryDays int
 }
 
 // Policy is a parsed policy file (the README's "The loop" shows one).

@@ -49,6 +49,14 @@ const (
 	RuleRootEmailFreeMail = "root-email-free-mail"
 	RuleRootEmailDomain   = "root-email-domain"
 	RuleRootEmailDenied   = "root-email-denied"
+
+	// The mail-domain rules judge whether an email's domain can receive
+	// mail at all (DNS, and with --check-registration, RDAP), for contact
+	// emails and root emails alike: the finding's type says which.
+	RuleMailDomainMissing   = "mail-domain-missing"
+	RuleMailDomainNoMail    = "mail-domain-no-mail"
+	RuleMailDomainExpiring  = "mail-domain-expiring"
+	RuleMailDomainUnchecked = "mail-domain-unchecked"
 )
 
 // rules is the rules table: its order is also the order findings of one
@@ -102,6 +110,18 @@ var rules = []Rule{
 	{RuleRootEmailDenied, High,
 		"The account's root (primary) email is on the policy's denied_emails list.",
 		rootEmailHint},
+	{RuleMailDomainMissing, High,
+		"The email's domain does not exist (NXDOMAIN): mail bounces, and whoever registers the domain receives it (critical on a root email: that includes the password reset).",
+		"correct the address: use a monitored mailbox on a domain your organization owns and renews"},
+	{RuleMailDomainNoMail, High,
+		"The email's domain exists but accepts no mail: a null MX (RFC 7505), or no MX and no A/AAAA record.",
+		"publish MX records for the domain, or correct the address"},
+	{RuleMailDomainExpiring, High,
+		"With --check-registration: the domain's registration expires within rules.domain_expiry_days (critical once expired).",
+		"renew the domain at its registrar and turn on auto-renew"},
+	{RuleMailDomainUnchecked, Info,
+		"The resolver or RDAP gave no answer for the email's domain (SERVFAIL, timeout, refused): neither a pass nor a fail.",
+		"rerun when the resolver answers, or check the domain by hand (dig MX DOMAIN)"},
 }
 
 // rootEmailHint is the generic remediation of the root-email rules; the

@@ -129,6 +129,7 @@ func TestRuleInfo(t *testing.T) {
 		"domain-not-allowed": Medium, "denied-address": High, "personal-name": Low, "drift": Low,
 		"distinct-types": Medium, "root-email-personal": Medium, "root-email-free-mail": High,
 		"root-email-domain": Medium, "root-email-denied": High,
+		"mail-domain-missing": High, "mail-domain-no-mail": High, "mail-domain-expiring": High, "mail-domain-unchecked": Info,
 	}
 	ids := RuleIDs()
 	if len(ids) != len(want) || ids[0] != "Account.1" {

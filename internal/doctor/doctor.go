@@ -2,7 +2,10 @@
 // prerequisite altcontacts needs — credentials, the organization, all
 // features, trusted access, the caller's role, the partition and its
 // quotas, which Security Hub is enabled (CSPM, the new one, both, neither)
-// and its Account.1 control, the permission to read contacts — and for
+// and its Account.1 control, AWS Config (the recorder, the rule behind
+// Account.1 and how it was deployed, an organization aggregator), the
+// permission to read contacts, the DNS resolver of the mail-domain
+// checks — and for
 // each failure names the exact command that fixes it.
 package doctor
 
@@ -12,8 +15,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/maildomain"
 )
 
 // Schema is the doctor report's schema id.
@@ -44,7 +49,10 @@ type Report struct {
 	// SecurityHub lists the Security Hubs enabled in the Region: cspm,
 	// v2, both or neither ([]).
 	SecurityHub []string `json:"securityhub"`
-	Checks      []Check  `json:"checks"`
+	// Source is where verify --source auto reads Account.1: cspm, v2,
+	// config, or none.
+	Source string  `json:"source"`
+	Checks []Check `json:"checks"`
 }
 
 // Failed reports whether any check failed.
@@ -62,7 +70,7 @@ const principal = "account.amazonaws.com"
 // Run performs every check in order; later checks that depend on an
 // earlier failure are skipped with the reason.
 func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
-	r := &Report{Schema: Schema, SecurityHub: []string{}, Checks: []Check{}}
+	r := &Report{Schema: Schema, SecurityHub: []string{}, Source: "none", Checks: []Check{}}
 	add := func(id, status, detail, fix string) {
 		r.Checks = append(r.Checks, Check{ID: id, Status: status, Detail: detail, Fix: fix})
 	}
@@ -141,6 +149,24 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 	}
 
 	region := hubRegion(c)
+	cfg := checkConfig(ctx, c, id, region, !standalone && err == nil)
+	if ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+	hubChecks(ctx, c, r, id, region, cfg, add)
+	if ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+	// With a Security Hub as the source, Config's missing pieces do not
+	// fail: verify does not need them.
+	r.Checks = append(r.Checks, cfg.checks(r.Source == awsorg.CSPM || r.Source == awsorg.V2)...)
+	return r, nil
+}
+
+// hubChecks checks Security Hub and its Account.1 control, and settles
+// the source verify reads: a Security Hub, else AWS Config when cfg can
+// serve.
+func hubChecks(ctx context.Context, c *awsorg.Client, r *Report, id awsorg.Identity, region string, cfg *configState, add func(id, status, detail, fix string)) {
 	hub, cerr := c.Hub(ctx)
 	v2, verr := c.HubV2(ctx)
 	if cerr == nil {
@@ -150,8 +176,17 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		r.SecurityHub = append(r.SecurityHub, awsorg.V2)
 	}
 	hub, herr := awsorg.ChooseHub(hub, cerr, v2, verr)
+	if herr == nil {
+		r.Source = hub.Generation
+	}
 	var neither *awsorg.NoHubError
 	switch {
+	case errors.As(herr, &neither) && cfg.usable():
+		r.Source = "config"
+		add("security-hub", Skip, "neither Security Hub CSPM nor the new Security Hub is enabled in "+region+
+			": verify reads Account.1 from AWS Config ("+cfg.via()+")", "")
+		add("account1-control", Skip, "Security Hub is not enabled; AWS Config's rule is read instead", "")
+		return
 	case herr == nil && hub.Generation == awsorg.CSPM && verr == nil:
 		add("security-hub", Pass, fmt.Sprintf("Security Hub CSPM (%s findings) and the new Security Hub are enabled in %s: verify reads Account.1 from CSPM (GetFindings)",
 			hub.ControlFindingGenerator, region), "")
@@ -164,16 +199,16 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		add("security-hub", Fail, "neither Security Hub CSPM nor the new Security Hub is enabled in "+region+" for this account",
 			"aws securityhub enable-security-hub-v2 --region "+region+"   # the new Security Hub; or enable-security-hub for Security Hub CSPM; or run verify with --securityhub-region set to your aggregation Region")
 		add("account1-control", Skip, "Security Hub is not enabled", "")
-		return r, nil
+		return
 	default:
 		add("security-hub", Fail, "cannot describe Security Hub: "+herr.Error(),
 			"grant securityhub:DescribeHub, securityhub:DescribeSecurityHubV2 and securityhub:GetFindings: see docs/iam/verify-policy.json")
 		add("account1-control", Skip, "Security Hub is not readable", "")
-		return r, nil
+		return
 	}
 	if why := awsorg.Account1Unavailable(id.Partition, region); why != "" {
 		add("account1-control", Skip, why+": verify reports accounts with a contact NOT_APPLICABLE", "")
-		return r, nil
+		return
 	}
 	fs, err := c.Account1FindingsIn(ctx, hub, []string{id.Account}, nil)
 	switch {
@@ -185,7 +220,6 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 	default:
 		add("account1-control", Pass, fmt.Sprintf("Account.1 is evaluated (this account: %s)", fs[0].Status), "")
 	}
-	return r, nil
 }
 
 // rateText is a quota as "10/s burst 15".
@@ -194,3 +228,24 @@ func rateText(q awsorg.Quota) string {
 }
 
 func hubRegion(c *awsorg.Client) string { return c.HubRegion() }
+
+// Resolver is the check of the resolver the mail-domain rules ask: mc is
+// the command's checker, setupErr why none could be made (no resolver
+// configured), and noDNS means --no-dns turned the lookups off.
+func Resolver(ctx context.Context, mc *maildomain.Checker, setupErr error, noDNS bool) Check {
+	const id = "dns-resolver"
+	fix := "name a resolver that answers with --resolver HOST:PORT (or ALTCONTACTS_RESOLVER), or turn the mail-domain checks off with --no-dns"
+	switch {
+	case noDNS:
+		return Check{ID: id, Status: Skip, Detail: "--no-dns: mail domains are not looked up"}
+	case setupErr != nil:
+		return Check{ID: id, Status: Fail, Detail: setupErr.Error(), Fix: fix}
+	case mc == nil:
+		return Check{ID: id, Status: Skip, Detail: "no resolver"}
+	}
+	servers := strings.Join(mc.Servers(), ", ")
+	if err := mc.Probe(ctx); err != nil {
+		return Check{ID: id, Status: Fail, Detail: fmt.Sprintf("resolver %s: %v", servers, err), Fix: fix}
+	}
+	return Check{ID: id, Status: Pass, Detail: fmt.Sprintf("resolver %s answers (mail-domain checks)", servers)}
+}

@@ -48,7 +48,7 @@ func TestTrustedAccessDisabledThroughTheAPI(t *testing.T) {
 
 func TestSecurityHubDisabled(t *testing.T) {
 	e := emulator.New()
-	e.Update(func(s *emulator.State) { s.SetSecurityHub("none") })
+	e.Update(func(s *emulator.State) { s.SetSecurityHub("none"); s.SetConfig(false) })
 	m := checks(t, e, "")
 	if c := m["security-hub"]; c.Status != doctor.Fail || !strings.Contains(c.Fix, "aws securityhub enable-security-hub-v2") ||
 		!strings.Contains(c.Detail, "neither Security Hub CSPM nor the new Security Hub") {
@@ -127,5 +127,50 @@ func TestContactReadDenied(t *testing.T) {
 	m := checks(t, e, "")
 	if c := m["contact-read"]; c.Status != doctor.Fail || !strings.Contains(c.Detail, "AccessDenied") {
 		t.Errorf("contact-read = %+v", c)
+	}
+}
+
+// AWS Config as the only source: its checks FAIL with the command that
+// fixes each missing piece, and PASS (naming how the rule was deployed)
+// when present.
+func TestConfigChecks(t *testing.T) {
+	t.Parallel()
+	world := func(f func(*emulator.State)) *emulator.Emulator {
+		st, err := emulator.Builtin("fintech")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetSecurityHub("none"); err != nil {
+			t.Fatal(err)
+		}
+		f(st)
+		return emulator.New(emulator.WithState(st), emulator.WithoutThrottling())
+	}
+	m := checks(t, world(func(st *emulator.State) { st.Config.Deployment = emulator.DeployConformancePack }), "")
+	if c := m["config-rule"]; c.Status != doctor.Pass || !strings.Contains(c.Detail, "-conformance-pack-") || !strings.Contains(c.Detail, "(conformance pack)") {
+		t.Errorf("config-rule = %+v", c)
+	}
+	if m["security-hub"].Status != doctor.Skip || m["config-aggregator"].Status != doctor.Pass || m["config-recorder"].Status != doctor.Pass {
+		t.Errorf("checks %+v", m)
+	}
+
+	m = checks(t, world(func(st *emulator.State) {
+		st.Config.RecorderOff = true
+		st.Config.Aggregators = append(st.Config.Aggregators, emulator.Aggregator{Name: "second", Organization: true})
+	}), "")
+	if c := m["config-recorder"]; c.Status != doctor.Fail || c.Fix != "aws configservice start-configuration-recorder --configuration-recorder-name default --region us-east-1" {
+		t.Errorf("config-recorder = %+v", c)
+	}
+	if c := m["config-aggregator"]; c.Status != doctor.Pass || !strings.Contains(c.Detail, "needs --config-aggregator NAME") {
+		t.Errorf("config-aggregator = %+v", c)
+	}
+
+	m = checks(t, world(func(st *emulator.State) { st.Config.Aggregators = nil }), "")
+	if c := m["config-aggregator"]; c.Status != doctor.Fail || !strings.HasPrefix(c.Fix,
+		"aws configservice put-configuration-aggregator --configuration-aggregator-name organization-aggregator --organization-aggregation-source RoleArn=arn:aws:iam::401726385920:role/AWSConfigRoleForOrganizations,AllAwsRegions=true --region us-east-1") {
+		t.Errorf("config-aggregator = %+v", c)
+	}
+	if m["security-hub"].Status != doctor.Fail {
+		t.Errorf("security-hub = %+v: no source at all must fail", m["security-hub"])
 	}
 }

@@ -377,7 +377,8 @@ func (e *Emulator) Update(f func(*State)) {
 	e.version++
 }
 
-// Evaluate re-runs the Security Hub Account.1 evaluation now.
+// Evaluate re-runs the Account.1 evaluation now: Security Hub's findings
+// and AWS Config's rule results alike.
 func (e *Emulator) Evaluate() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -445,6 +446,8 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveSTS(c)
 	case "securityhub":
 		e.serveSecurityHub(c)
+	case "config":
+		e.serveConfig(c)
 	default:
 		e.fail(c, apiError{status: 400, code: "UnrecognizedClientException", msg: fmt.Sprintf("The sandbox does not emulate the %q service.", c.service)})
 	}
@@ -455,6 +458,8 @@ func guessService(r *http.Request) string {
 	switch {
 	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizations"):
 		return "organizations"
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "StarlingDoveService."):
+		return "config"
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		return "sts"
 	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts" ||
@@ -467,7 +472,7 @@ func guessService(r *http.Request) string {
 // operation names the operation for statistics, quotas and faults.
 func (e *Emulator) operation(c *call) string {
 	switch c.service {
-	case "organizations":
+	case "organizations", "config":
 		t := c.r.Header.Get("X-Amz-Target")
 		if i := strings.LastIndexByte(t, '.'); i >= 0 {
 			return t[i+1:]

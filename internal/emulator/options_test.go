@@ -68,6 +68,7 @@ func TestOptionErrors(t *testing.T) {
 		"unknown scenario": WithScenario("nope"),
 		"nil state":        WithState(nil),
 		"nil clock":        WithClock(nil),
+		"nil sleep":        WithSleep(nil),
 		"zero quota scale": WithQuotaScale(0),
 		"negative latency": WithLatency(-time.Second),
 	} {

@@ -55,6 +55,21 @@ type Scenario struct {
 		ControlFindingGenerator string `yaml:"control_finding_generator" json:"control_finding_generator"`
 		Account1                *bool  `yaml:"account1" json:"account1"`
 	} `yaml:"security_hub" json:"security_hub"`
+	// Config is AWS Config: on or off, how the rule behind Account.1 was
+	// deployed, the recorder, and aggregators (on with no aggregators
+	// declared means one organization aggregator in an organization).
+	Config *struct {
+		Enabled     *bool  `yaml:"enabled" json:"enabled"`
+		Deployment  string `yaml:"deployment" json:"deployment"`
+		RecorderOff bool   `yaml:"recorder_off" json:"recorder_off"`
+		Aggregators []struct {
+			Name         string   `yaml:"name" json:"name"`
+			Account      string   `yaml:"account" json:"account"`
+			Organization *bool    `yaml:"organization" json:"organization"`
+			Accounts     []string `yaml:"accounts" json:"accounts"`
+			SettingUp    bool     `yaml:"setting_up" json:"setting_up"`
+		} `yaml:"aggregators" json:"aggregators"`
+	} `yaml:"config" json:"config"`
 	Latency            string  `yaml:"latency" json:"latency"`
 	QuotaScale         float64 `yaml:"quota_scale" json:"quota_scale"`
 	NoThrottle         bool    `yaml:"no_throttle" json:"no_throttle"`
@@ -265,6 +280,28 @@ func (sc *Scenario) State() (*State, error) {
 			s.SecurityHub.ControlFindingGenerator = h.ControlFindingGenerator
 		}
 		s.SecurityHub.Admin = h.Admin
+	}
+	if cf := sc.Config; cf != nil {
+		if err := s.configFromScenario(cf.Enabled, cf.Deployment, cf.RecorderOff); err != nil {
+			return nil, err
+		}
+		for i, a := range cf.Aggregators {
+			if !aggregatorNameRE.MatchString(a.Name) || len(a.Name) > 256 {
+				return nil, fmt.Errorf("config.aggregators[%d].name: %q does not match [\\w\\-]+", i, a.Name)
+			}
+			if a.Account != "" && s.account(a.Account) == nil {
+				return nil, fmt.Errorf("config.aggregators[%d].account: %q is not among the accounts", i, a.Account)
+			}
+			org := a.Organization == nil || *a.Organization
+			if org && s.Organization == nil {
+				return nil, fmt.Errorf("config.aggregators[%d]: an organization source needs an organization", i)
+			}
+			s.Config.Aggregators = append(s.Config.Aggregators, Aggregator{Name: a.Name, Account: a.Account, Organization: org,
+				Accounts: a.Accounts, SettingUp: a.SettingUp, Created: epochBase})
+		}
+		if s.Config.Enabled {
+			s.SetConfig(true)
+		}
 	}
 	if sc.Partition != "" {
 		region := s.SecurityHub.Region
@@ -564,15 +601,18 @@ func relayFarmYAML() string {
 // email, and five the durable security distribution list. Two sandbox
 // accounts were opened by people: one's root email is a person's address,
 // the other's a free-mail inbox. Both Security Hubs are enabled: CSPM and
-// the new one. Its mail domains: the audit account's root email and
-// SECURITY contact are at acmepay.iol, which does not exist; sandbox-ml's
-// root email is at a null-MX domain; ledger-dev's at a domain whose
-// registration expires in 12 days. Every other domain is alive.
+// the new one; AWS Config runs the rule as an organization rule, read
+// through an organization aggregator. Its mail domains: the audit
+// account's root email and SECURITY contact are at acmepay.iol, which does
+// not exist; sandbox-ml's root email is at a null-MX domain; ledger-dev's
+// at a domain whose registration expires in 12 days. Every other domain is
+// alive.
 const fintechYAML = `
 name: fintech
 organization: {id: o-7xq2m4k9pz, feature_set: ALL, management_account: "401726385920"}
 trusted_access: [account.amazonaws.com, securityhub.amazonaws.com, sso.amazonaws.com]
 security_hub: {cspm: true, v2: true, region: us-east-1, control_finding_generator: SECURITY_CONTROL}
+config: {enabled: true, deployment: organization, aggregators: [{name: acmepay-org-aggregator, organization: true}]}
 accounts:
   - id: "401726385920"
     name: acmepay-management

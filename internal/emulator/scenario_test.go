@@ -2,8 +2,11 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,12 +313,35 @@ func TestDurationJSON(t *testing.T) {
 	}
 }
 
+// Latency waits through the injected sleep, once per AWS request, for the
+// configured time; a wait cut short by the request's cancellation leaves
+// the request unserved.
 func TestLatency(t *testing.T) {
-	e := New(WithLatency(40 * time.Millisecond))
-	start := time.Now()
+	var mu sync.Mutex
+	var waits []time.Duration
+	var cancelNext context.CancelFunc
+	e := New(WithLatency(40*time.Millisecond), WithSleep(func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waits = append(waits, d)
+		if cancelNext != nil {
+			cancelNext()
+		}
+		return ctx.Err()
+	}))
 	_, err := as(e, "").sts.GetCallerIdentity(ctx(t), nil)
 	mustNoErr(t, err)
-	if d := time.Since(start); d < 40*time.Millisecond {
-		t.Errorf("call took %v, want at least the 40ms latency", d)
+	if len(waits) != 1 || waits[0] != 40*time.Millisecond {
+		t.Errorf("waits = %v, want one of 40ms", waits)
+	}
+	c, cancel := context.WithCancel(ctx(t))
+	mu.Lock()
+	cancelNext = cancel
+	mu.Unlock()
+	if _, err := as(e, "").sts.GetCallerIdentity(c, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled during the latency: %v, want context.Canceled", err)
+	}
+	if st := e.Stats(); st.Requests != 1 {
+		t.Errorf("requests = %d, want 1 (the cancelled one is not served)", st.Requests)
 	}
 }

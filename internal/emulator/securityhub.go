@@ -350,7 +350,7 @@ func (e *Emulator) importFindings(c *call, in *findingsInput) {
 func (e *Emulator) evaluateIfDue() {
 	hub := &e.state.SecurityHub
 	iv := time.Duration(e.state.Settings.EvaluationInterval)
-	if !hub.Enabled && !hub.V2 {
+	if !hub.Enabled && !hub.V2 && !e.state.Config.Enabled {
 		return
 	}
 	if hub.LastEvaluation.IsZero() || (iv > 0 && !e.now().Before(hub.LastEvaluation.Add(iv))) {
@@ -365,6 +365,8 @@ func (e *Emulator) evaluate() {
 	now := e.now().UTC()
 	hub.LastEvaluation = now
 	e.mutated()
+	// One evaluation clock: AWS Config's rule is what Account.1 runs on.
+	e.evaluateConfig(now)
 	if !hub.Enabled && !hub.V2 {
 		return
 	}

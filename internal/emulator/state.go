@@ -22,6 +22,8 @@ type State struct {
 	DelegatedAdmins []Delegation `json:"delegated_admins"`
 	// SecurityHub holds the hub settings and every finding.
 	SecurityHub SecurityHub `json:"security_hub"`
+	// Config is AWS Config: the rule behind Account.1 and aggregators.
+	Config ConfigService `json:"config"`
 	// Settings are the knobs a scenario or `sandbox serve` flags set.
 	Settings Settings `json:"settings"`
 	// Domains declares what the sandbox's DNS server and RDAP service say

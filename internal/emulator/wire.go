@@ -46,6 +46,11 @@ func (e *Emulator) fail(c *call, err apiError) {
 		}
 		h.Set("Content-Type", "application/x-amz-json-1.1")
 		writeJSON(c.w, err.status, body)
+	case "config":
+		// awsJson1_1 too, but Config's error shapes name the member
+		// message, lowercase.
+		h.Set("Content-Type", "application/x-amz-json-1.1")
+		writeJSON(c.w, err.status, map[string]any{"__type": err.code, "message": err.msg})
 	case "sts":
 		kind := "Sender"
 		if err.status >= 500 {
@@ -88,7 +93,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writes an empty body, as the Account API does for Put and Delete.
 func (e *Emulator) ok(c *call, v any) {
 	switch c.service {
-	case "organizations":
+	case "organizations", "config":
 		c.w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	default:
 		c.w.Header().Set("Content-Type", "application/json")
@@ -201,6 +206,13 @@ var quotas = map[string]quota{
 	// DescribeSecurityHubV2 the "all others" 10/s burst 30.
 	"securityhub/GetFindingsV2":         {3, 6},
 	"securityhub/DescribeSecurityHubV2": {10, 30},
+	// AWS publishes no per-operation rate for AWS Config's reads (its
+	// quotas page lists resource counts only); the sandbox gives the
+	// compliance reads Security Hub GetFindings' 3/s burst 6, each in a
+	// bucket of its own (UNCONFIRMED), the rate altcontacts paces at.
+	"config/DescribeAggregateComplianceByConfigRules":  {3, 6},
+	"config/GetAggregateComplianceDetailsByConfigRule": {3, 6},
+	"config/GetComplianceDetailsByConfigRule":          {3, 6},
 }
 
 // Quota is a published rate limit, exported for benchmarks that report
@@ -275,6 +287,10 @@ func (e *Emulator) throttle(c *call) *apiError {
 			msg: "AWS Organizations can't complete your request because another request is already in progress. Try again later."}
 	case "securityhub":
 		return &apiError{status: 429, code: "LimitExceededException", msg: "Rate exceeded"}
+	case "config":
+		// As Config answers (a 400 ThrottlingException "Rate exceeded",
+		// seen in public reports such as elastic/integrations#15764).
+		return &apiError{status: 400, code: "ThrottlingException", msg: "Rate exceeded"}
 	}
 	return &apiError{status: 429, code: "TooManyRequestsException", msg: "Too Many Requests"}
 }

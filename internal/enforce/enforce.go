@@ -86,7 +86,7 @@ func New(c *awsorg.Client, cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Journal == (journal.Target{}) {
+	if cfg.Journal.File == "" && cfg.Journal.Store == nil {
 		cfg.Journal = journal.Target{File: "altcontacts-enforcer-journal.jsonl"}
 	}
 	if cfg.Store == nil {

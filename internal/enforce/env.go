@@ -12,6 +12,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/journal"
+	"github.com/altcontacts/altcontacts/internal/maildomain"
 )
 
 // Environment variables the Lambda function reads.
@@ -28,7 +29,17 @@ const (
 	// EnvBatchMargin is the time a batch leaves before the invocation's
 	// deadline (default 60s).
 	EnvBatchMargin = "ALTCONTACTS_BATCH_MARGIN"
+	// EnvResolver is the DNS server (HOST:PORT) for the policy's mail
+	// check; default the function's (the VPC's or Lambda's resolver).
+	EnvResolver = "ALTCONTACTS_RESOLVER"
+	// EnvNoDNS set to true skips the mail check (no DNS lookups).
+	EnvNoDNS = "ALTCONTACTS_NO_DNS"
 )
+
+// ErrDeadPolicyAddress is a policy whose own address cannot receive mail
+// (mail-domain-missing or mail-domain-no-mail): the enforcer refuses to
+// start rather than copy it to every account.
+var ErrDeadPolicyAddress = errors.New("policy refused: its own contacts would not receive mail")
 
 // FromEnv builds the Lambda's handler from its environment, logging JSON
 // to logw (CloudWatch reads the function's stdout).
@@ -43,6 +54,9 @@ func FromEnv(ctx context.Context, getenv func(string) string, logw io.Writer, ve
 	}
 	if errs := p.CheckErrors(); len(errs) > 0 {
 		return nil, fmt.Errorf("enforcer: policy refused: its own contacts would not work when needed: %v", errs[0])
+	}
+	if err := CheckPolicyMail(ctx, p, getenv, logw); err != nil {
+		return nil, err
 	}
 	cfg, err := awsorg.LoadConfig(ctx, awsorg.LoadOptions{})
 	if err != nil {
@@ -140,4 +154,35 @@ func (s bucketStore) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrNoObject, err)
 	}
 	return data, err
+}
+
+// CheckPolicyMail looks up the policy's own mail domains (once each) and
+// refuses the policy when one does not exist or accepts no mail. A domain
+// the resolver does not answer for is logged and let through: the
+// enforcer must not stop for a flaky resolver. EnvNoDNS turns it off.
+func CheckPolicyMail(ctx context.Context, p *contact.Policy, getenv func(string) string, logw io.Writer) error {
+	if strings.EqualFold(strings.TrimSpace(getenv(EnvNoDNS)), "true") || strings.TrimSpace(getenv(EnvNoDNS)) == "1" {
+		return nil
+	}
+	var servers []string
+	if r := strings.TrimSpace(getenv(EnvResolver)); r != "" {
+		servers = []string{r}
+	}
+	log := slog.New(slog.NewJSONHandler(logw, nil))
+	mc, err := maildomain.New(maildomain.Options{Servers: servers})
+	if err != nil {
+		log.Warn("mail domains not checked", "error", err.Error())
+		return nil
+	}
+	for _, d := range p.MailDomains() {
+		mc.Start(ctx, d)
+	}
+	errs, _, warns := p.MailErrors(mc.Lookup(ctx))
+	for _, w := range warns {
+		log.Warn(w)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("enforcer: %w: %v", ErrDeadPolicyAddress, errs[0])
+	}
+	return nil
 }

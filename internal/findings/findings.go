@@ -26,10 +26,23 @@ var labels = map[contact.Severity]string{
 	contact.Info: "INFORMATIONAL", contact.Low: "LOW", contact.Medium: "MEDIUM", contact.High: "HIGH", contact.Critical: "CRITICAL",
 }
 
+// callerPartition is the partition awsorg read from the caller's ARN when
+// it took the identity; a report without one (read from an old file) is
+// the commercial partition's.
+func callerPartition(r *audit.Report) string {
+	if r.Caller.Partition != "" {
+		return r.Caller.Partition
+	}
+	if p := awsorg.PartitionOf(r.Caller.ARN); p != "" {
+		return p
+	}
+	return awsorg.PartitionAWS
+}
+
 // FromReport converts every finding of the report except Account.1 (AWS owns
 // that one) into ASFF, for -o asff and --import-findings.
 func FromReport(r *audit.Report, o Options) []asff.Finding {
-	partition := asff.Partition(r.Caller.ARN)
+	partition := callerPartition(r)
 	caller := r.Caller.Account
 	now := o.Now.UTC().Format("2006-01-02T15:04:05.000Z")
 	out := []asff.Finding{}
@@ -88,7 +101,7 @@ type Result struct {
 // CreatedAt of their first import.
 func Sync(ctx context.Context, c *awsorg.Client, r *audit.Report, o Options) (*Result, error) {
 	fs := FromReport(r, o)
-	product := asff.ProductArn(asff.Partition(r.Caller.ARN), o.Region, r.Caller.Account)
+	product := asff.ProductArn(callerPartition(r), o.Region, r.Caller.Account)
 	existing, err := c.OwnFindings(ctx, product)
 	if err != nil {
 		return nil, err
@@ -124,7 +137,7 @@ func Sync(ctx context.Context, c *awsorg.Client, r *audit.Report, o Options) (*R
 			AwsAccountId: r.Caller.Account, Types: []string{"Software and Configuration Checks/AWS Security Best Practices"},
 			CreatedAt: e.CreatedAt, UpdatedAt: now, Severity: asff.Severity{Label: "INFORMATIONAL"},
 			Title: e.Title, Description: "Resolved: the contact no longer breaks this rule.",
-			Resources:   []asff.Resource{{Type: "AwsAccount", Id: "AWS::::Account:" + e.Account, Partition: asff.Partition(r.Caller.ARN), Region: o.Region}},
+			Resources:   []asff.Resource{{Type: "AwsAccount", Id: "AWS::::Account:" + e.Account, Partition: callerPartition(r), Region: o.Region}},
 			Compliance:  asff.Compliance{Status: "PASSED"},
 			RecordState: "ARCHIVED",
 		})

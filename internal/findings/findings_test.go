@@ -69,3 +69,18 @@ func TestImportUpdatesAndArchives(t *testing.T) {
 		t.Fatalf("Security Hub holds %v", got)
 	}
 }
+
+func TestCallerPartition(t *testing.T) {
+	for _, tc := range []struct {
+		id   awsorg.Identity
+		want string
+	}{
+		{awsorg.Identity{ARN: "arn:aws-cn:iam::123456789012:root", Partition: "aws-cn"}, "aws-cn"},
+		{awsorg.Identity{ARN: "arn:aws-us-gov:iam::123456789012:root"}, "aws-us-gov"},
+		{awsorg.Identity{}, "aws"},
+	} {
+		if got := findings.CallerPartition(&audit.Report{Caller: tc.id}); got != tc.want {
+			t.Errorf("callerPartition(%+v) = %q, want %q", tc.id, got, tc.want)
+		}
+	}
+}

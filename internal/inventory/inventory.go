@@ -137,6 +137,15 @@ type Options struct {
 	// Given, when not nil, are the accounts to take, already looked up
 	// (with OU paths); the organization is not walked.
 	Given []awsorg.Account
+	// Email, if set, is told every email address as soon as it is known:
+	// an account's root email when the walk meets the account, each
+	// contact's after its read. It must not block (audit starts the
+	// domain's DNS lookup in the background), and may be called
+	// concurrently.
+	Email func(email string)
+	// Warn, if set, hears what is worth saying but not an error: filters
+	// that select no ACTIVE account.
+	Warn func(msg string)
 }
 
 // DefaultConcurrency sizes a pool to a quota: enough requests in flight to
@@ -200,6 +209,7 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 			ouMu.Unlock()
 		}
 		visit := func(wa awsorg.Account) {
+			t.seen(wa.ID)
 			// The one conversion from AWS's account to ours.
 			a := &Account{Account: contact.Account{ID: wa.ID, Name: wa.Name, Email: wa.Email, OUPath: wa.OUPath, OUIDs: wa.OUIDs,
 				Management: wa.ID == org.ManagementAccountID}, State: wa.State}
@@ -211,6 +221,9 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 				a.Status, a.Reason = Skipped, reason
 				t.done()
 				return
+			}
+			if o.Email != nil && a.Email != "" {
+				o.Email(a.Email)
 			}
 			select {
 			case work <- a:
@@ -232,6 +245,14 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 		// Nothing to report: the organization could not be listed at all.
 		return nil, walkErr
 	}
+	// Filters are checked against the whole walk: a value that names
+	// nothing is a typo, not an empty selection (nothing was read, since
+	// it selected nothing).
+	if !standalone && o.Given == nil && walkErr == nil && ctx.Err() == nil {
+		if err := checkFilters(o, inv.OUs, t.walked); err != nil {
+			return nil, err
+		}
+	}
 	inv.Accounts = make([]Account, 0, len(t.accounts))
 	for _, a := range t.accounts {
 		if a.Status == "" {
@@ -247,6 +268,11 @@ func Take(ctx context.Context, c *awsorg.Client, p *contact.Policy, o Options) (
 		inv.Accounts = append(inv.Accounts, *a)
 	}
 	sort.Slice(inv.Accounts, func(i, j int) bool { return inv.Accounts[i].ID < inv.Accounts[j].ID })
+	if o.Warn != nil && (len(o.Accounts) > 0 || len(o.OUs) > 0) && ctx.Err() == nil && walkErr == nil {
+		if msg := emptySelection(o, inv.Accounts); msg != "" {
+			o.Warn(msg)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return inv, err
 	}
@@ -266,6 +292,16 @@ type taker struct {
 	mu       sync.Mutex
 	accounts []*Account
 	finished int
+	walked   map[string]bool // every account id the walk met, selected or not
+}
+
+func (t *taker) seen(id string) {
+	t.mu.Lock()
+	if t.walked == nil {
+		t.walked = map[string]bool{}
+	}
+	t.walked[id] = true
+	t.mu.Unlock()
 }
 
 func (t *taker) add(a *Account) {
@@ -342,6 +378,9 @@ func (t *taker) read(ctx context.Context, a *Account) {
 		// A missing type is nil and reading goes on: one unset type
 		// must never hide the others.
 		a.Contacts[typ] = d
+		if d != nil && t.o.Email != nil {
+			t.o.Email(d.Email)
+		}
 	}
 	a.Status = Read
 }

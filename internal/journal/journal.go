@@ -24,6 +24,9 @@ import (
 const (
 	Intent  = "intent"
 	Outcome = "outcome"
+	// Header is the first line a run appends to a file: its RunInfo, as an
+	// S3 run's run.json. Read and Parse leave headers out; Runs reads them.
+	Header = "run"
 )
 
 // Phases of a run.
@@ -58,6 +61,8 @@ type Entry struct {
 	// ErrorKind is the error's kind (access_denied, throttled, ...): what
 	// a reader acts on without parsing Error's text.
 	ErrorKind string `json:"error_kind,omitempty"`
+	// Run is a Header line's run.
+	Run *RunInfo `json:"run,omitempty"`
 }
 
 // Writer appends entries durably, to a file or to S3 (see [Target]).
@@ -67,6 +72,8 @@ type Writer struct {
 	opened bool
 	seq    int
 	now    func() time.Time
+	// announce, if set, hears the journal's location once it exists.
+	announce func(location string)
 }
 
 // sink is where a Writer's entries go. open runs once, before the first
@@ -114,6 +121,9 @@ func Lazy(path string, now func() time.Time) (*Writer, error) {
 type fileSink struct {
 	f    *os.File
 	path string
+	// info, if set, is written as a Header line when the file is opened:
+	// each run appended to a file is a run of its own.
+	info *RunInfo
 }
 
 func (s *fileSink) name() string { return s.path }
@@ -138,6 +148,21 @@ func (s *fileSink) open() error {
 		d.Close()
 	}
 	s.f = f
+	if s.info != nil {
+		line, err := json.Marshal(struct {
+			Time time.Time `json:"time"`
+			Kind string    `json:"kind"`
+			Run  *RunInfo  `json:"run"`
+		}{s.info.Started, Header, s.info})
+		if err == nil {
+			err = s.write(Entry{}, line)
+		}
+		if err != nil {
+			f.Close()
+			s.f = nil
+			return err
+		}
+	}
 	return nil
 }
 
@@ -199,6 +224,9 @@ func (w *Writer) Append(e Entry) (int, error) {
 			return 0, err
 		}
 		w.opened = true
+		if w.announce != nil {
+			w.announce(w.sink.name())
+		}
 	}
 	if e.Kind == Intent {
 		w.seq++
@@ -260,6 +288,21 @@ func Read(path string) ([]Entry, error) {
 
 // Parse is Read on bytes already in memory.
 func Parse(name string, data []byte) ([]Entry, error) {
+	all, err := parseAll(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, e := range all {
+		if e.Kind != Header {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// parseAll is Parse with the Header lines.
+func parseAll(name string, data []byte) ([]Entry, error) {
 	var out []Entry
 	r := bufio.NewReader(bytes.NewReader(data))
 	for line := 1; ; line++ {
@@ -326,8 +369,12 @@ func (e Entry) check() string {
 		if e.Seq < 1 {
 			return "outcome without a sequence number"
 		}
+	case Header:
+		if e.Run == nil || e.Run.Schema != RunSchema {
+			return "run header without its run"
+		}
 	default:
-		return fmt.Sprintf("kind %q is not intent or outcome", e.Kind)
+		return fmt.Sprintf("kind %q is not intent, outcome or run", e.Kind)
 	}
 	return ""
 }

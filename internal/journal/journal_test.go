@@ -264,3 +264,68 @@ func TestRejects(t *testing.T) {
 		t.Errorf("blank line: Parse = %d entries, %v", len(got), err)
 	}
 }
+
+// TestFileRuns: each run appended to a file begins with its header, and
+// the file lists one run per run, as an S3 prefix does; a file written
+// before headers is one run; the header is no entry rollback sees, and
+// a run that writes nothing adds nothing (not even its header) and
+// announces nothing.
+func TestFileRuns(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	var announced []string
+	target := journal.Target{File: path, Announce: func(l string) { announced = append(announced, l) }}
+	now := clock()
+	run := func(mode string, e ...journal.Entry) {
+		t.Helper()
+		w, err := target.Open(ctx, journal.RunInfo{Mode: mode, Caller: "arn:aws:iam::111111111111:user/op", ToolVersion: "v1"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range e {
+			if _, err := w.Append(x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.Close()
+	}
+	run(journal.PhaseApply, intent("111111111111", nil, durable), outcome(1, journal.Verified, ""))
+	run(journal.PhaseRollback)
+	rb := intent("111111111111", durable, nil)
+	rb.Phase, rb.Op = journal.PhaseRollback, "delete"
+	run(journal.PhaseRollback, rb, outcome(2, journal.Failed, "denied"))
+	if len(announced) != 2 || announced[0] != path {
+		t.Errorf("announced %q, want the file twice (the empty run announces nothing)", announced)
+	}
+	runs, err := target.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Mode, Caller, Version    string
+		Intents, Verified, Faild int
+	}
+	var g []got
+	for _, r := range runs {
+		g = append(g, got{r.Info.Mode, r.Info.Caller, r.Info.ToolVersion, r.Intents, r.Verified, r.Failed})
+	}
+	want := []got{{"apply", "arn:aws:iam::111111111111:user/op", "v1", 1, 1, 0}, {"rollback", "arn:aws:iam::111111111111:user/op", "v1", 1, 0, 1}}
+	if d := cmp.Diff(want, g); d != "" {
+		t.Errorf("runs (-want +got):\n%s", d)
+	}
+	entries, err := journal.Read(path)
+	if err != nil || len(entries) != 4 {
+		t.Fatalf("Read = %d entries, %v; want the 4 intents and outcomes, no header", len(entries), err)
+	}
+
+	// A journal from before headers: one run, described by its first line.
+	old := filepath.Join(t.TempDir(), "old.jsonl")
+	w := mustCreate(t, old)
+	w.Append(intent("111111111111", nil, durable))
+	w.Append(outcome(1, journal.Verified, ""))
+	w.Close()
+	runs, err = journal.Target{File: old}.Runs(ctx)
+	if err != nil || len(runs) != 1 || runs[0].Info.Mode != journal.PhaseApply || runs[0].Intents != 1 {
+		t.Errorf("old journal: runs = %+v, %v; want one apply run with one intent", runs, err)
+	}
+}

@@ -102,14 +102,8 @@ func NewRunID(now time.Time) string {
 // should not be one an interrupt cancels, since a write already started
 // must still record its outcome.
 func CreateS3(ctx context.Context, st Store, loc Location, info RunInfo, now func() time.Time) *Writer {
-	if info.Run == "" {
-		info.Run = NewRunID(now())
-	}
-	if info.Started.IsZero() {
-		info.Started = now().UTC()
-	}
-	info.Schema = RunSchema
-	return &Writer{sink: &s3Sink{ctx: ctx, st: st, run: Location{Bucket: loc.Bucket, Prefix: loc.Prefix + info.Run + "/"}, info: info}, now: now}
+	ri := runInfo(info, now)
+	return &Writer{sink: &s3Sink{ctx: ctx, st: st, run: Location{Bucket: loc.Bucket, Prefix: loc.Prefix + ri.Run + "/"}, info: *ri}, now: now}
 }
 
 // s3Sink writes each entry as its own object, created conditionally.

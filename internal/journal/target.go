@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"os"
 	"path"
 	"time"
 )
@@ -12,6 +13,10 @@ type Target struct {
 	File  string
 	Store Store
 	Loc   Location
+	// Announce, if set, hears the journal's location (the file, or the
+	// run's prefix) when its first record makes it exist: a run that
+	// writes nothing announces nothing.
+	Announce func(location string)
 }
 
 // String is the target as the user wrote it.
@@ -25,30 +30,59 @@ func (t Target) String() string {
 // Open returns a lazy Writer for one new run: appended to the file, or a
 // new run folder under the S3 location.
 func (t Target) Open(ctx context.Context, info RunInfo, now func() time.Time) (*Writer, error) {
+	var w *Writer
 	if t.Store == nil {
-		return Lazy(t.File, now)
+		var err error
+		if w, err = Lazy(t.File, now); err != nil {
+			return nil, err
+		}
+		w.sink.(*fileSink).info = runInfo(info, now)
+	} else {
+		w = CreateS3(context.WithoutCancel(ctx), t.Store, t.Loc, info, now)
 	}
-	return CreateS3(context.WithoutCancel(ctx), t.Store, t.Loc, info, now), nil
+	w.announce = t.Announce
+	return w, nil
 }
 
-// Runs lists the runs of the target. A file is one run.
+// runInfo is info completed for a new run: its id, start and schema.
+func runInfo(info RunInfo, now func() time.Time) *RunInfo {
+	if info.Run == "" {
+		info.Run = NewRunID(now())
+	}
+	if info.Started.IsZero() {
+		info.Started = now().UTC()
+	}
+	info.Schema = RunSchema
+	return &info
+}
+
+// Runs lists the runs of the target, oldest first. In a file, each run
+// begins with its Header line; the lines of a journal written before runs
+// had headers are one run, described by its first line.
 func (t Target) Runs(ctx context.Context) ([]Run, error) {
 	if t.Store != nil {
 		return ListRuns(ctx, t.Store, t.Loc)
 	}
-	entries, err := Read(t.File)
+	data, err := os.ReadFile(t.File)
 	if err != nil {
 		return nil, err
 	}
-	r := Run{Location: t.File, Info: RunInfo{Schema: RunSchema, Run: path.Base(t.File)}}
-	for _, e := range entries {
-		if r.Info.Started.IsZero() {
-			r.Info.Started = e.Time
-			r.Info.Mode = e.Phase
-		}
-		r.count(e.Kind, e.Outcome)
+	entries, err := parseAll(t.File, data)
+	if err != nil {
+		return nil, err
 	}
-	return []Run{r}, nil
+	runs := []Run{}
+	for _, e := range entries {
+		switch {
+		case e.Kind == Header:
+			runs = append(runs, Run{Location: t.File, Info: *e.Run})
+			continue
+		case len(runs) == 0:
+			runs = append(runs, Run{Location: t.File, Info: RunInfo{Schema: RunSchema, Run: path.Base(t.File), Started: e.Time, Mode: e.Phase}})
+		}
+		runs[len(runs)-1].count(e.Kind, e.Outcome)
+	}
+	return runs, nil
 }
 
 // Entries reads every entry the target holds: a file's lines, or every

@@ -25,12 +25,19 @@ func Require(t testing.TB, name string) string {
 	if err == nil {
 		return p
 	}
-	msg := fmt.Sprintf("peer %q not found on PATH (%v)", name, err)
+	Missing(t, fmt.Sprintf("peer %q not found on PATH (%v)", name, err))
+	return ""
+}
+
+// Missing skips the test because a peer (or a part of one, such as a
+// Python module) is absent, saying which; it fails the test instead when
+// ALTCONTACTS_REQUIRE_PEERS=1.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv("ALTCONTACTS_REQUIRE_PEERS") == "1" {
 		t.Fatalf("%s; ALTCONTACTS_REQUIRE_PEERS=1 makes this a failure", msg)
 	}
 	t.Skipf("%s; skipping (set ALTCONTACTS_REQUIRE_PEERS=1 to fail instead)", msg)
-	return ""
 }
 
 // Moto starts moto_server on a free loopback port and returns its URL. The

@@ -98,8 +98,10 @@ type Options struct {
 	OUs         []string
 	Concurrency int
 	Progress    func(done, total int)
-	Now         func() time.Time
-	Version     string
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Version string
 	// Stream makes a plan without reading any contact: every (account,
 	// type) the policy declares becomes an Ensure, and apply's own read
 	// decides. A plan costs a read per contact and apply two more (the
@@ -146,7 +148,7 @@ func Types(p *contact.Policy) []contact.Type {
 func Build(ctx context.Context, c *awsorg.Client, p *contact.Policy, policyBytes []byte, o Options) (*Plan, error) {
 	inv, err := inventory.Take(ctx, c, p, inventory.Options{
 		Types: Types(p), Accounts: o.Accounts, OUs: o.OUs, Concurrency: o.Concurrency,
-		Progress: o.Progress, NoReads: o.Stream,
+		Progress: o.Progress, NoReads: o.Stream, Warn: o.Warn,
 	})
 	if err != nil {
 		return nil, err

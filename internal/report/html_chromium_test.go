@@ -3,15 +3,22 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/peertest"
 	"github.com/altcontacts/altcontacts/internal/report"
+	"github.com/altcontacts/altcontacts/internal/verify"
 )
 
 // chromium runs headless Chromium on file with extra flags and returns its
@@ -42,6 +49,7 @@ func chromium(t *testing.T, bin, file string, extra ...string) []byte {
 // kept in $ALTCONTACTS_KEEP_DIR, when set, for people to look at; their
 // pixels are not asserted.
 func TestAuditHTMLInChromium(t *testing.T) {
+	t.Parallel()
 	bin := peertest.Require(t, "chromium")
 	rep := fintechReport(t)
 	var b bytes.Buffer
@@ -101,4 +109,124 @@ func keep(t *testing.T, name string, data []byte) {
 		return
 	}
 	t.Logf("wrote %s", path)
+}
+
+// verifyFixture is a verify report of the fintech sandbox, one contact
+// just written (PENDING).
+func verifyFixture(t *testing.T) *verify.Report {
+	t.Helper()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	e := emulator.New(emulator.WithClock(clock), emulator.WithEvaluationInterval(0), emulator.WithoutThrottling())
+	c := awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(100)})
+	durable := contact.Details{Name: "Security Operations", Title: "Security Team", Email: "security@acmepay.io", Phone: "+1 206 555 7700"}
+	if err := c.PutContact(context.Background(), awsorg.Target{AccountID: "476120938574"}, contact.Security, durable); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := verify.Run(context.Background(), c, verify.Options{Now: clock, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// measureJS, appended to a copy of a report, writes the layout it finds
+// into the DOM for --dump-dom to carry out: the document's scroll width
+// against the window's, how much of a table its scrolling wrapper hides,
+// and how far any table or wrapper reaches past the right edge of its card
+// (the section holding it).
+const measureJS = `<script>
+window.addEventListener('load', function () {
+  var worst = 0, what = '';
+  document.querySelectorAll('section').forEach(function (s) {
+    var card = s.getBoundingClientRect();
+    s.querySelectorAll('table, .table-wrap').forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      var wrap = el.closest('.table-wrap');
+      // A table inside a wrapper that scrolls may be wider than the
+      // card: it scrolls inside it. The wrapper itself may not be.
+      if (el.tagName === 'TABLE' && wrap && getComputedStyle(wrap).overflowX !== 'visible') return;
+      var over = Math.round(r.right - card.right);
+      if (over > worst) { worst = over; what = (el.id || el.className || el.tagName); }
+    });
+  });
+  var hidden = 0;
+  document.querySelectorAll('.table-wrap').forEach(function (w) {
+    hidden = Math.max(hidden, w.scrollWidth - w.clientWidth);
+  });
+  var p = document.createElement('pre');
+  p.id = 'layout-measure';
+  p.textContent = 'inner=' + window.innerWidth + ' scroll=' + document.documentElement.scrollWidth + ' hidden=' + hidden + ' over=' + worst + ' ' + what;
+  document.body.appendChild(p);
+});
+</script>`
+
+// The findings table fits its card at 1280 px, and scrolls inside it at
+// 800 px: nothing reaches past the card's edge and the page never scrolls
+// sideways; the verify report too. The audit's screenshots at both widths
+// are kept in $ALTCONTACTS_KEEP_DIR when set.
+func TestAuditHTMLFitsTheWindowInChromium(t *testing.T) {
+	t.Parallel()
+	bin := peertest.Require(t, "chromium")
+	rep := fintechReport(t)
+	for _, name := range []string{"audit", "verify"} {
+		var b bytes.Buffer
+		var err error
+		if name == "audit" {
+			err = report.Audit(&b, "html", rep, report.Style{})
+		} else {
+			err = report.Verify(&b, "html", verifyFixture(t), report.Style{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		// The report's Content-Security-Policy admits only its own
+		// script; the copy measured here drops it to run the measurement.
+		page = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(page, "")
+		page = strings.Replace(page, "</body>", measureJS+"</body>", 1)
+		dir := t.TempDir()
+		file := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(file, []byte(page), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int{1280, 800} {
+			// Each width is its own Chromium: side by side, they wait on
+			// each other's start-up, not in turn.
+			t.Run(fmt.Sprintf("%s-%d", name, width), func(t *testing.T) {
+				t.Parallel()
+				size := fmt.Sprintf("--window-size=%d,1000", width)
+				dom := string(chromium(t, bin, file, "--dump-dom", size, "--virtual-time-budget=2000"))
+				m := regexp.MustCompile(`inner=(\d+) scroll=(\d+) hidden=(-?\d+) over=(-?\d+) ?(.*)</pre>`).FindStringSubmatch(dom)
+				if m == nil {
+					t.Fatalf("%s at %d px: no measurement in the DOM:\n%.1500s", name, width, dom)
+				}
+				inner, _ := strconv.Atoi(m[1])
+				scroll, _ := strconv.Atoi(m[2])
+				hidden, _ := strconv.Atoi(m[3])
+				over, _ := strconv.Atoi(m[4])
+				m[4] = m[5]
+				t.Logf("%s at %d px: window %d, document %d, table hidden by its scroller %d, past the card by %d (%s)", name, width, inner, scroll, hidden, over, m[4])
+				if width >= 1280 && hidden > 0 {
+					t.Errorf("%s at %d px: %d px of the table are hidden; it must fit its card at this width", name, width, hidden)
+				}
+				if scroll > inner {
+					t.Errorf("%s at %d px: the page scrolls sideways (document %d px wide in a %d px window)", name, width, scroll, inner)
+				}
+				if over > 0 {
+					t.Errorf("%s at %d px: %s reaches %d px past the right edge of its card", name, width, m[4], over)
+				}
+				if name != "audit" {
+					return // one set of screenshots is enough to look at
+				}
+				shot := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width))
+				chromium(t, bin, file, "--screenshot="+shot, size)
+				png, err := os.ReadFile(shot)
+				if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+					t.Fatalf("no screenshot at %d px: %v", width, err)
+				}
+				keep(t, fmt.Sprintf("altcontacts-%s-%d.png", name, width), png)
+			})
+		}
+	}
 }

@@ -1,7 +1,10 @@
-// Package report renders audit reports for people and machines: an aligned
-// table for terminals, JSON, CSV, Markdown, SARIF 2.1.0 for code-scanning
-// dashboards and JUnit XML for CI. It only formats; it never decides a
-// status or calls AWS.
+// Package report renders every document altcontacts prints, for people and
+// machines: the audit (an aligned table, JSON, CSV, Markdown, SARIF 2.1.0
+// for code-scanning dashboards, JUnit XML for CI, HTML), the plan, apply and
+// rollback reports, verify (table, JSON, HTML), doctor, journal list and
+// version. Every JSON document goes through [JSON]/[MarshalIndent], so no
+// list is ever null. It only formats; it never decides a status or calls
+// AWS.
 package report
 
 import (
@@ -68,8 +71,16 @@ func grouped(r *audit.Report) []audit.Account {
 // SummaryLine is the one-line summary every human format ends with.
 func SummaryLine(r *audit.Report) string {
 	s := r.Summary
-	return fmt.Sprintf("%d accounts: %d evaluated, %d skipped, %d unknown; Account.1 failing on %d, passing on %d",
-		s.Accounts, s.Evaluated, s.Skipped, s.Unknown, s.Account1.Failed, s.Account1.Passed)
+	line := fmt.Sprintf("%d accounts: %d evaluated, %d skipped, %d unknown; ", s.Accounts, s.Evaluated, s.Skipped, s.Unknown)
+	a1 := s.Account1
+	if a1.NotEvaluated > 0 && a1.Failed+a1.Passed == 0 {
+		return line + "Account.1 not evaluated (SECURITY not read)"
+	}
+	line += fmt.Sprintf("Account.1 failing on %d, passing on %d", a1.Failed, a1.Passed)
+	if a1.NotEvaluated > 0 {
+		line += fmt.Sprintf(", not evaluated on %d", a1.NotEvaluated)
+	}
+	return line
 }
 
 // severityCounts renders findings_by_severity from most to least urgent.

@@ -64,6 +64,8 @@ func auditTable(w io.Writer, r *audit.Report, st Style) error {
 			detail = *a.Error
 		case a.Reason != "":
 			detail = a.Reason
+		case len(a.Findings) == 0 && a.Account1 == audit.Account1NotEvaluated:
+			detail = "ok for the types read; Account.1 not evaluated (SECURITY not read)"
 		case len(a.Findings) == 0:
 			detail = "ok"
 		default:

@@ -45,7 +45,15 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 			email = a.Contact.Email
 		}
 		detail := a.Reason
-		if a.Status == verify.Passed && a.Finding != nil {
+		switch {
+		case a.Status == verify.Passed && a.Finding != nil && a.Finding.Rule != "" && detail == "":
+			// The aggregate read has no evaluation time; it is read only
+			// where a verdict needs it.
+			detail = "AWS Config rule " + a.Finding.Rule + " COMPLIANT"
+			if !a.Finding.EvaluatedAt.IsZero() {
+				detail += " at " + a.Finding.EvaluatedAt.UTC().Format("2006-01-02 15:04:05Z")
+			}
+		case a.Status == verify.Passed && a.Finding != nil && a.Finding.Rule == "":
 			detail = "Account.1 PASSED at " + a.Finding.EvaluatedAt.UTC().Format("2006-01-02 15:04:05Z")
 		}
 		name := a.Name
@@ -57,13 +65,7 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	s := r.Summary
-	na := ""
-	if s[verify.NotApplicable] > 0 {
-		na = fmt.Sprintf(", %d not applicable", s[verify.NotApplicable])
-	}
-	_, err := fmt.Fprintf(w, "\n%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped%s\n",
-		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped], na)
+	_, err := fmt.Fprintf(w, "\n%s\n", verifySummary(r.Summary))
 	if err != nil {
 		return err
 	}
@@ -73,13 +75,19 @@ func Verify(w io.Writer, format string, r *verify.Report, st Style) error {
 
 // hubSource names where verify read Account.1 from.
 func hubSource(r *verify.Report) string {
+	if c := r.Config; c != nil {
+		if c.Aggregator == "" {
+			return "AWS Config (this account's own rule) in " + c.Region
+		}
+		return "AWS Config (aggregator " + c.Aggregator + ") in " + c.Region
+	}
 	switch r.SecurityHub {
 	case verify.CSPM:
 		return "Security Hub CSPM (GetFindings) in " + r.Hub.Region
 	case verify.V2:
 		return "the new Security Hub (GetFindingsV2) in " + r.Hub.Region
 	}
-	return "no Security Hub"
+	return "no source (no Security Hub, no AWS Config rule)"
 }
 
 // Doctor writes the pre-flight checks, each failure with its fix.
@@ -105,4 +113,15 @@ func Doctor(w io.Writer, format string, r *doctor.Report, st Style) error {
 		}
 	}
 	return nil
+}
+
+// verifySummary is the one sentence that counts a verify report, in the
+// table and the HTML page alike.
+func verifySummary(s map[string]int) string {
+	out := fmt.Sprintf("%d passed, %d pending AWS's next evaluation, %d failed, %d unknown, %d skipped",
+		s[verify.Passed], s[verify.Pending], s[verify.Failed], s[verify.Unknown], s[verify.Skipped])
+	if s[verify.NotApplicable] > 0 {
+		out += fmt.Sprintf(", %d not applicable", s[verify.NotApplicable])
+	}
+	return out
 }

@@ -5,6 +5,7 @@
 package s3test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/altcontacts/altcontacts/internal/clock"
 )
 
 // Server is a running in-process S3.
@@ -28,6 +31,7 @@ type Server struct {
 	fail    func(r *http.Request) int
 	after   func(r *http.Request)
 	latency time.Duration
+	sleep   func(context.Context, time.Duration) error
 	srv     *httptest.Server
 }
 
@@ -44,7 +48,7 @@ func Start(t testing.TB, buckets ...string) *Server {
 
 // New serves S3 on loopback, with buckets created, until Close.
 func New(buckets ...string) (*Server, error) {
-	s := &Server{backend: s3mem.New()}
+	s := &Server{backend: s3mem.New(), sleep: clock.Sleep}
 	for _, b := range buckets {
 		if err := s.backend.CreateBucket(b); err != nil {
 			return nil, fmt.Errorf("s3test: create bucket %s: %w", b, err)
@@ -53,9 +57,13 @@ func New(buckets ...string) (*Server, error) {
 	fake := gofakes3.New(s.backend).Server()
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		fail, after, latency := s.fail, s.after, s.latency
+		fail, after, latency, sleep := s.fail, s.after, s.latency, s.sleep
 		s.mu.Unlock()
-		time.Sleep(latency)
+		if latency > 0 {
+			if err := sleep(r.Context(), latency); err != nil {
+				return // the client is gone
+			}
+		}
 		if fail != nil {
 			if code := fail(r); code != 0 {
 				w.Header().Set("Content-Type", "application/xml")
@@ -96,6 +104,15 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// SetSleep replaces the wall-clock wait of SetLatency with sleep, which
+// gets the request's context; an error drops the request unanswered.
+// Tests pass a fake, so latency costs no wall time.
+func (s *Server) SetSleep(sleep func(ctx context.Context, d time.Duration) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sleep = sleep
 }
 
 // FailWhen makes every request for which fn returns a status fail with

@@ -79,8 +79,10 @@ func InitialState(o Origin) (*emulator.State, string, error) {
 // field leaves the state's own value: only what the user said changes an
 // existing state.
 type Knobs struct {
-	SecurityHub        *string
-	Partition          *string
+	SecurityHub *string
+	Partition   *string
+	// Config switches AWS Config (the rule behind Account.1) on or off.
+	Config             *bool
 	Latency            *time.Duration
 	DNSLatency         *time.Duration
 	QuotaScale         *float64
@@ -99,6 +101,9 @@ func (k Knobs) Apply(st *emulator.State) error {
 		if err := st.SetPartition(*k.Partition); err != nil {
 			return err
 		}
+	}
+	if k.Config != nil {
+		st.SetConfig(*k.Config)
 	}
 	set := &st.Settings
 	if k.Latency != nil {

@@ -40,6 +40,10 @@ type Options struct {
 	// File is the name the policy will be written to, for the comments
 	// that tell the user what to run next.
 	File string
+	// Command, if set, builds those next-step commands (altcontacts, the
+	// subcommand, the run's connection flags, then args), so that copied
+	// from the file they reach the same organization.
+	Command func(sub string, args ...string) string
 }
 
 // ErrBadInput marks an Options value the policy cannot use (a malformed
@@ -169,8 +173,16 @@ func Generate(inv *inventory.Inventory, o Options) (*Result, error) {
 	}
 	b.add("# altcontacts policy for %s (%d accounts), written by altcontacts init.", orgText, len(inv.Accounts))
 	b.add("# It declares the alternate contacts every account should have. Next:")
-	b.add("#   altcontacts plan --policy %s    shows, account by account, what would change", file)
-	b.add("#   altcontacts apply --policy %s   writes it, with a journal to roll back from", file)
+	command := o.Command
+	if command == nil {
+		command = func(sub string, args ...string) string {
+			return strings.Join(append([]string{"altcontacts", sub}, args...), " ")
+		}
+	}
+	planCmd, applyCmd := command("plan", "--policy", file), command("apply", "--policy", file)
+	width := max(len(planCmd), len(applyCmd))
+	b.add("#   %-*s   shows, account by account, what would change", width, planCmd)
+	b.add("#   %-*s   writes it, with a journal to roll back from", width, applyCmd)
 	b.add("# Unknown keys and bad values are errors that name file:line:column.")
 	b.add("version: 1")
 	b.add("")

@@ -34,7 +34,8 @@ func verdicts(r *verify.Report) map[string]verdict {
 	return m
 }
 
-// world is the fintech sandbox with the given Security Hub mode, after one
+// world is the fintech sandbox with the given Security Hub mode and no AWS
+// Config, after one
 // contact was set and before the next evaluation (one account PENDING).
 func world(t *testing.T, mode string, clock func() time.Time) *emulator.Emulator {
 	t.Helper()
@@ -45,6 +46,8 @@ func world(t *testing.T, mode string, clock func() time.Time) *emulator.Emulator
 	if err := st.SetSecurityHub(mode); err != nil {
 		t.Fatal(err)
 	}
+	// Security Hub alone: fintech's AWS Config is another source (config_test.go).
+	st.SetConfig(false)
 	e := emulator.New(emulator.WithState(st), emulator.WithClock(clock), emulator.WithEvaluationInterval(0), emulator.WithoutThrottling())
 	c := awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(100)})
 	if err := c.PutContact(context.Background(), awsorg.Target{AccountID: "476120938574"}, contact.Security, durable); err != nil {
@@ -63,7 +66,7 @@ func TestSameVerdictFromEitherSecurityHub(t *testing.T) {
 		t.Helper()
 		e := world(t, mode, clock)
 		rep, err := verify.Run(context.Background(), awsorg.New(e.Config(), awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(100)}),
-			verify.Options{Now: clock, SecurityHub: which})
+			verify.Options{Now: clock, Source: which})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,8 @@
 // Package verify is step 4 of the loop: it reads every account's SECURITY
-// contact back and Security Hub's Account.1 findings — from Security Hub
-// CSPM (GetFindings, ASFF) or the new Security Hub (GetFindingsV2, OCSF) —
-// and says honestly which accounts pass, which wait for AWS's next
+// contact back and Account.1's verdict — from Security Hub CSPM
+// (GetFindings, ASFF), the new Security Hub (GetFindingsV2, OCSF), or the
+// AWS Config rule behind the control (through an organization aggregator,
+// or a standalone account's own rule) — and says honestly which accounts pass, which wait for AWS's next
 // evaluation (PENDING), which never will without a contact (FAILED), and
 // where Account.1 does not exist at all (NOT_APPLICABLE).
 package verify
@@ -34,13 +35,19 @@ const (
 	NotApplicable = "NOT_APPLICABLE"
 )
 
-// Security Hub choices of Options.SecurityHub.
+// Sources of Options.Source.
 const (
-	// Auto reads Security Hub CSPM when it is enabled, else the new one.
+	// Auto reads the first source that is enabled: Security Hub CSPM,
+	// the new Security Hub, AWS Config.
 	Auto = "auto"
 	CSPM = awsorg.CSPM
 	V2   = awsorg.V2
+	// Config reads the AWS Config rule behind Account.1.
+	Config = "config"
 )
+
+// Sources are the values of Options.Source.
+var Sources = []string{Auto, CSPM, V2, Config}
 
 // EvaluationPeriod is the longest Security Hub waits between periodic
 // Account.1 checks ("within 12 or 24 hours").
@@ -60,10 +67,13 @@ type Account struct {
 	Reason  string   `json:"reason,omitempty"`
 }
 
-// Finding summarizes an account's Account.1 finding.
+// Finding summarizes an account's Account.1 finding, or its AWS Config
+// rule result (Status PASSED for COMPLIANT, FAILED for NON_COMPLIANT).
 type Finding struct {
 	ID     string `json:"id"`
 	Status string `json:"status"`
+	// Rule is the AWS Config rule the result is of (source config only).
+	Rule string `json:"rule,omitempty"`
 	// EvaluatedAt is the finding's UpdatedAt: the last evaluation.
 	EvaluatedAt time.Time `json:"evaluated_at"`
 	// NextBy is the latest the next evaluation is due.
@@ -77,12 +87,17 @@ type Report struct {
 	ToolVersion  string                  `json:"tool_version"`
 	Caller       awsorg.Identity         `json:"caller"`
 	Organization *inventory.Organization `json:"organization"`
-	// SecurityHub is the generation Account.1 was read from: cspm, v2,
-	// or none (neither readable, or Account.1 does not exist here).
-	SecurityHub string         `json:"securityhub"`
-	Hub         *awsorg.Hub    `json:"security_hub"`
-	Summary     map[string]int `json:"summary"`
-	Accounts    []Account      `json:"accounts"`
+	// Source is where Account.1 was read from: cspm, v2, config, or none
+	// (nothing readable, or Account.1 does not exist here).
+	Source string `json:"source"`
+	// SecurityHub is the Security Hub generation read: cspm, v2, or none
+	// (also with source config).
+	SecurityHub string      `json:"securityhub"`
+	Hub         *awsorg.Hub `json:"security_hub"`
+	// Config is the AWS Config reading (source config only).
+	Config   *ConfigSource  `json:"config,omitempty"`
+	Summary  map[string]int `json:"summary"`
+	Accounts []Account      `json:"accounts"`
 
 	// index maps an account ID to its place in Accounts.
 	index map[string]int
@@ -98,11 +113,19 @@ type Options struct {
 	// Poll is the interval between polls; zero means 30 s.
 	Poll     time.Duration
 	Progress func(pending, total int)
-	Now      func() time.Time
-	Sleep    func(context.Context, time.Duration) error
-	Version  string
-	// SecurityHub is Auto (empty means Auto), CSPM or V2.
-	SecurityHub string
+	// Polled, if set, hears each poll's counts by status (PASSED,
+	// PENDING, ...): n is the poll's number, from 1.
+	Polled func(n int, summary map[string]int)
+	// Warn hears the inventory's warnings (inventory.Options.Warn).
+	Warn    func(msg string)
+	Now     func() time.Time
+	Sleep   func(context.Context, time.Duration) error
+	Version string
+	// Source is Auto (empty means Auto), CSPM, V2 or Config.
+	Source string
+	// ConfigAggregator names the AWS Config aggregator to read; empty
+	// means the only one with an organization source.
+	ConfigAggregator string
 }
 
 // Run verifies the organization the caller can see.
@@ -116,12 +139,18 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	if o.Poll <= 0 {
 		o.Poll = 30 * time.Second
 	}
-	inv, err := inventory.Take(ctx, c, nil, inventory.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
-		Concurrency: o.Concurrency})
+	// The source is chosen before anything is read, so an ambiguous
+	// aggregator is a usage error with nothing else called.
+	src, err := pickSource(ctx, c, o.Source, o.ConfigAggregator)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization, SecurityHub: "none"}
+	inv, err := inventory.Take(ctx, c, nil, inventory.Options{Types: []contact.Type{contact.Security}, Accounts: o.Accounts, OUs: o.OUs,
+		Concurrency: o.Concurrency, Warn: o.Warn})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Schema: Schema, GeneratedAt: o.Now().UTC(), ToolVersion: o.Version, Caller: inv.Caller, Organization: inv.Organization, SecurityHub: "none", Source: "none"}
 	var live []string // accounts with a contact, whose finding decides
 	for _, a := range inv.Accounts {
 		v := Account{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Management: a.Management}
@@ -152,22 +181,35 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 		rep.summarize()
 		return rep, nil
 	}
-	hub, herr := pickHub(ctx, c, o.SecurityHub)
-	if herr == nil {
-		rep.Hub, rep.SecurityHub = &hub, hub.Generation
+	hub, herr := src.hub, src.err
+	if herr == nil && src.config == nil {
+		rep.Hub, rep.SecurityHub, rep.Source = &hub, hub.Generation, hub.Generation
+	}
+	if src.config != nil {
+		rep.Source, rep.Config = Config, &src.config.ConfigSource
 	}
 	var scope *awsorg.Scope
-	if herr == nil && hub.Generation == V2 && len(live) > 0 {
+	if herr == nil && src.config == nil && hub.Generation == V2 && len(live) > 0 {
 		scope = orgScope(ctx, c, rep)
 	}
 	deadline := o.Now().Add(o.Wait)
-	for {
-		pending, err := rep.judge(ctx, c, live, hub, herr, scope)
+	for n := 1; ; n++ {
+		var pending int
+		var err error
+		if src.config != nil {
+			pending, err = rep.judgeConfig(ctx, c, live, src.config)
+		} else {
+			pending, err = rep.judge(ctx, c, live, hub, herr, scope)
+		}
 		if err != nil {
 			return rep, err
 		}
 		if o.Progress != nil {
 			o.Progress(len(live)-pending, len(live))
+		}
+		if o.Polled != nil {
+			rep.summarize()
+			o.Polled(n, rep.Summary)
 		}
 		if pending == 0 || o.Wait <= 0 || !o.Now().Before(deadline) {
 			break
@@ -181,15 +223,40 @@ func Run(ctx context.Context, c *awsorg.Client, o Options) (*Report, error) {
 	return rep, nil
 }
 
-// pickHub finds the Security Hub to read: the one asked for, or by the
-// auto rule (awsorg.ChooseHub), asking the new Security Hub only when
-// Security Hub CSPM does not answer.
-func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, error) {
+// source is what Account.1 is read from: a Security Hub (hub, or err why
+// none), or AWS Config.
+type source struct {
+	hub    awsorg.Hub
+	err    error
+	config *configSource
+}
+
+// pickSource finds the source to read: the one asked for, or by the auto
+// rule — Security Hub CSPM, else the new Security Hub (awsorg.ChooseHub),
+// else AWS Config — asking each only when the one before does not answer.
+// An ambiguous aggregator is the one error it returns; a source that is
+// not there is carried in source.err, for UNKNOWN with the reason.
+func pickSource(ctx context.Context, c *awsorg.Client, which, aggregator string) (source, error) {
+	if id, err := c.Identity(ctx); err == nil && awsorg.Account1Unavailable(id.Partition, c.HubRegion()) != "" {
+		return source{err: errors.New("account.1 does not exist here")}, nil // never read: NOT_APPLICABLE
+	}
 	switch which {
 	case CSPM:
-		return c.Hub(ctx)
+		hub, err := c.Hub(ctx)
+		return source{hub: hub, err: err}, nil
 	case V2:
-		return c.HubV2(ctx)
+		hub, err := c.HubV2(ctx)
+		return source{hub: hub, err: err}, nil
+	case Config:
+		cs, err := setupConfig(ctx, c, aggregator)
+		if err != nil {
+			var choice *awsorg.AggregatorChoiceError
+			if errors.As(err, &choice) || ctx.Err() != nil {
+				return source{}, err
+			}
+			return source{err: err}, nil
+		}
+		return source{config: cs}, nil
 	}
 	hub, cerr := c.Hub(ctx)
 	var v2 awsorg.Hub
@@ -197,8 +264,35 @@ func pickHub(ctx context.Context, c *awsorg.Client, which string) (awsorg.Hub, e
 	if cerr != nil {
 		v2, verr = c.HubV2(ctx)
 	}
-	return awsorg.ChooseHub(hub, cerr, v2, verr)
+	hub, herr := awsorg.ChooseHub(hub, cerr, v2, verr)
+	var neither *awsorg.NoHubError
+	if herr == nil || !errors.As(herr, &neither) {
+		return source{hub: hub, err: herr}, nil
+	}
+	cs, err := setupConfig(ctx, c, aggregator)
+	if err == nil {
+		return source{config: cs}, nil
+	}
+	var choice *awsorg.AggregatorChoiceError
+	if errors.As(err, &choice) || ctx.Err() != nil {
+		return source{}, err
+	}
+	return source{err: &NoSourceError{Hubs: neither, Config: err}}, nil
 }
+
+// NoSourceError says that no source of Account.1 is enabled: neither
+// Security Hub, nor AWS Config's rule (with an aggregator in an
+// organization). It is awsorg.ErrNotSubscribed to errors.Is.
+type NoSourceError struct {
+	Hubs   *awsorg.NoHubError
+	Config error
+}
+
+func (e *NoSourceError) Error() string {
+	return fmt.Sprintf("%v; AWS Config: %v", e.Hubs, e.Config)
+}
+
+func (e *NoSourceError) Is(target error) bool { return target == awsorg.ErrNotSubscribed }
 
 // orgScope is the organization scope of GetFindingsV2 when the caller is
 // the Security Hub delegated administrator (only it may send one), or nil:
@@ -237,7 +331,13 @@ func (r *Report) judge(ctx context.Context, c *awsorg.Client, live []string, hub
 	if hubErr != nil {
 		reason := "cannot read Security Hub: " + hubErr.Error()
 		var neither *awsorg.NoHubError
+		var none *NoSourceError
+		var noConfig *ConfigUnavailableError
 		switch {
+		case errors.As(hubErr, &none):
+			reason = "Security Hub is not enabled in this Region (neither CSPM nor the new one, or this account is not its administrator), nor is AWS Config's rule: " + none.Config.Error()
+		case errors.As(hubErr, &noConfig):
+			reason = noConfig.Error()
 		case errors.As(hubErr, &neither):
 			reason = "Security Hub is not enabled in this Region: neither Security Hub CSPM nor the new Security Hub (or this account is not its administrator)"
 		case errors.Is(hubErr, awsorg.ErrNotSubscribed):

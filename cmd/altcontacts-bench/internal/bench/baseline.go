@@ -172,7 +172,7 @@ func baselineTool(ctx context.Context, st *emulator.State, dir, bin string) (Bas
 		return BaselineRun{}, 0, 0, err
 	}
 	defer srv.Close()
-	run, err := Child{Path: bin, Args: []string{"audit", "--types", "SECURITY", "--endpoint-url", srv.URL, "-o", "json", "--no-progress"},
+	run, err := Child{Path: bin, Args: []string{"audit", "--types", "SECURITY", "--endpoint-url", srv.URL, "-o", "json", "--no-progress", "--no-dns"},
 		Env: childEnv(dir)}.Run(ctx)
 	if err != nil {
 		return BaselineRun{}, 0, 0, err

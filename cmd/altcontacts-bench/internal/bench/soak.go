@@ -411,7 +411,7 @@ func (s *soak) phase(ctx context.Context, kind, name string, args func(attempt i
 		if kills < s.o.MaxKills {
 			killAfter = 50*time.Millisecond + time.Duration(s.rng.Int64N(int64(s.window(kind))))
 		}
-		a := append(args(attempt), "--endpoint-url", s.url, "--quota-scale", strconv.FormatFloat(s.o.Scale, 'g', -1, 64), "-o", "json", "--no-progress")
+		a := append(args(attempt), "--endpoint-url", s.url, "--quota-scale", strconv.FormatFloat(s.o.Scale, 'g', -1, 64), "-o", "json", "--no-progress", "--no-dns")
 		run, err := Child{Path: s.bin, Args: a, Env: childEnv(s.dir), KillAfter: killAfter}.Run(ctx)
 		if ctx.Err() != nil {
 			return false, nil

@@ -188,7 +188,9 @@ func speedOne(ctx context.Context, o SpeedOptions, bin, dir, policy string, st *
 	}
 	defer srv.Close()
 	scale := strconv.FormatFloat(o.Scale, 'g', -1, 64)
-	args := []string{"--endpoint-url", srv.URL, "--quota-scale", scale, "-o", "json", "--no-progress"}
+	// --no-dns: the harness measures the Account API; the mail checks'
+	// cost is BenchmarkAuditDNS10000's.
+	args := []string{"--endpoint-url", srv.URL, "--quota-scale", scale, "-o", "json", "--no-progress", "--no-dns"}
 	var boundOp string
 	switch op {
 	case "audit":

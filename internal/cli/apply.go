@@ -3,151 +3,19 @@ package cli
 import (
 	"bufio"
 	"context"
-
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/altcontacts/altcontacts/internal/apply"
-	"github.com/altcontacts/altcontacts/internal/atomicfile"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
 	"github.com/altcontacts/altcontacts/internal/report"
 )
-
-// outputFormat checks -o against the formats a command renders; the
-// default is table.
-func outputFormat(g *globalOptions, command string, formats []string) (string, error) {
-	o := g.output
-	if o == "" {
-		o = "table"
-	}
-	if slices.Contains(formats, o) {
-		return o, nil
-	}
-	return "", usageErr("--output: unknown format %q for %s (want %s)", o, command, strings.Join(formats, ", "))
-}
-
-// changeOutput checks -o for plan, apply, rollback and doctor.
-func changeOutput(g *globalOptions) (string, error) {
-	return outputFormat(g, "this command", report.ChangeFormats)
-}
-
-// readPolicy loads a policy for writing: parse errors and a policy whose
-// own contacts break a high-severity rule are input errors (exit 2).
-func readPolicy(path string) (*contact.Policy, []byte, error) {
-	if path == "" {
-		return nil, nil, usageErr("--policy is required")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, usageErr("policy: %v", err)
-	}
-	p, err := contact.ParsePolicy(path, data)
-	if err != nil {
-		return nil, nil, &exitError{code: ExitUsage, err: err}
-	}
-	if bad := p.CheckErrors(); len(bad) > 0 {
-		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", contact.Join(bad)),
-			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
-	}
-	return p, data, nil
-}
-
-// planOptions are plan's flags.
-type planOptions struct {
-	e *env
-	g *globalOptions
-
-	policyFile, out string
-
-	// Set by parse.
-	format string
-	policy *contact.Policy
-	data   []byte
-}
-
-func newPlanCmd(e *env, g *globalOptions) *cobra.Command {
-	o := &planOptions{e: e, g: g}
-	cmd := &cobra.Command{
-		Use:   "plan --policy FILE [--out PLAN.json]",
-		Short: "Show, account by account, what applying a policy would change (read-only)",
-		Example: `  altcontacts plan --sandbox --policy contacts.yaml
-  altcontacts plan --policy contacts.yaml --out plan.json   # then: altcontacts apply --plan plan.json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.parse(); err != nil {
-				return err
-			}
-			return runPlan(cmd.Context(), o)
-		},
-	}
-	cmd.Flags().StringVar(&o.policyFile, "policy", "", "policy file (YAML or JSON)")
-	cmd.Flags().StringVar(&o.out, "out", "", "also write the plan as JSON to this file, for apply --plan")
-	return cmd
-}
-
-// parse checks the output format and reads the policy, before anything
-// is called.
-func (o *planOptions) parse() error {
-	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
-		return err
-	}
-	o.policy, o.data, err = readPolicy(o.policyFile)
-	return err
-}
-
-// buildPlan makes the plan, mapping its errors to exit codes; with stream,
-// no contact is read (see plan.Options.Stream).
-func buildPlan(ctx context.Context, e *env, g *globalOptions, conn *connection, p *contact.Policy, data []byte, stream bool) (*plan.Plan, error) {
-	bar := newProgress(e, g, "accounts read")
-	pl, err := plan.Build(ctx, conn.client, p, data, plan.Options{Accounts: g.accounts, OUs: g.ous, Concurrency: g.concurrency,
-		Progress: bar.update, Now: e.now, Version: version(), Stream: stream})
-	bar.finish()
-	switch {
-	case err == nil:
-		return pl, nil
-	case errors.As(err, new(*contact.FileError)):
-		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the policy does not fit the organization\n%w", err)}
-	case ctx.Err() != nil:
-		return nil, &exitError{code: ExitInterrupted, err: errors.New("interrupted while reading the organization; nothing was written")}
-	}
-	return nil, withHints(fmt.Errorf("plan: %w", err), ExitIncomplete, awsHints(err)...)
-}
-
-func runPlan(ctx context.Context, o *planOptions) error {
-	e, g, out := o.e, o.g, o.out
-	conn, err := g.connect(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer conn.close()
-	pl, err := buildPlan(ctx, e, g, conn, o.policy, o.data, false)
-	if err != nil {
-		return err
-	}
-	if err := report.Plan(e.stdout, o.format, pl, e.style()); err != nil {
-		return err
-	}
-	if out != "" {
-		b, _ := report.MarshalIndent(pl)
-		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
-			return withHints(err, ExitIncomplete)
-		}
-		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: altcontacts apply --plan %s\n", out, out)
-	}
-	if pl.Summary.Unknown > 0 {
-		return withHints(fmt.Errorf("%d account(s) could not be read; the plan leaves them out", pl.Summary.Unknown), ExitIncomplete,
-			"see each skipped account's reason above")
-	}
-	return nil
-}
 
 // applyOptions are apply's flags.
 type applyOptions struct {
@@ -195,6 +63,7 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 	cmd.Flags().StringVar(&o.journal, "journal", "", "journal: a file (default altcontacts-journal-TIME.jsonl here) or s3://BUCKET/PREFIX (a new run under it)")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "do not ask for confirmation (required without a terminal)")
 	cmd.Flags().BoolVar(&o.allowDelete, "allow-delete", false, "allow deleting contacts (policies cannot ask for deletes yet; reserved)")
+	outputFlag(cmd, g, report.ChangeFormats...)
 	return cmd
 }
 
@@ -229,7 +98,7 @@ func defaultJournal(e *env) string {
 // anything is called.
 func (o *applyOptions) parse() error {
 	var err error
-	if o.format, err = changeOutput(o.g); err != nil {
+	if o.format, err = changeOutput(o.g, "apply"); err != nil {
 		return err
 	}
 	if (o.policyFile == "") == (o.planFile == "") {
@@ -257,14 +126,18 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err != nil {
 		return err
 	}
+	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer conn.close()
+	if err := g.refuseDeadPolicy(ctx, e, conn, p, pl, o.planFile); err != nil {
+		return err
+	}
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	// Unattended, apply streams: no contact is read for a plan, and each
 	// worker's own re-read decides whether to write, which saves a read per
@@ -277,13 +150,13 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		}
 	} else if err := plan.Recheck(ctx, conn.client, o.planFile, pl, id); err != nil {
 		if errors.As(err, new(*plan.OrganizationError)) {
-			return withHints(err, ExitUsage, "make the plan again from this organization: altcontacts plan --policy FILE --out PLAN.json")
+			return withHints(err, ExitUsage, "make the plan again from this organization: "+g.cmdline("plan", "--policy", "FILE", "--out", "PLAN.json"))
 		}
-		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(err)...)
+		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
 	writes := pl.Writes()
 	if len(writes) == 0 {
-		if err := unknownExit(pl); err != nil {
+		if err := unknownExit(g, pl); err != nil {
 			return err
 		}
 		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
@@ -306,10 +179,12 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	}
 	defer j.Close()
 	path := j.Path()
-	if stream {
-		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ; journal %s\n", len(writes), len(accounts), path)
+	if stream || o.planFile != "" {
+		// Each write's own re-read decides: a plan file's writes may all
+		// have been made already.
+		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ\n", len(writes), len(accounts))
 	} else {
-		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s); journal %s\n", len(writes), len(accounts), path)
+		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s)\n", len(writes), len(accounts))
 	}
 	bar := newProgress(e, g, "contacts done")
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
@@ -320,10 +195,10 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if err := report.Changes(e.stdout, format, "apply", rep, e.style()); err != nil {
 		return err
 	}
-	if err := changeExit(ctx, runErr, rep, path); err != nil {
+	if err := changeExit(ctx, g, runErr, rep, path); err != nil {
 		return err
 	}
-	return unknownExit(pl)
+	return unknownExit(g, pl)
 }
 
 // nothingToDo ends an apply or rollback that changed nothing: the message
@@ -336,6 +211,9 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 	}
 	if rep == nil {
 		rep = &apply.Report{Schema: apply.Schema}
+		if verb == "rollback" {
+			rep.Schema = apply.RollbackSchema
+		}
 	}
 	// The journal appears with the first write: there is none to name.
 	rep.Journal = ""
@@ -344,7 +222,7 @@ func nothingToDo(e *env, format, verb, msg string, rep *apply.Report) error {
 
 // unknownExit fails a run that left accounts unread: they were neither
 // written nor checked, so the organization is not known to match.
-func unknownExit(pl *plan.Plan) error {
+func unknownExit(g *globalOptions, pl *plan.Plan) error {
 	if pl.Summary.Unknown == 0 {
 		return nil
 	}
@@ -355,29 +233,29 @@ func unknownExit(pl *plan.Plan) error {
 		}
 	}
 	return withHints(fmt.Errorf("%d account(s) could not be read and were not written", pl.Summary.Unknown), ExitIncomplete,
-		append(reasons, "rerun to finish; 'altcontacts doctor' checks access")...)
+		append(reasons, "rerun to finish; check access with: "+g.cmdline("doctor"))...)
 }
 
 // changeExit picks the exit code of apply and rollback.
-func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPath string) error {
+func changeExit(ctx context.Context, g *globalOptions, runErr error, rep *apply.Report, journalPath string) error {
 	if ctx.Err() != nil {
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf("interrupted: writes in flight finished and are journaled; %d not started", rep.Summary[apply.Interrupted]),
-			hints: []string{"rerun to finish, or undo with: altcontacts rollback --journal " + journalPath}}
+			hints: []string{"rerun to finish, or undo with: " + g.rollbackCmd(journalPath)}}
 	}
 	var je *apply.JournalError
 	if errors.As(runErr, &je) {
-		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: altcontacts rollback --journal "+journalPath)
+		hints := append(journalHints(je.Err), "every write before it is journaled: rerun when the journal works, or undo with: "+g.rollbackCmd(journalPath))
 		return withHints(runErr, ExitIncomplete, hints...)
 	}
 	if runErr != nil {
 		return withHints(runErr, ExitIncomplete)
 	}
 	if n := rep.Summary[apply.Failed] + rep.Summary[apply.Conflict] + rep.Summary[apply.Skipped]; n > 0 {
-		hints := []string{"rerun to retry what failed; undo everything with: altcontacts rollback --journal " + journalPath}
+		hints := []string{"rerun to retry what failed; undo everything with: " + g.rollbackCmd(journalPath)}
 		if rep.Summary[apply.Conflict] > 0 {
 			hints = append(hints, "conflicts changed since the plan: make a new plan")
 		}
-		hints = append(hints, failureHints(rep.Outcomes)...)
+		hints = append(hints, failureHints(g, rep.Outcomes)...)
 		return withHints(fmt.Errorf("%d change(s) not made", n), ExitIncomplete, hints...)
 	}
 	return nil
@@ -385,12 +263,12 @@ func changeExit(ctx context.Context, runErr error, rep *apply.Report, journalPat
 
 // failureHints is the advice for the outcomes that failed, by their
 // errors' kinds, each hint once.
-func failureHints(ocs []apply.Outcome) []string {
+func failureHints(g *globalOptions, ocs []apply.Outcome) []string {
 	var errs []error
 	for _, o := range ocs {
 		if o.Err != nil {
 			errs = append(errs, o.Err)
 		}
 	}
-	return hintsOnce(errs)
+	return hintsOnce(g, errs)
 }

@@ -1,0 +1,94 @@
+package emulator_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
+
+	"github.com/altcontacts/altcontacts/internal/emulator"
+)
+
+// TestKeepAliveStress reproduces the keep-alive flake of the moto
+// comparison without moto: two goroutines read the 23 Account.1 findings
+// (a large body) through keep-alive connections, under -race, for up to a
+// minute. On this 2-core machine under load it fails within 5–70 s with
+// "read tcp …: use of closed network connection" on a 200. Each
+// connection records who closed it: the client Transport's writeLoop,
+// after the request write failed without any socket write failing, so
+// while the response body was still being read. The server (the emulator,
+// `sandbox serve`) is not involved in the close. It is opt-in (it spends a
+// minute of CPU): ALTCONTACTS_STRESS_KEEPALIVE=1.
+func TestKeepAliveStress(t *testing.T) {
+	if os.Getenv("ALTCONTACTS_STRESS_KEEPALIVE") != "1" {
+		t.Skip("a minute of CPU; set ALTCONTACTS_STRESS_KEEPALIVE=1")
+	}
+	em := emulator.New(emulator.WithoutThrottling())
+	srv := httptest.NewServer(em.Handler())
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var closers sync.Map // local address → stack of the Close
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &traceConn{Conn: c, closers: &closers}, nil
+	}
+	sh := securityhub.NewFromConfig(baseConfig(srv.URL, "sandbox", "sandbox", &http.Client{Transport: tr}))
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				_, err := sh.GetFindings(ctx, &securityhub.GetFindingsInput{Filters: &shtypes.AwsSecurityFindingFilters{
+					ComplianceSecurityControlId: []shtypes.StringFilter{{Value: aws.String("Account.1"), Comparison: shtypes.StringFilterComparisonEquals}},
+					RecordState:                 []shtypes.StringFilter{{Value: aws.String("ACTIVE"), Comparison: shtypes.StringFilterComparisonEquals}},
+				}})
+				if err != nil && ctx.Err() == nil {
+					t.Errorf("call %d: %v", i, err)
+					closers.Range(func(k, v any) bool {
+						if strings.Contains(err.Error(), k.(string)+"->") {
+							t.Logf("%s closed by:\n%s", k, v)
+						}
+						return true
+					})
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// traceConn records the stack that closes it, and any failed write.
+type traceConn struct {
+	net.Conn
+	closers *sync.Map
+}
+
+func (c *traceConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	if err != nil {
+		c.closers.Store(c.LocalAddr().String()+" (write: "+err.Error()+")", "")
+	}
+	return n, err
+}
+
+func (c *traceConn) Close() error {
+	c.closers.Store(c.LocalAddr().String(), string(debug.Stack()))
+	return c.Conn.Close()
+}

@@ -1,0 +1,4 @@
+package findings
+
+// CallerPartition is callerPartition, for the external tests.
+var CallerPartition = callerPartition
