@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -83,39 +80,70 @@ func (o *sandboxOptions) parse() error {
 	return nil
 }
 
-// applyKnobs applies the given knobs, checked by parse, to a state.
-func (o *sandboxOptions) applyKnobs(st *emulator.State) error {
+// knobs are the given flags, checked by parse, as the sandbox's knobs:
+// only given flags change an existing state.
+func (o *sandboxOptions) knobs() sandbox.Knobs {
 	changed := o.changedKnob
+	var k sandbox.Knobs
 	if changed("securityhub") {
-		if err := st.SetSecurityHub(o.securityHub); err != nil {
-			return err
-		}
+		k.SecurityHub = &o.securityHub
 	}
 	if changed("partition") {
-		if err := st.SetPartition(o.partition); err != nil {
-			return err
-		}
+		k.Partition = &o.partition
 	}
 	if changed("config") {
-		st.SetConfig(o.config == "on")
+		on := o.config == "on"
+		k.Config = &on
 	}
-	set := &st.Settings
 	if changed("latency") {
-		set.Latency = emulator.Duration(o.latency)
+		k.Latency = &o.latency
 	}
 	if changed("dns-latency") {
-		set.DNSLatency = emulator.Duration(o.dnsLatency)
+		k.DNSLatency = &o.dnsLatency
 	}
 	if changed("quota-scale") {
-		set.QuotaScale = o.quotaScale
+		k.QuotaScale = &o.quotaScale
 	}
 	if changed("no-throttle") {
-		set.NoThrottle = o.noThrottle
+		k.NoThrottle = &o.noThrottle
 	}
 	if changed("evaluation-interval") {
-		set.EvaluationInterval = emulator.Duration(o.evalEvery)
+		k.EvaluationInterval = &o.evalEvery
 	}
-	return nil
+	return k
+}
+
+// origin is where --scenario / --accounts start a fresh state.
+func (o *sandboxOptions) origin() (sandbox.Origin, error) {
+	if o.accounts > 0 {
+		if o.scenario != "" {
+			return sandbox.Origin{}, usageErr("--accounts and --scenario cannot be used together")
+		}
+		return sandbox.Origin{Generate: &emulator.Generation{Accounts: o.accounts, Seed: o.seed, Domains: o.domains, DeadDomains: o.deadDomains}}, nil
+	}
+	if o.accounts < 0 {
+		return sandbox.Origin{}, usageErr("--accounts: want a positive number, got %d", o.accounts)
+	}
+	return sandbox.Origin{Scenario: o.scenario}, nil
+}
+
+// sandboxErr gives the sandbox's input errors exit 2 and their hints.
+func sandboxErr(err error) error {
+	var oe *sandbox.OriginError
+	if errors.As(err, &oe) {
+		if oe.Unreadable {
+			return withHints(err, ExitUsage, "built-in scenarios: "+strings.Join(emulator.Builtins(), ", "))
+		}
+		return &exitError{code: ExitUsage, err: err}
+	}
+	var le *sandbox.ListenError
+	if errors.As(err, &le) {
+		if le.DNS {
+			return withHints(err, ExitUsage, "pick another host with --addr 127.0.0.1:0")
+		}
+		return withHints(err, ExitUsage, "pick a free port with --addr 127.0.0.1:0")
+	}
+	return err
 }
 
 func newSandboxCmd(e *env, g *globalOptions) *cobra.Command {
@@ -233,11 +261,15 @@ func runSandboxReset(_ context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	st, name, err := o.initialState()
+	origin, err := o.origin()
 	if err != nil {
 		return err
 	}
-	if err := o.applyKnobs(st); err != nil {
+	st, name, err := sandbox.InitialState(origin)
+	if err != nil {
+		return sandboxErr(err)
+	}
+	if err := o.knobs().Apply(st); err != nil {
 		return err
 	}
 	if err := sandbox.Reset(path, st); err != nil {
@@ -297,155 +329,55 @@ func (o *sandboxOptions) statePath() (string, error) {
 	return p, nil
 }
 
-// initialState resolves --scenario / --accounts into a state.
-func (o *sandboxOptions) initialState() (*emulator.State, string, error) {
-	if o.accounts > 0 {
-		if o.scenario != "" {
-			return nil, "", usageErr("--accounts and --scenario cannot be used together")
-		}
-		st, err := emulator.Generation{Accounts: o.accounts, Seed: o.seed, Domains: o.domains, DeadDomains: o.deadDomains}.State()
-		if err != nil {
-			return nil, "", usageErr("%v", err)
-		}
-		return st, fmt.Sprintf("a generated organization (seed %d)", o.seed), nil
-	}
-	if o.accounts < 0 {
-		return nil, "", usageErr("--accounts: want a positive number, got %d", o.accounts)
-	}
-	name := o.scenario
-	if name == "" {
-		name = "fintech"
-	}
-	for _, b := range emulator.Builtins() {
-		if name == b {
-			st, err := emulator.Builtin(name)
-			return st, "the " + name + " scenario", err
-		}
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, "", withHints(fmt.Errorf("scenario %q: not built in and not readable: %w", name, err), ExitUsage,
-			"built-in scenarios: "+strings.Join(emulator.Builtins(), ", "))
-	}
-	st, err := emulator.LoadScenario(name, data)
-	if err != nil {
-		return nil, "", &exitError{code: ExitUsage, err: err}
-	}
-	return st, "scenario file " + name, nil
-}
-
+// runSandboxServe serves the sandbox until interrupted: the sandbox
+// package serves; this prints where, and how to point a client at it.
 func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 	e := o.e
 	if err := o.parse(); err != nil {
 		return err
 	}
-	var (
-		em   *emulator.Emulator
-		sess *sandbox.Session
-		desc string
-	)
-	if o.state != "" && o.scenario == "" && o.accounts == 0 {
-		s, err := sandbox.Open(o.state)
+	cfg := sandbox.ServeConfig{Addr: o.addr, StatePath: o.state, Knobs: o.knobs()}
+	// A state file alone is served as it is; --scenario or --accounts
+	// start it afresh.
+	if o.state == "" || o.scenario != "" || o.accounts != 0 {
+		origin, err := o.origin()
 		if err != nil {
 			return err
 		}
-		sess, em, desc = s, s.Emulator, "state "+o.state
-		defer func() {
-			if err := sess.Close(); err != nil {
-				fmt.Fprintf(e.stderr, "altcontacts: error: %v\n", err)
-			}
-		}()
-	} else {
-		st, name, err := o.initialState()
+		cfg.Origin = &origin
+	}
+	cfg.Saved = func(err error) {
 		if err != nil {
-			return err
-		}
-		if em, err = emulator.Build(emulator.WithState(st)); err != nil {
-			return err
-		}
-		desc = name
-		if o.state != "" {
-			if err := sandbox.Reset(o.state, st); err != nil {
-				return err
-			}
-			s, err := sandbox.Open(o.state)
-			if err != nil {
-				return err
-			}
-			sess, em = s, s.Emulator
-			defer sess.Close()
+			fmt.Fprintf(e.stderr, "altcontacts: error: %v\n", err)
 		}
 	}
-	var kerr error
-	em.Update(func(s *emulator.State) { kerr = o.applyKnobs(s) })
-	if kerr != nil {
-		return kerr
-	}
-
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return withHints(fmt.Errorf("listen on %s: %w", o.addr, err), ExitUsage, "pick a free port with --addr 127.0.0.1:0")
-	}
-	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		fmt.Fprintf(e.stderr, "altcontacts: warning: the sandbox listens on %s, beyond this machine; it has no authentication\n", ln.Addr())
-	}
-	// The resolver binds the same host as the HTTP server, on a port of
-	// its own (UDP and TCP).
-	resolver, stopDNS, err := em.ServeDNS(net.JoinHostPort(host, "0"))
-	if err != nil {
-		ln.Close()
-		return withHints(fmt.Errorf("serve dns on %s: %w", host, err), ExitUsage, "pick another host with --addr 127.0.0.1:0")
-	}
-	defer stopDNS()
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(e.stdout, "AWS_ENDPOINT_URL=%s\n", url)
-	fmt.Fprintf(e.stdout, "ALTCONTACTS_RESOLVER=%s\n", resolver)
-	if f, ok := e.stdout.(interface{ Sync() error }); ok {
-		f.Sync()
-	}
-	st := em.State()
-	mgmt := "none"
-	if st.Organization != nil {
-		mgmt = st.Organization.ManagementAccount
-	}
-	fmt.Fprintf(e.stderr, "altcontacts: sandbox serving %s: %d accounts, management account %s\n", desc, len(st.Accounts), mgmt)
-	region := st.SecurityHub.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=%s\n", url, region)
-	fmt.Fprintf(e.stderr, "altcontacts: hint: a 12-digit AWS_ACCESS_KEY_ID calls as that account; anything else is the management account\n")
-	fmt.Fprintf(e.stderr, "altcontacts: hint: export ALTCONTACTS_RESOLVER=%s for the mail-domain checks; RDAP bootstrap at %s%s\n", resolver, url, emulator.RDAPBootstrapPath)
-
-	srv := &http.Server{Handler: em.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-
-	// Persist while serving, so a killed server loses at most a second.
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	last := em.Version()
-	for {
-		select {
-		case err := <-errc:
-			return err
-		case <-tick.C:
-			if sess != nil && em.Version() != last {
-				last = em.Version()
-				if err := sess.Save(); err != nil {
-					fmt.Fprintf(e.stderr, "altcontacts: error: %v\n", err)
-				}
-			}
-		case <-ctx.Done():
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "altcontacts: sandbox stopped\n")
-			// A signal is how serve is meant to end: exit 0, not 130.
-			return nil
+	cfg.Ready = func(l sandbox.Listening) {
+		if !l.Loopback {
+			fmt.Fprintf(e.stderr, "altcontacts: warning: the sandbox listens on %s, beyond this machine; it has no authentication\n", strings.TrimPrefix(l.URL, "http://"))
 		}
+		fmt.Fprintf(e.stdout, "AWS_ENDPOINT_URL=%s\n", l.URL)
+		fmt.Fprintf(e.stdout, "ALTCONTACTS_RESOLVER=%s\n", l.Resolver)
+		if f, ok := e.stdout.(interface{ Sync() error }); ok {
+			f.Sync()
+		}
+		st := l.State
+		mgmt := "none"
+		if st.Organization != nil {
+			mgmt = st.Organization.ManagementAccount
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: sandbox serving %s: %d accounts, management account %s\n", l.Description, len(st.Accounts), mgmt)
+		region := st.SecurityHub.Region
+		if region == "" {
+			region = "us-east-1"
+		}
+		fmt.Fprintf(e.stderr, "altcontacts: hint: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_DEFAULT_REGION=%s\n", l.URL, region)
+		fmt.Fprintf(e.stderr, "altcontacts: hint: a 12-digit AWS_ACCESS_KEY_ID calls as that account; anything else is the management account\n")
+		fmt.Fprintf(e.stderr, "altcontacts: hint: export ALTCONTACTS_RESOLVER=%s for the mail-domain checks; RDAP bootstrap at %s%s\n", l.Resolver, l.URL, emulator.RDAPBootstrapPath)
 	}
+	if err := sandbox.Serve(ctx, cfg); err != nil {
+		return sandboxErr(err)
+	}
+	fmt.Fprintf(e.stderr, "altcontacts: sandbox stopped\n")
+	// An interrupt is how serve is meant to end: exit 0, not 130.
+	return nil
 }

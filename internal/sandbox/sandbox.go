@@ -1,7 +1,10 @@
 // Package sandbox keeps the `--sandbox` world alive between commands: it
 // loads an [emulator.Emulator] from a state file (creating it from the
 // fintech scenario on first use) and writes it back, atomically, when a
-// command changed it.
+// command changed it. It also makes fresh states (a scenario or a
+// generated organization, [InitialState]), applies the knobs a command
+// gives ([Knobs]), and serves a sandbox over HTTP and DNS until told to
+// stop ([Serve]), for `altcontacts sandbox`.
 package sandbox
 
 import (
