@@ -15,7 +15,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -282,9 +281,7 @@ func New(cfg aws.Config, o Options) *Client {
 	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
-	}
+	cfg.HTTPClient = HTTPClient(cfg.HTTPClient)
 	lim := func(q Quota) *rate.Limiter {
 		r, b := paced(q)
 		l := rate.NewLimiter(r, b)

@@ -42,9 +42,7 @@ type BucketOptions struct {
 
 // NewBucket returns the bucket name reached through cfg.
 func NewBucket(cfg aws.Config, name string, o BucketOptions) *Bucket {
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
-	}
+	cfg.HTTPClient = HTTPClient(cfg.HTTPClient)
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = 5 })
 	}

@@ -56,6 +56,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/peertest"
 )
@@ -96,12 +97,14 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return h.next.RoundTrip(r)
 }
 
+// baseConfig reaches endpoint through client, wrapped as altcontacts wraps
+// its own (awsorg.HTTPClient), so that keep-alive connections hold.
 func baseConfig(endpoint, key, secret string, client *http.Client) aws.Config {
 	return aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
 		BaseEndpoint:     aws.String(endpoint),
-		HTTPClient:       client,
+		HTTPClient:       awsorg.HTTPClient(client),
 		RetryMaxAttempts: 1,
 	}
 }
@@ -173,14 +176,11 @@ func setupEmulator(t *testing.T) side {
 	em := emulator.New(emulator.WithoutThrottling())
 	srv := httptest.NewServer(em.Handler())
 	t.Cleanup(srv.Close)
-	// One connection per request. With keep-alive, the large GetFindings
-	// answer (23 findings) is now and then lost mid-body under load: the
-	// client reads "use of closed network connection" on a 200. The close
-	// comes from the client's own Transport (its writeLoop, after the
-	// request write failed with no socket write failing), not from the
-	// emulator; TestKeepAliveStress reproduces it and records who closed.
-	// The comparison is of what is on the wire, which this does not change.
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	// Keep-alive, as users' clients reach `sandbox serve`. baseConfig's
+	// awsorg.HTTPClient is what keeps a reused connection from being
+	// closed under a large answer (the SDK's request-body close racing the
+	// Transport's write; see awsorg.HTTPClient).
+	client := &http.Client{Timeout: 30 * time.Second}
 	cfg := func(caller string) aws.Config {
 		key := "sandbox"
 		if caller != "" {
