@@ -23,6 +23,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
+	// Every run of altcontacts from a test (the scripts', and the moto
+	// tests' through PATH) inherits this; testscript passes GORACE on.
+	os.Setenv("GORACE", noExitSleep(os.Getenv("GORACE")))
 	testscript.Main(m, map[string]func(){
 		"altcontacts": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -52,7 +55,6 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
-			env.Setenv("GORACE", noExitSleep(os.Getenv("GORACE")))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"runhint": runHint},
