@@ -19,7 +19,6 @@ package main_test
 // a process per call cost about a second of Python start-up each.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -153,6 +152,7 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func TestMotoAudit(t *testing.T) {
+	t.Parallel()
 	awsCLI := peertest.AWS(t)
 	url := peertest.Moto(t)
 	start := time.Now()
@@ -317,35 +317,19 @@ func TestMotoAudit(t *testing.T) {
 	}
 	t.Logf("setup: organization %s, %d members, %s", org.Organization.Id, len(ids), time.Since(start).Round(time.Millisecond))
 
-	// --- Audit with altcontacts, in-process. ---
-	getenv := func(k string) string {
-		if k == "HOME" {
-			return dir
-		}
-		return awsEnv[k]
-	}
-	// The real-AWS path loads configuration with the SDK's
-	// config.LoadDefaultConfig, which reads the process environment, not
-	// getenv: the process must carry the same hermetic AWS_* settings.
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "") // restored when the test ends
-			os.Unsetenv(k)
-		}
-	}
-	for k, v := range awsEnv {
-		t.Setenv(k, v)
-	}
+	// --- Audit with altcontacts, in its own process with the same
+	// hermetic AWS_* settings (the SDK's config.LoadDefaultConfig reads
+	// the process environment). ---
 	auditStart := time.Now()
-	var stdout, stderr bytes.Buffer
-	code := cli.Main(ctx, []string{"audit", "--endpoint-url", url, "-o", "json", "--types", "SECURITY", "--no-dns"}, &stdout, &stderr, getenv)
+	stdout, stderr, code := altcontacts(ctx, t, append(procEnv, "HOME="+dir),
+		"audit", "--endpoint-url", url, "-o", "json", "--types", "SECURITY", "--no-dns")
 	t.Logf("audit: exit %d in %s", code, time.Since(auditStart).Round(time.Millisecond))
 	if code != cli.ExitFindings {
-		t.Errorf("audit exit = %d, want %d (findings); stderr:\n%s", code, cli.ExitFindings, stderr.String())
+		t.Errorf("audit exit = %d, want %d (findings); stderr:\n%s", code, cli.ExitFindings, stderr)
 	}
 	var rep motoAuditReport
-	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-		t.Fatalf("audit -o json: %v; stdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("audit -o json: %v; stdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 	}
 	if rep.Schema != "altcontacts/audit/v1" {
 		t.Errorf("schema = %q, want altcontacts/audit/v1", rep.Schema)

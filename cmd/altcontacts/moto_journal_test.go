@@ -1,16 +1,15 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/altcontacts/altcontacts/internal/cli"
 	"github.com/altcontacts/altcontacts/internal/peertest"
 )
 
@@ -21,33 +20,30 @@ import (
 // to overwrite a record, and rollback from the prefix restores every
 // contact byte for byte.
 func TestMotoS3Journal(t *testing.T) {
+	t.Parallel()
 	awsCLI := peertest.AWS(t)
 	url := peertest.Moto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	var procEnv []string
+	var base []string // the machine's environment without its AWS_* settings
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWS_") {
-			procEnv = append(procEnv, kv)
+			base = append(base, kv)
 		}
 	}
-	procEnv = append(procEnv, "AWS_ENDPOINT_URL="+url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"),
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
+	hermetic := []string{"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "none"),
+		"AWS_EC2_METADATA_DISABLED=true"}
+	procEnv := append(append(slices.Clone(base), hermetic...), "AWS_ENDPOINT_URL="+url, "AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=")
 	aws := &motoCLI{cli: awsCLI, env: procEnv}
 	if _, err := aws.run(ctx, "s3", "mb", "s3://altcontacts-journal"); err != nil {
 		t.Fatal(err)
 	}
 
-	// altcontacts in-process, with the environment the SDK reads.
-	t.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(dir, "state.json"))
-	t.Setenv("AWS_ENDPOINT_URL_S3", url)
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	// altcontacts in its own process, with the environment the SDK reads.
+	env := append(append(slices.Clone(base), hermetic...),
+		"ALTCONTACTS_SANDBOX_STATE="+filepath.Join(dir, "state.json"), "AWS_ENDPOINT_URL_S3="+url)
 	policy := filepath.Join(dir, "contacts.yaml")
 	if err := os.WriteFile(policy, []byte(`version: 1
 require: [SECURITY]
@@ -58,13 +54,13 @@ contacts:
 	}
 	run := func(want int, args ...string) (string, string) {
 		t.Helper()
-		var out, errb bytes.Buffer
 		// moto serves no DNS: the mail checks have tests of their own.
 		args = append(args, "--no-dns")
-		if code := cli.Main(ctx, args, &out, &errb, os.Getenv); code != want {
-			t.Fatalf("altcontacts %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out.String(), errb.String())
+		out, errb, code := altcontacts(ctx, t, env, args...)
+		if code != want {
+			t.Fatalf("altcontacts %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errb)
 		}
-		return out.String(), errb.String()
+		return out, errb
 	}
 	run(0, "sandbox", "reset", "--quota-scale", "50")
 	before, _ := run(1, "audit", "--sandbox", "-o", "csv")

@@ -23,6 +23,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
+	// Every run of altcontacts from a test (the scripts', and the moto
+	// tests' through PATH) inherits this; testscript passes GORACE on.
+	os.Setenv("GORACE", noExitSleep(os.Getenv("GORACE")))
 	testscript.Main(m, map[string]func(){
 		"altcontacts": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -56,6 +59,19 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"runhint": runHint},
 	})
+}
+
+// noExitSleep adds atexit_sleep_ms=0 to GORACE unless the caller chose a
+// value. Built with -race, every program sleeps 1 s at exit (the race
+// runtime's default, so late goroutines can still report) and the scripts
+// run altcontacts over 300 times: that was most of this package's time
+// under -race. A race found in a script's command still fails it: the
+// race runtime reports as it detects and exits 66.
+func noExitSleep(gorace string) string {
+	if strings.Contains(gorace, "atexit_sleep_ms") {
+		return gorace
+	}
+	return strings.TrimSpace(gorace + " atexit_sleep_ms=0")
 }
 
 // runHint is the script command `runhint FILE REGEXP`: it finds the first

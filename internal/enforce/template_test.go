@@ -46,6 +46,7 @@ func dig(t *testing.T, v any, keys ...string) any {
 }
 
 func TestTemplateLints(t *testing.T) {
+	t.Parallel()
 	lint := peertest.Require(t, "cfn-lint")
 	out, err := exec.Command(lint, filepath.FromSlash(templatePath)).CombinedOutput()
 	if err != nil {

@@ -47,13 +47,16 @@ func (e *InputError) Error() string {
 
 func (e *InputError) Unwrap() error { return e.Err }
 
-// iamRoleName is IAM's role-name syntax: 1-64 of [A-Za-z0-9+=,.@_-].
-var iamRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+// iamRoleName is IAM's role-name syntax: 1-64 of [A-Za-z0-9+=,.@_-]
+// (the length is checked beside it: a counted repeat compiles to a copy
+// per count, at every start of the program).
+var iamRoleName = regexp.MustCompile(`^[\w+=,.@-]+$`)
 
 // exemptRoleARN is a role ARN a Service Control Policy can name in
 // aws:PrincipalArn: a partition, a 12-digit account or *, an optional
 // path, ArnNotLike wildcards (* and ?) allowed.
-var exemptRoleARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|\*):role/[\w+=,.@/*?-]{1,512}$`)
+// The path and name's 1-512 characters are counted beside it.
+var exemptRoleARN = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|\*):role/([\w+=,.@/*?-]+)$`)
 
 // Options say whom the policy exempts, and in which partition.
 type Options struct {
@@ -67,11 +70,11 @@ func (o Options) Check() error {
 	if !knownPartition(o.Partition) {
 		return &InputError{"--partition", o.Partition, ErrPartition}
 	}
-	if !iamRoleName.MatchString(o.EnforcerRole) {
+	if len(o.EnforcerRole) > 64 || !iamRoleName.MatchString(o.EnforcerRole) {
 		return &InputError{"--enforcer-role", o.EnforcerRole, ErrRoleName}
 	}
 	for _, a := range o.Exempt {
-		if !exemptRoleARN.MatchString(a) {
+		if m := exemptRoleARN.FindStringSubmatch(a); m == nil || len(m[3]) > 512 {
 			return &InputError{"--management-role-arn", a, ErrRoleARN}
 		}
 		if p := strings.SplitN(a, ":", 3)[1]; p != o.Partition {

@@ -92,11 +92,17 @@ func TestCheckRejects(t *testing.T) {
 		{Options{Partition: "aws", EnforcerRole: "r", Exempt: []string{"arn:aws:iam::123:role/x"}}, ErrRoleARN},
 		{Options{Partition: "aws", EnforcerRole: "r", Exempt: []string{"arn:aws:iam::123456789012:user/x"}}, ErrRoleARN},
 		{Options{Partition: "aws-cn", EnforcerRole: "r", Exempt: []string{"arn:aws:iam::123456789012:role/x"}}, ErrOtherPartition},
+		{Options{Partition: "aws", EnforcerRole: "r", Exempt: []string{"arn:aws:iam::123456789012:role/" + strings.Repeat("x", 513)}}, ErrRoleARN},
 	} {
 		err := tc.o.Check()
 		var ie *InputError
 		if !errors.Is(err, tc.want) || !errors.As(err, &ie) {
 			t.Errorf("%+v: Check() = %v, want %v", tc.o, err, tc.want)
 		}
+	}
+	// The longest a name (64) and a path and name (512) may be.
+	ok := Options{Partition: "aws", EnforcerRole: strings.Repeat("r", 64), Exempt: []string{"arn:aws:iam::*:role/" + strings.Repeat("x", 512)}}
+	if err := ok.Check(); err != nil {
+		t.Errorf("Check() at the length limits = %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/audit"
@@ -25,15 +26,19 @@ import (
 var htmlFS embed.FS
 
 var (
-	htmlCSS  = mustRead("templates/report.css")
-	htmlJS   = mustRead("templates/report.js")
-	htmlTmpl = template.Must(template.New("").Funcs(template.FuncMap{
-		"lower":  strings.ToLower,
-		"upper":  strings.ToUpper,
-		"orDash": ouOrDash,
-		"ouPath": ouPathHTML,
-		"email":  emailHTML,
-	}).ParseFS(htmlFS, "templates/*.tmpl"))
+	htmlCSS = mustRead("templates/report.css")
+	htmlJS  = mustRead("templates/report.js")
+	// htmlTmpl is parsed on first use, not at start-up: most runs of the
+	// program print no HTML.
+	htmlTmpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("").Funcs(template.FuncMap{
+			"lower":  strings.ToLower,
+			"upper":  strings.ToUpper,
+			"orDash": ouOrDash,
+			"ouPath": ouPathHTML,
+			"email":  emailHTML,
+		}).ParseFS(htmlFS, "templates/*.tmpl"))
+	})
 )
 
 // htmlCSP allows only the page's own styles and script, by hash: nothing is
@@ -232,7 +237,7 @@ func auditHTML(w io.Writer, r *audit.Report, st Style) error {
 		}
 	}
 	p.Chart = account1Chart(r)
-	return htmlTmpl.ExecuteTemplate(w, "audit.html.tmpl", struct {
+	return htmlTmpl().ExecuteTemplate(w, "audit.html.tmpl", struct {
 		htmlPage
 		Accounts   []htmlAuditAccount
 		Statuses   []string
@@ -351,7 +356,7 @@ func verifyHTML(w io.Writer, r *verify.Report, st Style) error {
 	if n := s[verify.NotApplicable]; n > 0 {
 		p.Cards = append(p.Cards, card("Not applicable", n, "Account.1 does not exist here", "muted"))
 	}
-	return htmlTmpl.ExecuteTemplate(w, "verify.html.tmpl", struct {
+	return htmlTmpl().ExecuteTemplate(w, "verify.html.tmpl", struct {
 		htmlPage
 		Hub      string
 		Accounts []vAcct

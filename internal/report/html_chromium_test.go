@@ -62,7 +62,12 @@ func TestAuditHTMLInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dom := string(chromium(t, bin, file, "--dump-dom"))
+	// One Chromium does all three: the DOM after the page's script ran
+	// (the window size does not change it), the screenshot and the PDF.
+	shot := filepath.Join(dir, "shot.png")
+	pdf := filepath.Join(dir, "report.pdf")
+	dom := string(chromium(t, bin, file, "--dump-dom", "--screenshot="+shot, "--window-size=1400,2000",
+		"--print-to-pdf="+pdf, "--no-pdf-header-footer"))
 	if !strings.Contains(dom, `<svg id="account1-chart"`) {
 		t.Errorf("rendered DOM has no account1-chart SVG:\n%.2000s", dom)
 	}
@@ -78,16 +83,12 @@ func TestAuditHTMLInChromium(t *testing.T) {
 		}
 	}
 
-	shot := filepath.Join(dir, "shot.png")
-	chromium(t, bin, file, "--screenshot="+shot, "--window-size=1400,2000")
 	png, err := os.ReadFile(shot)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("no screenshot: %v", err)
 	}
 	keep(t, "altcontacts-report.png", png)
 
-	pdf := filepath.Join(dir, "report.pdf")
-	chromium(t, bin, file, "--print-to-pdf="+pdf, "--no-pdf-header-footer")
 	raw, err := os.ReadFile(pdf)
 	if err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
 		t.Fatalf("no PDF: %v", err)
@@ -154,26 +155,45 @@ window.addEventListener('load', function () {
   document.querySelectorAll('.table-wrap').forEach(function (w) {
     hidden = Math.max(hidden, w.scrollWidth - w.clientWidth);
   });
-  var p = document.createElement('pre');
-  p.id = 'layout-measure';
-  p.textContent = 'inner=' + window.innerWidth + ' scroll=' + document.documentElement.scrollWidth + ' hidden=' + hidden + ' over=' + worst + ' ' + what;
-  document.body.appendChild(p);
+  parent.postMessage('inner=' + window.innerWidth + ' scroll=' + document.documentElement.scrollWidth + ' hidden=' + hidden + ' over=' + worst + ' ' + what, '*');
 });
 </script>`
 
+// frameWidths is the page Chromium opens for TestAuditHTMLFitsTheWindowInChromium:
+// each report at each width in a frame of that width (a frame is the
+// viewport of the page in it: its media queries, innerWidth and scroll
+// width are the frame's), and each frame's measurement written into this
+// page's DOM, named after the frame, for --dump-dom to carry out.
+const frameWidths = `<!DOCTYPE html><html><head><style>iframe{display:block;border:0;height:1000px}</style></head><body>
+<iframe id="audit-1280" src="audit.html" style="width:1280px"></iframe>
+<iframe id="audit-800" src="audit.html" style="width:800px"></iframe>
+<iframe id="verify-1280" src="verify.html" style="width:1280px"></iframe>
+<iframe id="verify-800" src="verify.html" style="width:800px"></iframe>
+<script>
+window.addEventListener('message', function (e) {
+  document.querySelectorAll('iframe').forEach(function (f) {
+    if (f.contentWindow !== e.source) return;
+    var p = document.createElement('pre');
+    p.textContent = f.id + ' ' + e.data;
+    document.body.appendChild(p);
+  });
+});
+</script></body></html>`
+
 // The findings table fits its card at 1280 px, and scrolls inside it at
 // 800 px: nothing reaches past the card's edge and the page never scrolls
-// sideways; the verify report too. The audit's screenshots at both widths
-// are kept in $ALTCONTACTS_KEEP_DIR when set.
+// sideways; the verify report too. One Chromium measures all four, each
+// in a frame of its width (frameWidths); the screenshot of the four is
+// kept in $ALTCONTACTS_KEEP_DIR when set.
 func TestAuditHTMLFitsTheWindowInChromium(t *testing.T) {
 	t.Parallel()
 	bin := peertest.Require(t, "chromium")
-	rep := fintechReport(t)
+	dir := t.TempDir()
 	for _, name := range []string{"audit", "verify"} {
 		var b bytes.Buffer
 		var err error
 		if name == "audit" {
-			err = report.Audit(&b, "html", rep, report.Style{})
+			err = report.Audit(&b, "html", fintechReport(t), report.Style{})
 		} else {
 			err = report.Verify(&b, "html", verifyFixture(t), report.Style{})
 		}
@@ -185,48 +205,47 @@ func TestAuditHTMLFitsTheWindowInChromium(t *testing.T) {
 		// script; the copy measured here drops it to run the measurement.
 		page = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(page, "")
 		page = strings.Replace(page, "</body>", measureJS+"</body>", 1)
-		dir := t.TempDir()
-		file := filepath.Join(dir, name+".html")
-		if err := os.WriteFile(file, []byte(page), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(page), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	harness := filepath.Join(dir, "widths.html")
+	if err := os.WriteFile(harness, []byte(frameWidths), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "widths.png")
+	dom := string(chromium(t, bin, harness, "--dump-dom", "--window-size=1300,4000", "--virtual-time-budget=2000",
+		"--screenshot="+shot))
+	for _, name := range []string{"audit", "verify"} {
 		for _, width := range []int{1280, 800} {
-			// Each width is its own Chromium: side by side, they wait on
-			// each other's start-up, not in turn.
-			t.Run(fmt.Sprintf("%s-%d", name, width), func(t *testing.T) {
-				t.Parallel()
-				size := fmt.Sprintf("--window-size=%d,1000", width)
-				dom := string(chromium(t, bin, file, "--dump-dom", size, "--virtual-time-budget=2000"))
-				m := regexp.MustCompile(`inner=(\d+) scroll=(\d+) hidden=(-?\d+) over=(-?\d+) ?(.*)</pre>`).FindStringSubmatch(dom)
-				if m == nil {
-					t.Fatalf("%s at %d px: no measurement in the DOM:\n%.1500s", name, width, dom)
-				}
-				inner, _ := strconv.Atoi(m[1])
-				scroll, _ := strconv.Atoi(m[2])
-				hidden, _ := strconv.Atoi(m[3])
-				over, _ := strconv.Atoi(m[4])
-				m[4] = m[5]
-				t.Logf("%s at %d px: window %d, document %d, table hidden by its scroller %d, past the card by %d (%s)", name, width, inner, scroll, hidden, over, m[4])
-				if width >= 1280 && hidden > 0 {
-					t.Errorf("%s at %d px: %d px of the table are hidden; it must fit its card at this width", name, width, hidden)
-				}
-				if scroll > inner {
-					t.Errorf("%s at %d px: the page scrolls sideways (document %d px wide in a %d px window)", name, width, scroll, inner)
-				}
-				if over > 0 {
-					t.Errorf("%s at %d px: %s reaches %d px past the right edge of its card", name, width, m[4], over)
-				}
-				if name != "audit" {
-					return // one set of screenshots is enough to look at
-				}
-				shot := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, width))
-				chromium(t, bin, file, "--screenshot="+shot, size)
-				png, err := os.ReadFile(shot)
-				if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-					t.Fatalf("no screenshot at %d px: %v", width, err)
-				}
-				keep(t, fmt.Sprintf("altcontacts-%s-%d.png", name, width), png)
-			})
+			frame := fmt.Sprintf("%s-%d", name, width)
+			m := regexp.MustCompile(frame + ` inner=(\d+) scroll=(\d+) hidden=(-?\d+) over=(-?\d+) ?([^<]*)</pre>`).FindStringSubmatch(dom)
+			if m == nil {
+				t.Errorf("%s at %d px: no measurement in the DOM:\n%.1500s", name, width, dom)
+				continue
+			}
+			inner, _ := strconv.Atoi(m[1])
+			scroll, _ := strconv.Atoi(m[2])
+			hidden, _ := strconv.Atoi(m[3])
+			over, _ := strconv.Atoi(m[4])
+			t.Logf("%s at %d px: window %d, document %d, table hidden by its scroller %d, past the card by %d (%s)", name, width, inner, scroll, hidden, over, m[5])
+			if inner != width {
+				t.Errorf("%s at %d px: measured in a %d px window", name, width, inner)
+			}
+			if width >= 1280 && hidden > 0 {
+				t.Errorf("%s at %d px: %d px of the table are hidden; it must fit its card at this width", name, width, hidden)
+			}
+			if scroll > inner {
+				t.Errorf("%s at %d px: the page scrolls sideways (document %d px wide in a %d px window)", name, width, scroll, inner)
+			}
+			if over > 0 {
+				t.Errorf("%s at %d px: %s reaches %d px past the right edge of its card", name, width, m[5], over)
+			}
 		}
 	}
+	png, err := os.ReadFile(shot)
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	keep(t, "altcontacts-widths.png", png)
 }
