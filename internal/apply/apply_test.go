@@ -716,10 +716,14 @@ func TestCrashRollback(t *testing.T) {
 		var proc *os.Process
 		started := make(chan struct{})
 		killed := make(chan struct{})
+		// sent is set before the SIGKILL: the child's death can reach
+		// Wait before killed is closed, and must not read as a failure.
+		var sent atomic.Bool
 		var once sync.Once
 		kill := func() {
 			once.Do(func() {
 				<-started
+				sent.Store(true)
 				proc.Kill() // SIGKILL
 				close(killed)
 			})
@@ -756,6 +760,10 @@ func TestCrashRollback(t *testing.T) {
 		exited := false
 		select {
 		case err := <-waited:
+			if sent.Load() {
+				<-killed
+				break
+			}
 			exited = true
 			if err != nil {
 				t.Fatalf("trial %d: child failed before the kill: %v\n%s", trial, err, stderr.String())
