@@ -25,7 +25,7 @@ import (
 // to the scheduler: two goroutines read the 23 Account.1 findings (a large
 // body) through keep-alive connections, under -race, for a minute. Without
 // awsorg.HTTPClient (which baseConfig applies) it failed within 5–70 s on
-// this 2-core machine under load with "read tcp …: use of closed network
+// this 2-core machine at load average 20 with "read tcp …: use of closed network
 // connection" on a 200: the SDK closed the request body once the answer's
 // headers were in, the Transport's writeLoop, still finishing the request
 // write, then drained the closed body through its WriteTo, got io.EOF, failed
