@@ -123,19 +123,11 @@ func (o *enforceOptions) parse() error {
 
 func runEnforce(ctx context.Context, o *enforceOptions) error {
 	e, g := o.e, o.g
-	target, err := g.journalTarget(ctx, e, o.journal)
-	if err != nil {
-		return err
-	}
-	target.Announce = e.announceJournal
-	conn, err := g.connect(ctx, e)
+	target, conn, err := g.openForWrites(ctx, e, o.journal, o.policy, nil, "")
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
-		return err
-	}
 	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
 		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
 		BatchBudget: o.budget}
