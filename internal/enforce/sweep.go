@@ -29,7 +29,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path"
 	"sync"
 	"time"
@@ -128,28 +127,6 @@ type Summary struct {
 	DurationSeconds float64 `json:"duration_s"`
 }
 
-// stored is the stored account list.
-type stored struct {
-	Schema       string          `json:"schema"`
-	ID           string          `json:"id"`
-	GeneratedAt  time.Time       `json:"generated_at"`
-	Organization string          `json:"organization"`
-	Accounts     []storedAccount `json:"accounts"`
-}
-
-type storedAccount struct {
-	ID     string   `json:"id"`
-	Name   string   `json:"name"`
-	Email  string   `json:"email"`
-	State  string   `json:"state"`
-	OUPath string   `json:"ou_path"`
-	OUIDs  []string `json:"ou_ids,omitempty"`
-}
-
-func (e storedAccount) account() awsorg.Account {
-	return awsorg.Account{ID: e.ID, Name: e.Name, Email: e.Email, State: e.State, OUPath: e.OUPath, OUIDs: e.OUIDs}
-}
-
 // Sweep runs one phase of the state machine's sweep. Inventory and batch
 // return the next *SweepState, summary a *Summary.
 func (h *Handler) Sweep(ctx context.Context, req SweepRequest) (any, error) {
@@ -166,46 +143,6 @@ func (h *Handler) Sweep(ctx context.Context, req SweepRequest) (any, error) {
 		return h.Summarize(ctx, *req.State), nil
 	}
 	return nil, fmt.Errorf("%w: sweep phase %q is not inventory, batch or summary", ErrUnrecognized, req.Phase)
-}
-
-// Inventory walks the organization and stores its accounts under
-// sweeps/ID/inventory.json. An empty id is made from the time.
-func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error) {
-	log := h.cfg.Logger
-	started := h.cfg.Now().UTC()
-	if id == "" {
-		id = started.Format("20060102T150405.000Z")
-	}
-	taken, err := inventory.Take(ctx, h.c, h.cfg.Policy, inventory.Options{Types: plan.Types(h.cfg.Policy), NoReads: true})
-	if err == nil && taken.Organization != nil {
-		// As the single-invocation sweep does: a policy naming an OU or
-		// account the organization lacks is refused before any write.
-		err = plan.CheckReferences(h.cfg.Policy, taken, true)
-	}
-	if err != nil {
-		log.ErrorContext(ctx, "sweep inventory failed", "sweep", id, "error", err.Error())
-		return nil, fmt.Errorf("sweep inventory: %w", err)
-	}
-	inv := stored{Schema: InventorySchema, ID: id, GeneratedAt: started, Accounts: make([]storedAccount, 0, len(taken.Accounts))}
-	if taken.Organization != nil {
-		inv.Organization = taken.Organization.ID
-	}
-	for _, a := range taken.Accounts {
-		inv.Accounts = append(inv.Accounts, storedAccount{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
-	}
-	// The cursor counts into this list: inventory.Take returns it sorted
-	// by id, so every batch sees the same order.
-	b, err := json.Marshal(inv)
-	if err != nil {
-		return nil, err
-	}
-	key := "sweeps/" + id + "/inventory.json"
-	if err := h.cfg.Store.Put(ctx, key, b); err != nil {
-		log.ErrorContext(ctx, "sweep inventory not stored", "sweep", id, "key", key, "error", err.Error())
-		return nil, fmt.Errorf("sweep inventory: store %s: %w", key, err)
-	}
-	log.InfoContext(ctx, "sweep inventory", "sweep", id, "mode", h.cfg.Mode, "accounts", len(inv.Accounts), "key", key, "bytes", len(b))
-	return &SweepState{ID: id, Mode: h.cfg.Mode, Inventory: key, Total: len(inv.Accounts), Started: started, Done: len(inv.Accounts) == 0}, nil
 }
 
 // budget is how long a batch starting now may take accounts.
@@ -396,56 +333,9 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 	case len(writes) == 0:
 		t.Skipped = 1
 	case b.h.cfg.Mode == ModeEnforce:
-		rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
-		changed := false
-		for _, o := range rep.Outcomes {
-			switch o.Result {
-			case apply.Unchanged:
-				continue
-			case apply.Verified, apply.Applied:
-				changed = true
-				t.Writes++
-			case apply.Failed:
-				if persistent(o.Err) {
-					failed = o.Err
-				} else if transient == nil {
-					transient = o.Err
-				}
-			default:
-				if transient == nil {
-					transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
-				}
-			}
-			logWrite(ctx, log, o)
-		}
-		if err != nil && transient == nil {
-			transient = err
-		}
-		if changed {
-			t.Changed = 1
-		}
+		t.Changed, t.Writes, failed, transient = b.converge(id, caller, writes)
 	default:
-		target := awsorg.Target{AccountID: id, Standalone: id == caller}
-		changed := false
-		for _, ch := range writes {
-			cur, err := b.h.c.GetContact(ctx, target, ch.Type)
-			if err != nil && persistent(err) {
-				failed = err
-				continue
-			}
-			if err != nil {
-				transient = err
-				break
-			}
-			action, fields := plan.Decide(cur, *ch.After)
-			if action != plan.Noop {
-				changed = true
-				log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
-			}
-		}
-		if changed {
-			t.Changed = 1
-		}
+		t.Changed, failed, transient = b.check(id, caller, writes)
 	}
 	if failed != nil {
 		t.Failed = 1
@@ -472,63 +362,58 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 	b.totals.add(t)
 }
 
-// Summarize logs the sweep's one summary line, which is also its
-// CloudWatch metrics in embedded metric format, and returns it.
-func (h *Handler) Summarize(ctx context.Context, st SweepState) *Summary {
-	now := h.cfg.Now()
-	s := &Summary{ID: st.ID, Mode: st.Mode, Accounts: st.Total, Totals: st.Totals, Batches: st.Batches,
-		DurationSeconds: now.Sub(st.Started).Round(time.Millisecond).Seconds()}
-	if s.Mode == "" {
-		s.Mode = h.cfg.Mode
+// converge writes an account's changes (enforce mode): changed is 1 when
+// a contact was written, writes counts them; failed is a persistent
+// failure, transient one that fails the batch.
+func (b *batch) converge(id, caller string, writes []plan.Change) (changed, n int, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
+	for _, o := range rep.Outcomes {
+		switch o.Result {
+		case apply.Unchanged:
+			continue
+		case apply.Verified, apply.Applied:
+			changed = 1
+			n++
+		case apply.Failed:
+			if persistent(o.Err) {
+				failed = o.Err
+			} else if transient == nil {
+				transient = o.Err
+			}
+		default:
+			if transient == nil {
+				transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
+			}
+		}
+		logWrite(ctx, log, o)
 	}
-	level := slog.LevelInfo
-	if s.Failed > 0 || st.Cursor < st.Total {
-		level = slog.LevelError
+	if err != nil && transient == nil {
+		transient = err
 	}
-	h.cfg.Logger.Log(ctx, level, "sweep summary", EMF(s, now)...)
-	return s
+	return changed, n, failed, transient
 }
 
-// metric is one EMF metric: its name, unit and value.
-type metric struct {
-	name, unit string
-	value      float64
-}
-
-func (s *Summary) metrics() []metric {
-	return []metric{
-		{"AccountsChecked", "Count", float64(s.Checked)},
-		{"AccountsChanged", "Count", float64(s.Changed)},
-		{"AccountsFailed", "Count", float64(s.Failed)},
-		{"AccountsSkipped", "Count", float64(s.Skipped)},
-		{"ContactsWritten", "Count", float64(s.Writes)},
-		{"Batches", "Count", float64(s.Batches)},
-		{"SweepDuration", "Seconds", s.DurationSeconds},
+// check reads an account's contacts and logs what enforce mode would
+// write (report mode); changed is 1 when something would be written.
+func (b *batch) check(id, caller string, writes []plan.Change) (changed int, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	target := awsorg.Target{AccountID: id, Standalone: id == caller}
+	for _, ch := range writes {
+		cur, err := b.h.c.GetContact(ctx, target, ch.Type)
+		if err != nil && persistent(err) {
+			failed = err
+			continue
+		}
+		if err != nil {
+			transient = err
+			break
+		}
+		action, fields := plan.Decide(cur, *ch.After)
+		if action != plan.Noop {
+			changed = 1
+			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
+		}
 	}
-}
-
-// EMF is the summary as slog attributes that make the JSON log line a
-// CloudWatch embedded-metric-format document: an "_aws" member declaring
-// the metrics, and each metric and dimension as a top-level member.
-// CloudWatch Logs turns the line into metrics in namespace altcontacts,
-// dimension Mode, without any PutMetricData call.
-func EMF(s *Summary, now time.Time) []any {
-	ms := s.metrics()
-	decl := make([]map[string]string, len(ms))
-	attrs := []any{
-		"_aws", map[string]any{
-			"Timestamp": now.UnixMilli(),
-			"CloudWatchMetrics": []map[string]any{{
-				"Namespace":  MetricsNamespace,
-				"Dimensions": [][]string{{"Mode"}},
-				"Metrics":    decl,
-			}},
-		},
-		"Mode", s.Mode, "sweep", s.ID, "accounts", s.Accounts,
-	}
-	for i, m := range ms {
-		decl[i] = map[string]string{"Name": m.name, "Unit": m.unit}
-		attrs = append(attrs, m.name, m.value)
-	}
-	return attrs
+	return changed, failed, transient
 }
