@@ -27,6 +27,7 @@ type enforceOptions struct {
 
 	// Set by parse.
 	raw    []byte
+	sweep  bool // a scheduled event
 	policy *contact.Policy
 	data   []byte
 	mode   string
@@ -45,14 +46,15 @@ made by anyone but the enforcer (drift), or a scheduled event (sweep of the orga
 It is a dry run (report mode) unless --apply. The policy comes from --policy, or from
 ALTCONTACTS_POLICY as in the Lambda. Structured JSON logs go to stderr.
 
-With --budget, a scheduled event runs the sweep as the deployed state machine does: one
-inventory of the organization, then batch after batch, each taking accounts until the budget
-is spent and retried from the same account if it fails, with one line per batch and a summary
-on stderr and the summary as JSON on stdout. Without --budget, the sweep is one run.
+A scheduled event runs the sweep as the deployed state machine does, through the same
+phases: one inventory of the organization, then batch after batch, each taking accounts until
+--budget is spent (without it, one batch takes every account) and retried from the same
+account if it fails, with one line per batch and a summary on stderr and the summary as JSON
+on stdout.
 
 Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad input;
 3 the handler failed (the Lambda would return the error so EventBridge retries), or an
-account failed in a --budget sweep (the state machine would end in its Fail state).`,
+account failed in a sweep (the state machine would end in its Fail state).`,
 		Example: `  altcontacts enforce --sandbox --event testdata/events/create-managed-account.json --policy contacts.yaml
   altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply
   altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply --budget 3s`,
@@ -108,7 +110,8 @@ func (o *enforceOptions) parse() error {
 	if o.budgetSet && o.budget <= 0 {
 		return usageErr("--budget: want a positive duration like 3s or 5m, got %s", o.budget)
 	}
-	if o.budgetSet && ev.Kind != enforce.KindSweep {
+	o.sweep = ev.Kind == enforce.KindSweep
+	if o.budgetSet && !o.sweep {
 		return usageErr("--budget applies to the scheduled sweep; %s is a %s event", o.eventFile, ev.Kind)
 	}
 	o.mode = enforce.ModeReport
@@ -135,7 +138,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if cfg.BatchBudget > 0 {
+	if o.sweep {
 		return runSweep(ctx, e, g, h)
 	}
 	res, herr := h.Handle(ctx, o.raw)
@@ -155,7 +158,8 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 }
 
 // runSweep drives the batched sweep in this process (enforce.Drive, the
-// state machine's loop) and prints the summary.
+// state machine's loop, the one path a scheduled event takes, with or
+// without --budget) and prints the summary.
 func runSweep(ctx context.Context, e *env, g *globalOptions, h *enforce.Handler) error {
 	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
 	if s != nil {

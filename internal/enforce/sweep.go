@@ -410,6 +410,9 @@ func (b *batch) check(id, caller string, writes []plan.Change) (changed int, fai
 			break
 		}
 		action, fields := plan.Decide(cur, *ch.After)
+		if fields == nil {
+			fields = []string{} // a create: a list in the log line, never null
+		}
 		if action != plan.Noop {
 			changed = 1
 			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
