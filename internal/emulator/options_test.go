@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -87,4 +88,65 @@ func TestOptionErrors(t *testing.T) {
 	if buf.String() == "<nil>" {
 		t.Error("New with a failing option did not panic")
 	}
+}
+
+// The options that set the emulator rather than its state (WithClock,
+// WithSleep) hold wherever they stand among the state's options: every
+// permutation builds the same state on the same clock.
+func TestClockAndSleepComposeInAnyOrder(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	slept := 0
+	noSleep := func(context.Context, time.Duration) error { slept++; return nil }
+	opts := []Option{
+		WithClock(func() time.Time { return at }),
+		WithScenario("standalone"),
+		WithSleep(noSleep),
+		WithLatency(time.Millisecond),
+	}
+	var want string
+	for _, perm := range permutations(len(opts)) {
+		var os []Option
+		for _, i := range perm {
+			os = append(os, opts[i])
+		}
+		e, err := Build(os...)
+		if err != nil {
+			t.Fatalf("%v: %v", perm, err)
+		}
+		if got := e.now(); !got.Equal(at) {
+			t.Errorf("%v: clock = %v, want %v", perm, got, at)
+		}
+		// A cancelled context: the wall-clock sleep would return at once
+		// with its error, the injected one counts and returns nil.
+		cancelled, cancel := context.WithCancel(context.Background())
+		cancel()
+		before := slept
+		if err := e.sleep(cancelled, time.Hour); err != nil || slept != before+1 {
+			t.Errorf("%v: the injected sleep was not kept (%v)", perm, err)
+		}
+		b, err := e.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == "" {
+			want = string(b)
+		} else if string(b) != want {
+			t.Errorf("%v: the state depends on the order", perm)
+		}
+	}
+}
+
+// permutations lists every order of 0..n-1.
+func permutations(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
 }
