@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -264,12 +263,8 @@ var credentialRE = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]
 var twelveDigits = regexp.MustCompile(`^\d{12}$`)
 
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
-		e.serveAdmin(w, r)
-		return
-	}
-	if strings.HasPrefix(r.URL.Path, "/rdap/") {
-		e.serveRDAP(w, r)
+	if rt := sandboxRoute(r); rt != nil {
+		rt.raw(e, w, r)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
@@ -287,12 +282,13 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
 		// Unsigned requests never reach an operation on AWS.
-		c.service = guessService(r)
+		c.service = dialect(r)
 		e.fail(c, apiError{status: 403, code: "MissingAuthenticationTokenException", msg: "Missing Authentication Token"})
 		return
 	}
 	c.service = m[3]
-	c.op = e.operation(c)
+	serve, op := lookup(c.service, c)
+	c.op = op
 	c.caller, c.arn = e.identify(m[1])
 
 	if lat := e.latency(); lat > 0 {
@@ -300,79 +296,11 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	switch c.service {
-	case "account":
-		e.serveAccount(c)
-	case "organizations":
-		e.serveOrganizations(c)
-	case "sts":
-		e.serveSTS(c)
-	case "securityhub":
-		e.serveSecurityHub(c)
-	case "config":
-		e.serveConfig(c)
-	default:
+	if serve == nil {
 		e.fail(c, apiError{status: 400, code: "UnrecognizedClientException", msg: fmt.Sprintf("The sandbox does not emulate the %q service.", c.service)})
+		return
 	}
-}
-
-// guessService picks the error dialect for an unsigned request.
-func guessService(r *http.Request) string {
-	switch {
-	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizations"):
-		return "organizations"
-	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "StarlingDoveService."):
-		return "config"
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
-		return "sts"
-	case r.URL.Path == "/findings" || strings.HasPrefix(r.URL.Path, "/findings/") || r.URL.Path == "/accounts" ||
-		r.URL.Path == "/findingsv2" || r.URL.Path == "/hubv2":
-		return "securityhub"
-	}
-	return "account"
-}
-
-// operation names the operation for statistics, quotas and faults.
-func (e *Emulator) operation(c *call) string {
-	switch c.service {
-	case "organizations", "config":
-		t := c.r.Header.Get("X-Amz-Target")
-		if i := strings.LastIndexByte(t, '.'); i >= 0 {
-			return t[i+1:]
-		}
-		return t
-	case "sts":
-		if err := c.r.ParseForm(); err == nil {
-			if a := c.r.PostForm.Get("Action"); a != "" {
-				return a
-			}
-		}
-		if vals, err := parseQuery(c.body); err == nil {
-			return vals.Get("Action")
-		}
-		return ""
-	case "account":
-		p := strings.TrimPrefix(c.r.URL.Path, "/")
-		if p == "" {
-			return ""
-		}
-		return strings.ToUpper(p[:1]) + p[1:]
-	case "securityhub":
-		switch {
-		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findings":
-			return "GetFindings"
-		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findings/import":
-			return "BatchImportFindings"
-		case c.r.Method == http.MethodGet && c.r.URL.Path == "/accounts":
-			return "DescribeHub"
-		case c.r.Method == http.MethodPost && c.r.URL.Path == "/findingsv2":
-			return "GetFindingsV2"
-		case c.r.Method == http.MethodGet && c.r.URL.Path == "/hubv2":
-			return "DescribeSecurityHubV2"
-		}
-		return c.r.Method + " " + c.r.URL.Path
-	}
-	return ""
+	serve(e, c)
 }
 
 // identify maps an access key to the caller: a 12-digit key is that

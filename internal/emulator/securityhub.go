@@ -56,10 +56,8 @@ func shInvalid(msg string) apiError {
 }
 
 func (e *Emulator) serveSecurityHub(c *call) {
-	switch c.op {
-	case "GetFindings", "BatchImportFindings", "DescribeHub", "GetFindingsV2", "DescribeSecurityHubV2":
-	default:
-		e.unknown(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.op})
+	if c.op == "" { // no route names the method and path
+		e.unknown(c, apiError{status: 404, code: "UnknownOperationException", msg: "Unknown operation " + c.r.Method + " " + c.r.URL.Path})
 		return
 	}
 	var in findingsInput
