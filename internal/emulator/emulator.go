@@ -1,6 +1,8 @@
 // Package emulator is an in-process, wire-compatible fake of the AWS APIs
 // altcontacts uses: Account (restJson1), Organizations (awsJson1_1), STS
-// GetCallerIdentity (awsQuery) and Security Hub (restJson1).
+// GetCallerIdentity (awsQuery), Security Hub (restJson1) and AWS Config
+// (awsJson1_1). One table in routes.go says how each request is
+// recognized and what serves it; options.go holds the options of [Build].
 //
 // It is the only fake in the project. Tests, benchmarks and `--sandbox` talk
 // to it through the real aws-sdk-go-v2 clients, either in-process through
