@@ -1,7 +1,9 @@
 package enforce
 
 // The sweep in bounded batches. A state machine (deploy/template.yaml) or
-// the local driver (Drive) calls three phases on the same Handler:
+// the local driver (Drive) calls three phases on the same Handler. This
+// file holds the batch; sweep_inventory.go, sweep_partial.go and
+// sweep_summary.go the rest:
 //
 //   - Inventory walks the organization once, checks the policy's
 //     references against it, and stores the account list (sorted by id)
@@ -26,11 +28,8 @@ package enforce
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"path"
 	"sync"
 	"time"
 
@@ -118,38 +117,6 @@ func (t Totals) Sub(o Totals) Totals {
 	return Totals{t.Checked - o.Checked, t.Changed - o.Changed, t.Failed - o.Failed, t.Skipped - o.Skipped, t.Writes - o.Writes}
 }
 
-// Summary is the sweep's end.
-type Summary struct {
-	ID       string `json:"id"`
-	Mode     string `json:"mode"`
-	Accounts int    `json:"accounts"`
-	Totals
-	Batches         int     `json:"batches"`
-	DurationSeconds float64 `json:"duration_s"`
-}
-
-// stored is the stored account list.
-type stored struct {
-	Schema       string          `json:"schema"`
-	ID           string          `json:"id"`
-	GeneratedAt  time.Time       `json:"generated_at"`
-	Organization string          `json:"organization"`
-	Accounts     []storedAccount `json:"accounts"`
-}
-
-type storedAccount struct {
-	ID     string   `json:"id"`
-	Name   string   `json:"name"`
-	Email  string   `json:"email"`
-	State  string   `json:"state"`
-	OUPath string   `json:"ou_path"`
-	OUIDs  []string `json:"ou_ids,omitempty"`
-}
-
-func (e storedAccount) account() awsorg.Account {
-	return awsorg.Account{ID: e.ID, Name: e.Name, Email: e.Email, State: e.State, OUPath: e.OUPath, OUIDs: e.OUIDs}
-}
-
 // Sweep runs one phase of the state machine's sweep. Inventory and batch
 // return the next *SweepState, summary a *Summary.
 func (h *Handler) Sweep(ctx context.Context, req SweepRequest) (any, error) {
@@ -166,46 +133,6 @@ func (h *Handler) Sweep(ctx context.Context, req SweepRequest) (any, error) {
 		return h.Summarize(ctx, *req.State), nil
 	}
 	return nil, fmt.Errorf("%w: sweep phase %q is not inventory, batch or summary", ErrUnrecognized, req.Phase)
-}
-
-// Inventory walks the organization and stores its accounts under
-// sweeps/ID/inventory.json. An empty id is made from the time.
-func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error) {
-	log := h.cfg.Logger
-	started := h.cfg.Now().UTC()
-	if id == "" {
-		id = started.Format("20060102T150405.000Z")
-	}
-	taken, err := inventory.Take(ctx, h.c, h.cfg.Policy, inventory.Options{Types: plan.Types(h.cfg.Policy), NoReads: true})
-	if err == nil && taken.Organization != nil {
-		// As the single-invocation sweep does: a policy naming an OU or
-		// account the organization lacks is refused before any write.
-		err = plan.CheckReferences(h.cfg.Policy, taken, true)
-	}
-	if err != nil {
-		log.ErrorContext(ctx, "sweep inventory failed", "sweep", id, "error", err.Error())
-		return nil, fmt.Errorf("sweep inventory: %w", err)
-	}
-	inv := stored{Schema: InventorySchema, ID: id, GeneratedAt: started, Accounts: make([]storedAccount, 0, len(taken.Accounts))}
-	if taken.Organization != nil {
-		inv.Organization = taken.Organization.ID
-	}
-	for _, a := range taken.Accounts {
-		inv.Accounts = append(inv.Accounts, storedAccount{ID: a.ID, Name: a.Name, Email: a.Email, State: a.State, OUPath: a.OUPath, OUIDs: a.OUIDs})
-	}
-	// The cursor counts into this list: inventory.Take returns it sorted
-	// by id, so every batch sees the same order.
-	b, err := json.Marshal(inv)
-	if err != nil {
-		return nil, err
-	}
-	key := "sweeps/" + id + "/inventory.json"
-	if err := h.cfg.Store.Put(ctx, key, b); err != nil {
-		log.ErrorContext(ctx, "sweep inventory not stored", "sweep", id, "key", key, "error", err.Error())
-		return nil, fmt.Errorf("sweep inventory: store %s: %w", key, err)
-	}
-	log.InfoContext(ctx, "sweep inventory", "sweep", id, "mode", h.cfg.Mode, "accounts", len(inv.Accounts), "key", key, "bytes", len(b))
-	return &SweepState{ID: id, Mode: h.cfg.Mode, Inventory: key, Total: len(inv.Accounts), Started: started, Done: len(inv.Accounts) == 0}, nil
 }
 
 // budget is how long a batch starting now may take accounts.
@@ -238,16 +165,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		log.ErrorContext(ctx, "sweep batch failed", "sweep", st.ID, "batch", n, "cursor", st.Cursor, "total", st.Total, "error", err.Error())
 		return nil, fmt.Errorf("sweep %s batch %d from account %d of %d: %w", st.ID, n, st.Cursor, st.Total, err)
 	}
-	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
+	inv, err := h.loadInventory(ctx, st)
 	if err != nil {
-		return fail(fmt.Errorf("inventory %s: %w", st.Inventory, err))
-	}
-	var inv stored
-	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
-		return fail(fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory))
-	}
-	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
-		return fail(fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts)))
+		return fail(err)
 	}
 	var j *journal.Writer
 	if h.cfg.Mode == ModeEnforce {
@@ -257,16 +177,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		defer j.Close()
 	}
 
-	// Contacts written by failed attempts of earlier batches: the retry
-	// finds those accounts right and would not count them as changed.
-	partialKey := path.Join(path.Dir(st.Inventory), "partial.json")
-	earlier := map[string]int{}
-	if raw, err := h.cfg.Store.Get(ctx, partialKey); err == nil {
-		if err := json.Unmarshal(raw, &earlier); err != nil {
-			return fail(fmt.Errorf("%s: %w", partialKey, err))
-		}
-	} else if !errors.Is(err, ErrNoObject) {
-		return fail(fmt.Errorf("%s: %w", partialKey, err))
+	earlier, err := h.loadPartial(ctx, st)
+	if err != nil {
+		return fail(err)
 	}
 	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
 	conc := inventory.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
@@ -323,16 +236,7 @@ feed:
 		b.transient = planErr
 	}
 	if b.transient != nil {
-		if len(b.wrote) > 0 {
-			for id, n := range b.wrote {
-				earlier[id] += n
-			}
-			raw, _ := json.Marshal(earlier)
-			if err := h.cfg.Store.Put(ctx, partialKey, raw); err != nil {
-				log.WarnContext(ctx, "sweep: the failed attempt's writes are not stored; the totals will miss them",
-					"sweep", st.ID, "key", partialKey, "writes", len(b.wrote), "error", err.Error())
-			}
-		}
+		h.savePartial(ctx, st, earlier, b.wrote)
 		return fail(b.transient)
 	}
 	next := st
@@ -376,10 +280,9 @@ func persistent(err error) bool {
 		errors.Is(err, awsorg.ErrNotFound) || errors.As(err, &fe)
 }
 
-// account converges (or, in report mode, checks) one account's changes
-// and adds the result to the tally.
+// account converges (enforce mode) or checks (report mode) one account's
+// changes and adds the result to the tally.
 func (b *batch) account(id, caller string, changes []plan.Change) {
-	ctx, log := b.ctx, b.h.cfg.Logger
 	var t Totals
 	var failed, transient error
 	var writes []plan.Change
@@ -396,57 +299,81 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 	case len(writes) == 0:
 		t.Skipped = 1
 	case b.h.cfg.Mode == ModeEnforce:
-		rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
-		changed := false
-		for _, o := range rep.Outcomes {
-			switch o.Result {
-			case apply.Unchanged:
-				continue
-			case apply.Verified, apply.Applied:
-				changed = true
-				t.Writes++
-			case apply.Failed:
-				if persistent(o.Err) {
-					failed = o.Err
-				} else if transient == nil {
-					transient = o.Err
-				}
-			default:
-				if transient == nil {
-					transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
-				}
-			}
-			logWrite(ctx, log, o)
-		}
-		if err != nil && transient == nil {
-			transient = err
-		}
-		if changed {
-			t.Changed = 1
-		}
+		t, failed, transient = b.converge(id, caller, writes)
 	default:
-		target := awsorg.Target{AccountID: id, Standalone: id == caller}
-		changed := false
-		for _, ch := range writes {
-			cur, err := b.h.c.GetContact(ctx, target, ch.Type)
-			if err != nil && persistent(err) {
-				failed = err
-				continue
+		t, failed, transient = b.check(id, caller, writes)
+	}
+	b.tally(id, t, failed, transient)
+}
+
+// converge applies one account's writes, journaled. failed is a write
+// retrying cannot fix; transient one it may.
+func (b *batch) converge(id, caller string, writes []plan.Change) (t Totals, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
+	changed := false
+	for _, o := range rep.Outcomes {
+		switch o.Result {
+		case apply.Unchanged:
+			continue
+		case apply.Verified, apply.Applied:
+			changed = true
+			t.Writes++
+		case apply.Failed:
+			if persistent(o.Err) {
+				failed = o.Err
+			} else if transient == nil {
+				transient = o.Err
 			}
-			if err != nil {
-				transient = err
-				break
-			}
-			action, fields := plan.Decide(cur, *ch.After)
-			if action != plan.Noop {
-				changed = true
-				log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
+		default:
+			if transient == nil {
+				transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
 			}
 		}
-		if changed {
-			t.Changed = 1
+		logWrite(ctx, log, o)
+	}
+	if err != nil && transient == nil {
+		transient = err
+	}
+	if changed {
+		t.Changed = 1
+	}
+	return t, failed, transient
+}
+
+// check reads one account's contacts and logs what converging would
+// write, writing nothing.
+func (b *batch) check(id, caller string, writes []plan.Change) (t Totals, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	target := awsorg.Target{AccountID: id, Standalone: id == caller}
+	changed := false
+	for _, ch := range writes {
+		cur, err := b.h.c.GetContact(ctx, target, ch.Type)
+		if err != nil && persistent(err) {
+			failed = err
+			continue
+		}
+		if err != nil {
+			transient = err
+			break
+		}
+		action, fields := plan.Decide(cur, *ch.After)
+		if action != plan.Noop {
+			changed = true
+			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
 		}
 	}
+	if changed {
+		t.Changed = 1
+	}
+	return t, failed, transient
+}
+
+// tally adds one account's result to the batch's: a transient failure
+// fails the batch, and writes of earlier failed attempts count as this
+// account's.
+func (b *batch) tally(id string, t Totals, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
 	if failed != nil {
 		t.Failed = 1
 		log.ErrorContext(ctx, "account failed", "account", id, "error", failed.Error())
@@ -470,65 +397,4 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 		t.Changed = 1
 	}
 	b.totals.add(t)
-}
-
-// Summarize logs the sweep's one summary line, which is also its
-// CloudWatch metrics in embedded metric format, and returns it.
-func (h *Handler) Summarize(ctx context.Context, st SweepState) *Summary {
-	now := h.cfg.Now()
-	s := &Summary{ID: st.ID, Mode: st.Mode, Accounts: st.Total, Totals: st.Totals, Batches: st.Batches,
-		DurationSeconds: now.Sub(st.Started).Round(time.Millisecond).Seconds()}
-	if s.Mode == "" {
-		s.Mode = h.cfg.Mode
-	}
-	level := slog.LevelInfo
-	if s.Failed > 0 || st.Cursor < st.Total {
-		level = slog.LevelError
-	}
-	h.cfg.Logger.Log(ctx, level, "sweep summary", EMF(s, now)...)
-	return s
-}
-
-// metric is one EMF metric: its name, unit and value.
-type metric struct {
-	name, unit string
-	value      float64
-}
-
-func (s *Summary) metrics() []metric {
-	return []metric{
-		{"AccountsChecked", "Count", float64(s.Checked)},
-		{"AccountsChanged", "Count", float64(s.Changed)},
-		{"AccountsFailed", "Count", float64(s.Failed)},
-		{"AccountsSkipped", "Count", float64(s.Skipped)},
-		{"ContactsWritten", "Count", float64(s.Writes)},
-		{"Batches", "Count", float64(s.Batches)},
-		{"SweepDuration", "Seconds", s.DurationSeconds},
-	}
-}
-
-// EMF is the summary as slog attributes that make the JSON log line a
-// CloudWatch embedded-metric-format document: an "_aws" member declaring
-// the metrics, and each metric and dimension as a top-level member.
-// CloudWatch Logs turns the line into metrics in namespace altcontacts,
-// dimension Mode, without any PutMetricData call.
-func EMF(s *Summary, now time.Time) []any {
-	ms := s.metrics()
-	decl := make([]map[string]string, len(ms))
-	attrs := []any{
-		"_aws", map[string]any{
-			"Timestamp": now.UnixMilli(),
-			"CloudWatchMetrics": []map[string]any{{
-				"Namespace":  MetricsNamespace,
-				"Dimensions": [][]string{{"Mode"}},
-				"Metrics":    decl,
-			}},
-		},
-		"Mode", s.Mode, "sweep", s.ID, "accounts", s.Accounts,
-	}
-	for i, m := range ms {
-		decl[i] = map[string]string{"Name": m.name, "Unit": m.unit}
-		attrs = append(attrs, m.name, m.value)
-	}
-	return attrs
 }
