@@ -30,6 +30,7 @@ type enforceOptions struct {
 	policy *contact.Policy
 	data   []byte
 	mode   string
+	kind   string
 }
 
 func newEnforceCmd(e *env, g *globalOptions) *cobra.Command {
@@ -45,14 +46,15 @@ made by anyone but the enforcer (drift), or a scheduled event (sweep of the orga
 It is a dry run (report mode) unless --apply. The policy comes from --policy, or from
 ALTCONTACTS_POLICY as in the Lambda. Structured JSON logs go to stderr.
 
-With --budget, a scheduled event runs the sweep as the deployed state machine does: one
-inventory of the organization, then batch after batch, each taking accounts until the budget
-is spent and retried from the same account if it fails, with one line per batch and a summary
-on stderr and the summary as JSON on stdout. Without --budget, the sweep is one run.
+A scheduled event runs the sweep as the deployed state machine does: one inventory of the
+organization, then batch after batch, each taking accounts until --budget is spent and retried
+from the same account if it fails, with one line per batch and a summary on stderr and the
+summary as JSON on stdout. Without --budget there is no time limit: the first batch takes every
+account, as the Lambda's batch does when its time allows.
 
 Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad input;
 3 the handler failed (the Lambda would return the error so EventBridge retries), or an
-account failed in a --budget sweep (the state machine would end in its Fail state).`,
+account failed in a sweep (the state machine would end in its Fail state).`,
 		Example: `  altcontacts enforce --sandbox --event testdata/events/create-managed-account.json --policy contacts.yaml
   altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply
   altcontacts enforce --sandbox --event sweep.json --policy contacts.yaml --apply --budget 3s`,
@@ -111,6 +113,7 @@ func (o *enforceOptions) parse() error {
 	if o.budgetSet && ev.Kind != enforce.KindSweep {
 		return usageErr("--budget applies to the scheduled sweep; %s is a %s event", o.eventFile, ev.Kind)
 	}
+	o.kind = ev.Kind
 	o.mode = enforce.ModeReport
 	if o.apply {
 		o.mode = enforce.ModeEnforce
@@ -143,7 +146,10 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if cfg.BatchBudget > 0 {
+	// A sweep goes through the batch loop the Lambda and the state
+	// machine run (enforce.Drive), with or without --budget, so what is
+	// replayed here is what runs on AWS.
+	if o.kind == enforce.KindSweep {
 		return runSweep(ctx, e, g, h)
 	}
 	res, herr := h.Handle(ctx, o.raw)
