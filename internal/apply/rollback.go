@@ -79,6 +79,33 @@ func Restores(entries []journal.Entry) []Restore {
 	return out
 }
 
+// ForAccount is rs narrowed to one account's restores; account "" keeps
+// them all (rollback without --account).
+func ForAccount(rs []Restore, account string) []Restore {
+	if account == "" {
+		return rs
+	}
+	kept := []Restore{}
+	for _, r := range rs {
+		if r.Account == account {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// Deletes counts the restores that delete a contact (unset before the
+// journaled run): rollback asks before it deletes.
+func Deletes(rs []Restore) int {
+	n := 0
+	for _, r := range rs {
+		if r.Before == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // Rollback restores each contact to its before, journaling (phase
 // rollback) before each write. A contact already at its before is left
 // alone, so a rollback can be rerun. allowDelete must be true for restores

@@ -142,7 +142,12 @@ func TestCancelKeepsPartialReport(t *testing.T) {
 	if err == nil || rep == nil {
 		t.Fatalf("want partial report and error, got %v, %v", rep, err)
 	}
-	if done < 5 || rep.Summary.Unknown == 0 || rep.Summary.Accounts == 0 {
+	// The walk and the reads overlap: when the cancel lands, the accounts
+	// the walk had found and not yet read are kept as UNKNOWN; the walk
+	// itself may be cut short too (under load it lags the reads), and
+	// then the report holds fewer than the organization's 24 accounts.
+	// Either way what was done is kept and the report is partial.
+	if done < 5 || rep.Summary.Accounts < 5 || (rep.Summary.Unknown == 0 && rep.Summary.Accounts >= 24) {
 		t.Errorf("summary %+v after %d done", rep.Summary, done)
 	}
 	for _, a := range rep.Accounts {

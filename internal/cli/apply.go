@@ -118,23 +118,35 @@ func (o *applyOptions) parse() error {
 	return err
 }
 
-func runApply(ctx context.Context, o *applyOptions) error {
-	e, g, p, data, pl, format := o.e, o.g, o.policy, o.data, o.plan, o.format
-	// The journal is resolved first: a bad s3:// location must fail before
-	// the organization is read and the plan confirmed.
-	target, err := g.journalTarget(ctx, e, o.journal)
+// openForWrites is how apply and enforce begin: the journal resolved
+// first (a bad s3:// location must fail before the organization is read
+// and a plan confirmed), then the connection, then the mail check of the
+// policy (or plan) before anything is read or written. The caller closes
+// the connection.
+func (g *globalOptions) openForWrites(ctx context.Context, e *env, journalArg string, p *contact.Policy, pl *plan.Plan, planFile string) (journal.Target, *connection, error) {
+	target, err := g.journalTarget(ctx, e, journalArg)
 	if err != nil {
-		return err
+		return target, nil, err
 	}
 	target.Announce = e.announceJournal
 	conn, err := g.connect(ctx, e)
 	if err != nil {
+		return target, nil, err
+	}
+	if err := g.refuseDeadPolicy(ctx, e, conn, p, pl, planFile); err != nil {
+		conn.close()
+		return target, nil, err
+	}
+	return target, conn, nil
+}
+
+func runApply(ctx context.Context, o *applyOptions) error {
+	e, g, p, data, pl, format := o.e, o.g, o.policy, o.data, o.plan, o.format
+	target, conn, err := g.openForWrites(ctx, e, o.journal, p, pl, o.planFile)
+	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if err := g.refuseDeadPolicy(ctx, e, conn, p, pl, o.planFile); err != nil {
-		return err
-	}
 	id, err := conn.client.Identity(ctx)
 	if err != nil {
 		return withHints(fmt.Errorf("apply: %w", err), ExitIncomplete, awsHints(g, err)...)

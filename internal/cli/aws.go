@@ -14,6 +14,7 @@ import (
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/doctor"
 	"github.com/altcontacts/altcontacts/internal/sandbox"
 )
 
@@ -182,12 +183,12 @@ func awsHints(g *globalOptions, err error) []string {
 	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && ae.Service == "Organizations":
 		return []string{
 			"run from the management account, or from a delegated administrator for account.amazonaws.com",
-			"register one from the management account: aws organizations register-delegated-administrator --account-id ACCOUNT_ID --service-principal account.amazonaws.com",
+			"register one from the management account: " + doctor.FixDelegatedAdmin("ACCOUNT_ID"),
 		}
 	case errors.Is(err, awsorg.ErrAccessDenied):
 		return []string{
 			"the caller needs account:GetAlternateContact (and Put/Delete to fix) and, for member accounts, trusted access:",
-			"aws organizations enable-aws-service-access --service-principal account.amazonaws.com",
+			doctor.FixTrustedAccess,
 			"check every prerequisite with: " + g.cmdline("doctor"),
 		}
 	case errors.Is(err, awsorg.ErrThrottled):

@@ -27,10 +27,10 @@ type enforceOptions struct {
 
 	// Set by parse.
 	raw    []byte
+	sweep  bool // a scheduled event
 	policy *contact.Policy
 	data   []byte
 	mode   string
-	kind   string
 }
 
 func newEnforceCmd(e *env, g *globalOptions) *cobra.Command {
@@ -46,11 +46,11 @@ made by anyone but the enforcer (drift), or a scheduled event (sweep of the orga
 It is a dry run (report mode) unless --apply. The policy comes from --policy, or from
 ALTCONTACTS_POLICY as in the Lambda. Structured JSON logs go to stderr.
 
-A scheduled event runs the sweep as the deployed state machine does: one inventory of the
-organization, then batch after batch, each taking accounts until --budget is spent and retried
-from the same account if it fails, with one line per batch and a summary on stderr and the
-summary as JSON on stdout. Without --budget there is no time limit: the first batch takes every
-account, as the Lambda's batch does when its time allows.
+A scheduled event runs the sweep as the deployed state machine does, through the same
+phases: one inventory of the organization, then batch after batch, each taking accounts until
+--budget is spent (without it, one batch takes every account) and retried from the same
+account if it fails, with one line per batch and a summary on stderr and the summary as JSON
+on stdout.
 
 Exit codes: 0 handled (or ignored, with the reason); 2 unrecognized event or bad input;
 3 the handler failed (the Lambda would return the error so EventBridge retries), or an
@@ -110,10 +110,10 @@ func (o *enforceOptions) parse() error {
 	if o.budgetSet && o.budget <= 0 {
 		return usageErr("--budget: want a positive duration like 3s or 5m, got %s", o.budget)
 	}
-	if o.budgetSet && ev.Kind != enforce.KindSweep {
+	o.sweep = ev.Kind == enforce.KindSweep
+	if o.budgetSet && !o.sweep {
 		return usageErr("--budget applies to the scheduled sweep; %s is a %s event", o.eventFile, ev.Kind)
 	}
-	o.kind = ev.Kind
 	o.mode = enforce.ModeReport
 	if o.apply {
 		o.mode = enforce.ModeEnforce
@@ -126,19 +126,11 @@ func (o *enforceOptions) parse() error {
 
 func runEnforce(ctx context.Context, o *enforceOptions) error {
 	e, g := o.e, o.g
-	target, err := g.journalTarget(ctx, e, o.journal)
-	if err != nil {
-		return err
-	}
-	target.Announce = e.announceJournal
-	conn, err := g.connect(ctx, e)
+	target, conn, err := g.openForWrites(ctx, e, o.journal, o.policy, nil, "")
 	if err != nil {
 		return err
 	}
 	defer conn.close()
-	if err := g.refuseDeadPolicy(ctx, e, conn, o.policy, nil, ""); err != nil {
-		return err
-	}
 	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
 		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
 		BatchBudget: o.budget}
@@ -146,10 +138,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	// A sweep goes through the batch loop the Lambda and the state
-	// machine run (enforce.Drive), with or without --budget, so what is
-	// replayed here is what runs on AWS.
-	if o.kind == enforce.KindSweep {
+	if o.sweep {
 		return runSweep(ctx, e, g, h)
 	}
 	res, herr := h.Handle(ctx, o.raw)
@@ -169,7 +158,8 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 }
 
 // runSweep drives the batched sweep in this process (enforce.Drive, the
-// state machine's loop) and prints the summary.
+// state machine's loop, the one path a scheduled event takes, with or
+// without --budget) and prints the summary.
 func runSweep(ctx context.Context, e *env, g *globalOptions, h *enforce.Handler) error {
 	s, err := enforce.Drive(ctx, h, enforce.DriveOptions{Log: e.stderr})
 	if s != nil {

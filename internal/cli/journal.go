@@ -223,16 +223,7 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	if err != nil {
 		return journalReadError(err)
 	}
-	rs := apply.Restores(entries)
-	if o.account != "" {
-		kept := rs[:0]
-		for _, r := range rs {
-			if r.Account == o.account {
-				kept = append(kept, r)
-			}
-		}
-		rs = kept
-	}
+	rs := apply.ForAccount(apply.Restores(entries), o.account)
 	if len(rs) == 0 {
 		what := t.String() + " records no change"
 		if o.account != "" {
@@ -242,12 +233,7 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	}
 	allowDelete := o.yes
 	if !o.yes {
-		deletes := 0
-		for _, r := range rs {
-			if r.Before == nil {
-				deletes++
-			}
-		}
+		deletes := apply.Deletes(rs)
 		msg := fmt.Sprintf("Restore %d contact(s) from %s", len(rs), t)
 		if deletes > 0 {
 			msg += fmt.Sprintf(", deleting %d that were unset before", deletes)

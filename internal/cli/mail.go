@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -117,60 +116,19 @@ func refuseMail(err error, dead []string) error {
 }
 
 // planMailError is policyMailError for apply --plan: the addresses a plan
-// would write.
+// would write (plan.CheckMail decides; this prints and picks the exit).
 func planMailError(ctx context.Context, e *env, mc *maildomain.Checker, pl *plan.Plan, source string) error {
 	if mc == nil || pl == nil {
 		return nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	writes := pl.Writes()
-	for _, w := range writes {
-		if w.After != nil {
-			mc.Start(ctx, contact.EmailDomain(w.After.Email))
-		}
+	res := pl.CheckMail(ctx, mc, source)
+	for _, u := range res.Unchecked {
+		fmt.Fprintf(e.stderr, "altcontacts: warning: the mail domain %s of the plan could not be checked in DNS (%s); proceeding\n", u.Domain, u.Why)
 	}
-	// One line per address, however many accounts it would go to.
-	var lines, dead, emails []string
-	accounts := map[string][]string{}
-	warned := map[string]bool{}
-	for _, w := range writes {
-		if w.After == nil {
-			continue
-		}
-		email := strings.TrimSpace(w.After.Email)
-		d := contact.EmailDomain(email)
-		if d == "" {
-			continue
-		}
-		md := mc.Check(ctx, d)
-		if md.Verdict == contact.MailUnchecked && !warned[d] {
-			warned[d] = true
-			fmt.Fprintf(e.stderr, "altcontacts: warning: the mail domain %s of the plan could not be checked in DNS (%s); proceeding\n", d, md.Why)
-		}
-		if contact.MailRefusal(email, md) == "" {
-			continue
-		}
-		if _, ok := accounts[email]; !ok {
-			emails = append(emails, email)
-		}
-		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
-		if !slices.Contains(dead, d) {
-			dead = append(dead, d)
-		}
-	}
-	for _, email := range emails {
-		md := mc.Check(ctx, contact.EmailDomain(email))
-		where := accounts[email][0]
-		if n := len(accounts[email]); n > 1 {
-			where = fmt.Sprintf("%s and %d more", where, n-1)
-		}
-		lines = append(lines, fmt.Sprintf("%s: %s (to %s)", source, contact.MailRefusal(email, md), where))
-	}
-	if len(lines) == 0 {
+	if len(res.Refusals) == 0 {
 		return nil
 	}
-	return refuseMail(fmt.Errorf("plan refused: the contacts it would write would not receive mail\n%s", strings.Join(lines, "\n")), dead)
+	return refuseMail(fmt.Errorf("plan refused: the contacts it would write would not receive mail\n%s", strings.Join(res.Refusals, "\n")), res.Dead)
 }
 
 // refuseDeadPolicy is the mail check of plan, apply and enforce, before

@@ -121,7 +121,7 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 			add("trusted-access", Pass, "trusted access enabled for "+principal, "")
 		default:
 			add("trusted-access", Fail, "trusted access for "+principal+" is not enabled: member accounts read as AccessDenied (UNKNOWN)",
-				"aws organizations enable-aws-service-access --service-principal "+principal+"   # from the management account")
+				FixTrustedAccess+"   # from the management account")
 		}
 		admins, aerr := c.DelegatedAdministrators(ctx, principal)
 		switch {
@@ -136,7 +136,7 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 				": manages every member, but not the management account's own contacts (run those from the management account)", "")
 		default:
 			add("caller-role", Fail, fmt.Sprintf("account %s is neither the management account nor the delegated administrator for %s", id.Account, principal),
-				fmt.Sprintf("aws organizations register-delegated-administrator --account-id %s --service-principal %s   # from the management account", id.Account, principal))
+				FixDelegatedAdmin(id.Account)+"   # from the management account")
 		}
 	}
 

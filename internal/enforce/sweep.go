@@ -1,9 +1,7 @@
 package enforce
 
 // The sweep in bounded batches. A state machine (deploy/template.yaml) or
-// the local driver (Drive) calls three phases on the same Handler. This
-// file holds the batch; sweep_inventory.go, sweep_partial.go and
-// sweep_summary.go the rest:
+// the local driver (Drive) calls three phases on the same Handler:
 //
 //   - Inventory walks the organization once, checks the policy's
 //     references against it, and stores the account list (sorted by id)
@@ -115,6 +113,16 @@ func (t *Totals) add(o Totals) {
 // Sub is t minus o: what one batch added.
 func (t Totals) Sub(o Totals) Totals {
 	return Totals{t.Checked - o.Checked, t.Changed - o.Changed, t.Failed - o.Failed, t.Skipped - o.Skipped, t.Writes - o.Writes}
+}
+
+// Summary is the sweep's end.
+type Summary struct {
+	ID       string `json:"id"`
+	Mode     string `json:"mode"`
+	Accounts int    `json:"accounts"`
+	Totals
+	Batches         int     `json:"batches"`
+	DurationSeconds float64 `json:"duration_s"`
 }
 
 // Sweep runs one phase of the state machine's sweep. Inventory and batch
@@ -280,9 +288,10 @@ func persistent(err error) bool {
 		errors.Is(err, awsorg.ErrNotFound) || errors.As(err, &fe)
 }
 
-// account converges (enforce mode) or checks (report mode) one account's
-// changes and adds the result to the tally.
+// account converges (or, in report mode, checks) one account's changes
+// and adds the result to the tally.
 func (b *batch) account(id, caller string, changes []plan.Change) {
+	ctx, log := b.ctx, b.h.cfg.Logger
 	var t Totals
 	var failed, transient error
 	var writes []plan.Change
@@ -299,81 +308,10 @@ func (b *batch) account(id, caller string, changes []plan.Change) {
 	case len(writes) == 0:
 		t.Skipped = 1
 	case b.h.cfg.Mode == ModeEnforce:
-		t, failed, transient = b.converge(id, caller, writes)
+		t.Changed, t.Writes, failed, transient = b.converge(id, caller, writes)
 	default:
-		t, failed, transient = b.check(id, caller, writes)
+		t.Changed, failed, transient = b.check(id, caller, writes)
 	}
-	b.tally(id, t, failed, transient)
-}
-
-// converge applies one account's writes, journaled. failed is a write
-// retrying cannot fix; transient one it may.
-func (b *batch) converge(id, caller string, writes []plan.Change) (t Totals, failed, transient error) {
-	ctx, log := b.ctx, b.h.cfg.Logger
-	rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
-	changed := false
-	for _, o := range rep.Outcomes {
-		switch o.Result {
-		case apply.Unchanged:
-			continue
-		case apply.Verified, apply.Applied:
-			changed = true
-			t.Writes++
-		case apply.Failed:
-			if persistent(o.Err) {
-				failed = o.Err
-			} else if transient == nil {
-				transient = o.Err
-			}
-		default:
-			if transient == nil {
-				transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
-			}
-		}
-		logWrite(ctx, log, o)
-	}
-	if err != nil && transient == nil {
-		transient = err
-	}
-	if changed {
-		t.Changed = 1
-	}
-	return t, failed, transient
-}
-
-// check reads one account's contacts and logs what converging would
-// write, writing nothing.
-func (b *batch) check(id, caller string, writes []plan.Change) (t Totals, failed, transient error) {
-	ctx, log := b.ctx, b.h.cfg.Logger
-	target := awsorg.Target{AccountID: id, Standalone: id == caller}
-	changed := false
-	for _, ch := range writes {
-		cur, err := b.h.c.GetContact(ctx, target, ch.Type)
-		if err != nil && persistent(err) {
-			failed = err
-			continue
-		}
-		if err != nil {
-			transient = err
-			break
-		}
-		action, fields := plan.Decide(cur, *ch.After)
-		if action != plan.Noop {
-			changed = true
-			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
-		}
-	}
-	if changed {
-		t.Changed = 1
-	}
-	return t, failed, transient
-}
-
-// tally adds one account's result to the batch's: a transient failure
-// fails the batch, and writes of earlier failed attempts count as this
-// account's.
-func (b *batch) tally(id string, t Totals, failed, transient error) {
-	ctx, log := b.ctx, b.h.cfg.Logger
 	if failed != nil {
 		t.Failed = 1
 		log.ErrorContext(ctx, "account failed", "account", id, "error", failed.Error())
@@ -397,4 +335,63 @@ func (b *batch) tally(id string, t Totals, failed, transient error) {
 		t.Changed = 1
 	}
 	b.totals.add(t)
+}
+
+// converge writes an account's changes (enforce mode): changed is 1 when
+// a contact was written, writes counts them; failed is a persistent
+// failure, transient one that fails the batch.
+func (b *batch) converge(id, caller string, writes []plan.Change) (changed, n int, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
+	for _, o := range rep.Outcomes {
+		switch o.Result {
+		case apply.Unchanged:
+			continue
+		case apply.Verified, apply.Applied:
+			changed = 1
+			n++
+		case apply.Failed:
+			if persistent(o.Err) {
+				failed = o.Err
+			} else if transient == nil {
+				transient = o.Err
+			}
+		default:
+			if transient == nil {
+				transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
+			}
+		}
+		logWrite(ctx, log, o)
+	}
+	if err != nil && transient == nil {
+		transient = err
+	}
+	return changed, n, failed, transient
+}
+
+// check reads an account's contacts and logs what enforce mode would
+// write (report mode); changed is 1 when something would be written.
+func (b *batch) check(id, caller string, writes []plan.Change) (changed int, failed, transient error) {
+	ctx, log := b.ctx, b.h.cfg.Logger
+	target := awsorg.Target{AccountID: id, Standalone: id == caller}
+	for _, ch := range writes {
+		cur, err := b.h.c.GetContact(ctx, target, ch.Type)
+		if err != nil && persistent(err) {
+			failed = err
+			continue
+		}
+		if err != nil {
+			transient = err
+			break
+		}
+		action, fields := plan.Decide(cur, *ch.After)
+		if fields == nil {
+			fields = []string{} // a create: a list in the log line, never null
+		}
+		if action != plan.Noop {
+			changed = 1
+			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
+		}
+	}
+	return changed, failed, transient
 }

@@ -1,8 +1,5 @@
 package enforce
 
-// The sweep's inventory: taken once, stored in the Store as JSON, and
-// loaded by every batch, whose cursor counts into its account list.
-
 import (
 	"context"
 	"encoding/json"
@@ -13,6 +10,9 @@ import (
 	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
+
+// The sweep's inventory phase: the organization's accounts, walked once
+// and stored for every batch to count its cursor into.
 
 // stored is the stored account list.
 type stored struct {

@@ -1,23 +1,13 @@
 package enforce
 
-// The sweep's end: one log line that is also its CloudWatch metrics, in
-// embedded metric format (EMF).
-
 import (
 	"context"
 	"log/slog"
 	"time"
 )
 
-// Summary is the sweep's end.
-type Summary struct {
-	ID       string `json:"id"`
-	Mode     string `json:"mode"`
-	Accounts int    `json:"accounts"`
-	Totals
-	Batches         int     `json:"batches"`
-	DurationSeconds float64 `json:"duration_s"`
-}
+// The sweep's summary phase: one log line that is also the sweep's
+// CloudWatch metrics (embedded metric format).
 
 // Summarize logs the sweep's one summary line, which is also its
 // CloudWatch metrics in embedded metric format, and returns it.

@@ -1,0 +1,86 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/altcontacts/altcontacts/internal/contact"
+)
+
+// MailChecker is what the plan's mail check needs of a DNS checker
+// (maildomain.Checker): start a lookup early, then wait for its answer.
+type MailChecker interface {
+	Start(ctx context.Context, domain string)
+	Check(ctx context.Context, domain string) contact.MailDomain
+}
+
+// MailCheck is what the mail check of apply --plan found in the addresses
+// the plan would write.
+type MailCheck struct {
+	// Refusals has one line per address that cannot receive mail, however
+	// many accounts it would go to: "SOURCE: why (to ACCOUNT TYPE and N
+	// more)", in the plan's order.
+	Refusals []string
+	// Dead are those addresses' domains, in the same order.
+	Dead []string
+	// Unchecked are the domains no resolver answered for, once each, with
+	// why: a warning, never a refusal.
+	Unchecked []UncheckedDomain
+}
+
+// UncheckedDomain is a domain the mail check could not look up.
+type UncheckedDomain struct{ Domain, Why string }
+
+// CheckMail looks up the domain of every address p would write, all at
+// once, and says which cannot receive mail. source names the plan file in
+// each refusal.
+func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) MailCheck {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	writes := p.Writes()
+	for _, w := range writes {
+		if w.After != nil {
+			mc.Start(ctx, contact.EmailDomain(w.After.Email))
+		}
+	}
+	var res MailCheck
+	var emails []string
+	accounts := map[string][]string{}
+	warned := map[string]bool{}
+	for _, w := range writes {
+		if w.After == nil {
+			continue
+		}
+		email := strings.TrimSpace(w.After.Email)
+		d := contact.EmailDomain(email)
+		if d == "" {
+			continue
+		}
+		md := mc.Check(ctx, d)
+		if md.Verdict == contact.MailUnchecked && !warned[d] {
+			warned[d] = true
+			res.Unchecked = append(res.Unchecked, UncheckedDomain{Domain: d, Why: md.Why})
+		}
+		if contact.MailRefusal(email, md) == "" {
+			continue
+		}
+		if _, ok := accounts[email]; !ok {
+			emails = append(emails, email)
+		}
+		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
+		if !slices.Contains(res.Dead, d) {
+			res.Dead = append(res.Dead, d)
+		}
+	}
+	for _, email := range emails {
+		md := mc.Check(ctx, contact.EmailDomain(email))
+		where := accounts[email][0]
+		if n := len(accounts[email]); n > 1 {
+			where = fmt.Sprintf("%s and %d more", where, n-1)
+		}
+		res.Refusals = append(res.Refusals, fmt.Sprintf("%s: %s (to %s)", source, contact.MailRefusal(email, md), where))
+	}
+	return res
+}
