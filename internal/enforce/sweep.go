@@ -1,7 +1,9 @@
 package enforce
 
 // The sweep in bounded batches. A state machine (deploy/template.yaml) or
-// the local driver (Drive) calls three phases on the same Handler:
+// the local driver (Drive) calls three phases on the same Handler. This
+// file holds the batch; sweep_inventory.go, sweep_partial.go and
+// sweep_summary.go the rest:
 //
 //   - Inventory walks the organization once, checks the policy's
 //     references against it, and stores the account list (sorted by id)
@@ -26,10 +28,8 @@ package enforce
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"sync"
 	"time"
 
@@ -175,16 +175,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		log.ErrorContext(ctx, "sweep batch failed", "sweep", st.ID, "batch", n, "cursor", st.Cursor, "total", st.Total, "error", err.Error())
 		return nil, fmt.Errorf("sweep %s batch %d from account %d of %d: %w", st.ID, n, st.Cursor, st.Total, err)
 	}
-	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
+	inv, err := h.loadInventory(ctx, st)
 	if err != nil {
-		return fail(fmt.Errorf("inventory %s: %w", st.Inventory, err))
-	}
-	var inv stored
-	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
-		return fail(fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory))
-	}
-	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
-		return fail(fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts)))
+		return fail(err)
 	}
 	var j *journal.Writer
 	if h.cfg.Mode == ModeEnforce {
@@ -194,16 +187,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		defer j.Close()
 	}
 
-	// Contacts written by failed attempts of earlier batches: the retry
-	// finds those accounts right and would not count them as changed.
-	partialKey := path.Join(path.Dir(st.Inventory), "partial.json")
-	earlier := map[string]int{}
-	if raw, err := h.cfg.Store.Get(ctx, partialKey); err == nil {
-		if err := json.Unmarshal(raw, &earlier); err != nil {
-			return fail(fmt.Errorf("%s: %w", partialKey, err))
-		}
-	} else if !errors.Is(err, ErrNoObject) {
-		return fail(fmt.Errorf("%s: %w", partialKey, err))
+	earlier, err := h.loadPartial(ctx, st)
+	if err != nil {
+		return fail(err)
 	}
 	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
 	conc := inventory.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
@@ -260,16 +246,7 @@ feed:
 		b.transient = planErr
 	}
 	if b.transient != nil {
-		if len(b.wrote) > 0 {
-			for id, n := range b.wrote {
-				earlier[id] += n
-			}
-			raw, _ := json.Marshal(earlier)
-			if err := h.cfg.Store.Put(ctx, partialKey, raw); err != nil {
-				log.WarnContext(ctx, "sweep: the failed attempt's writes are not stored; the totals will miss them",
-					"sweep", st.ID, "key", partialKey, "writes", len(b.wrote), "error", err.Error())
-			}
-		}
+		h.savePartial(ctx, st, earlier, b.wrote)
 		return fail(b.transient)
 	}
 	next := st

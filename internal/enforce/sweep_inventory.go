@@ -75,3 +75,20 @@ func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error)
 	log.InfoContext(ctx, "sweep inventory", "sweep", id, "mode", h.cfg.Mode, "accounts", len(inv.Accounts), "key", key, "bytes", len(b))
 	return &SweepState{ID: id, Mode: h.cfg.Mode, Inventory: key, Total: len(inv.Accounts), Started: started, Done: len(inv.Accounts) == 0}, nil
 }
+
+// loadInventory reads the inventory st names and checks that st's cursor
+// fits it.
+func (h *Handler) loadInventory(ctx context.Context, st SweepState) (*stored, error) {
+	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
+	if err != nil {
+		return nil, fmt.Errorf("inventory %s: %w", st.Inventory, err)
+	}
+	var inv stored
+	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
+		return nil, fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory)
+	}
+	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
+		return nil, fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts))
+	}
+	return &inv, nil
+}
