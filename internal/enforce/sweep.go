@@ -26,16 +26,12 @@ package enforce
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
-	"sync"
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/apply"
 	"github.com/altcontacts/altcontacts/internal/awsorg"
-	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/inventory"
 	"github.com/altcontacts/altcontacts/internal/journal"
 	"github.com/altcontacts/altcontacts/internal/plan"
@@ -175,16 +171,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		log.ErrorContext(ctx, "sweep batch failed", "sweep", st.ID, "batch", n, "cursor", st.Cursor, "total", st.Total, "error", err.Error())
 		return nil, fmt.Errorf("sweep %s batch %d from account %d of %d: %w", st.ID, n, st.Cursor, st.Total, err)
 	}
-	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
+	inv, err := h.loadInventory(ctx, st)
 	if err != nil {
-		return fail(fmt.Errorf("inventory %s: %w", st.Inventory, err))
-	}
-	var inv stored
-	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
-		return fail(fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory))
-	}
-	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
-		return fail(fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts)))
+		return fail(err)
 	}
 	var j *journal.Writer
 	if h.cfg.Mode == ModeEnforce {
@@ -194,16 +183,9 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		defer j.Close()
 	}
 
-	// Contacts written by failed attempts of earlier batches: the retry
-	// finds those accounts right and would not count them as changed.
-	partialKey := path.Join(path.Dir(st.Inventory), "partial.json")
-	earlier := map[string]int{}
-	if raw, err := h.cfg.Store.Get(ctx, partialKey); err == nil {
-		if err := json.Unmarshal(raw, &earlier); err != nil {
-			return fail(fmt.Errorf("%s: %w", partialKey, err))
-		}
-	} else if !errors.Is(err, ErrNoObject) {
-		return fail(fmt.Errorf("%s: %w", partialKey, err))
+	earlier, err := h.loadPartial(ctx, st)
+	if err != nil {
+		return fail(err)
 	}
 	b := batch{h: h, j: j, ctx: ctx, earlier: earlier, wrote: map[string]int{}}
 	conc := inventory.DefaultConcurrency(h.c.Quotas().GetContact.Rate)
@@ -260,16 +242,7 @@ feed:
 		b.transient = planErr
 	}
 	if b.transient != nil {
-		if len(b.wrote) > 0 {
-			for id, n := range b.wrote {
-				earlier[id] += n
-			}
-			raw, _ := json.Marshal(earlier)
-			if err := h.cfg.Store.Put(ctx, partialKey, raw); err != nil {
-				log.WarnContext(ctx, "sweep: the failed attempt's writes are not stored; the totals will miss them",
-					"sweep", st.ID, "key", partialKey, "writes", len(b.wrote), "error", err.Error())
-			}
-		}
+		h.savePartial(ctx, st, earlier, b.wrote)
 		return fail(b.transient)
 	}
 	next := st
@@ -282,141 +255,4 @@ feed:
 		"checked", b.totals.Checked, "changed", b.totals.Changed, "failed", b.totals.Failed, "skipped", b.totals.Skipped,
 		"writes", b.totals.Writes, "ms", time.Since(wall).Milliseconds(), "done", next.Done)
 	return &next, nil
-}
-
-// batch is one batch's shared tally.
-type batch struct {
-	h   *Handler
-	j   *journal.Writer
-	ctx context.Context
-	wg  sync.WaitGroup
-
-	mu        sync.Mutex
-	totals    Totals
-	transient error
-	// earlier are contacts written per account by failed attempts; wrote
-	// are this attempt's.
-	earlier, wrote map[string]int
-}
-
-func (b *batch) stopped() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.transient != nil
-}
-
-// persistent reports a failure that retrying the batch cannot fix: the
-// account (or contact) refuses the enforcer, or is gone.
-func persistent(err error) bool {
-	var fe *contact.FieldError
-	return errors.Is(err, awsorg.ErrAccessDenied) || errors.Is(err, awsorg.ErrInvalid) ||
-		errors.Is(err, awsorg.ErrNotFound) || errors.As(err, &fe)
-}
-
-// account converges (or, in report mode, checks) one account's changes
-// and adds the result to the tally.
-func (b *batch) account(id, caller string, changes []plan.Change) {
-	ctx, log := b.ctx, b.h.cfg.Logger
-	var t Totals
-	var failed, transient error
-	var writes []plan.Change
-	for _, ch := range changes {
-		switch {
-		case ch.Action == plan.Skip && ch.Unknown:
-			transient = fmt.Errorf("account %s: %s", id, ch.Reason)
-		case ch.Action == plan.Ensure || ch.Action == plan.Create || ch.Action == plan.Update:
-			writes = append(writes, ch)
-		}
-	}
-	switch {
-	case transient != nil:
-	case len(writes) == 0:
-		t.Skipped = 1
-	case b.h.cfg.Mode == ModeEnforce:
-		t.Changed, t.Writes, failed, transient = b.converge(id, caller, writes)
-	default:
-		t.Changed, failed, transient = b.check(id, caller, writes)
-	}
-	if failed != nil {
-		t.Failed = 1
-		log.ErrorContext(ctx, "account failed", "account", id, "error", failed.Error())
-	}
-	if t.Skipped == 0 && transient == nil {
-		t.Checked = 1
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if t.Writes > 0 {
-		b.wrote[id] += t.Writes
-	}
-	if transient != nil {
-		if b.transient == nil {
-			b.transient = transient
-		}
-		return
-	}
-	if n := b.earlier[id]; n > 0 {
-		t.Writes += n
-		t.Changed = 1
-	}
-	b.totals.add(t)
-}
-
-// converge writes an account's changes (enforce mode): changed is 1 when
-// a contact was written, writes counts them; failed is a persistent
-// failure, transient one that fails the batch.
-func (b *batch) converge(id, caller string, writes []plan.Change) (changed, n int, failed, transient error) {
-	ctx, log := b.ctx, b.h.cfg.Logger
-	rep, err := apply.Apply(ctx, b.h.c, b.j, writes, apply.Options{Caller: caller, Concurrency: len(writes)})
-	for _, o := range rep.Outcomes {
-		switch o.Result {
-		case apply.Unchanged:
-			continue
-		case apply.Verified, apply.Applied:
-			changed = 1
-			n++
-		case apply.Failed:
-			if persistent(o.Err) {
-				failed = o.Err
-			} else if transient == nil {
-				transient = o.Err
-			}
-		default:
-			if transient == nil {
-				transient = fmt.Errorf("account %s %s: %s", id, o.Type, o.Result)
-			}
-		}
-		logWrite(ctx, log, o)
-	}
-	if err != nil && transient == nil {
-		transient = err
-	}
-	return changed, n, failed, transient
-}
-
-// check reads an account's contacts and logs what enforce mode would
-// write (report mode); changed is 1 when something would be written.
-func (b *batch) check(id, caller string, writes []plan.Change) (changed int, failed, transient error) {
-	ctx, log := b.ctx, b.h.cfg.Logger
-	target := awsorg.Target{AccountID: id, Standalone: id == caller}
-	for _, ch := range writes {
-		cur, err := b.h.c.GetContact(ctx, target, ch.Type)
-		if err != nil && persistent(err) {
-			failed = err
-			continue
-		}
-		if err != nil {
-			transient = err
-			break
-		}
-		action, fields := plan.Decide(cur, *ch.After)
-		if fields == nil {
-			fields = []string{} // a create: a list in the log line, never null
-		}
-		if action != plan.Noop {
-			changed = 1
-			log.InfoContext(ctx, "would write", "account", id, "type", string(ch.Type), "action", action, "fields", fields)
-		}
-	}
-	return changed, failed, transient
 }
