@@ -150,6 +150,9 @@ func (h *Handler) budget(ctx context.Context) time.Duration {
 	if !ok {
 		return 0 // no deadline: take every account
 	}
+	// The deadline is wall time (Lambda's, or the context's), so what is
+	// left of it is read on the wall clock; the budget it gives is then
+	// spent on Config.Now, as a configured one is.
 	if d := time.Until(dl) - h.cfg.BatchMargin; d > 0 {
 		return d
 	}
@@ -161,7 +164,7 @@ func (h *Handler) budget(ctx context.Context) time.Duration {
 // with the same st.
 func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error) {
 	log := h.cfg.Logger
-	wall := time.Now()
+	wall := h.cfg.Now()
 	budget := h.budget(ctx)
 	n := st.Batches + 1
 	if budget < 0 {
@@ -193,8 +196,8 @@ func (h *Handler) Batch(ctx context.Context, st SweepState) (*SweepState, error)
 		conc = apply.DefaultConcurrency(h.c.Quotas().PutContact.Rate)
 	}
 	slots := make(chan struct{}, conc)
-	clock := h.cfg.Clock
-	start := clock()
+	now := h.cfg.Now
+	start := now()
 	taken := 0
 	var planErr error
 feed:
@@ -221,11 +224,14 @@ feed:
 			}
 			// Take the account only with budget left, and always at
 			// least one, so every batch moves the cursor.
-			if b.stopped() || (taken > 0 && budget > 0 && clock().Sub(start) >= budget) {
+			if b.stopped() || (taken > 0 && budget > 0 && now().Sub(start) >= budget) {
 				<-slots
 				break feed
 			}
 			taken++
+			if h.cfg.Taken != nil {
+				h.cfg.Taken(a.ID)
+			}
 			b.wg.Add(1)
 			go func(id string, changes []plan.Change) {
 				defer b.wg.Done()
@@ -253,6 +259,6 @@ feed:
 	next.Totals.add(b.totals)
 	log.InfoContext(ctx, "sweep batch", "sweep", st.ID, "batch", n, "taken", taken, "cursor", next.Cursor, "total", next.Total,
 		"checked", b.totals.Checked, "changed", b.totals.Changed, "failed", b.totals.Failed, "skipped", b.totals.Skipped,
-		"writes", b.totals.Writes, "ms", time.Since(wall).Milliseconds(), "done", next.Done)
+		"writes", b.totals.Writes, "ms", h.cfg.Now().Sub(wall).Milliseconds(), "done", next.Done)
 	return &next, nil
 }
