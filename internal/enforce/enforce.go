@@ -127,7 +127,12 @@ type Change struct {
 	Fields  []string `json:"fields,omitempty"`
 }
 
-// Handle acts on one raw EventBridge event.
+// ErrSweepEvent is the scheduled sweep given to Handle: the sweep runs
+// through Drive (Invoke and the CLI) or the state machine's phases
+// (Sweep), so that one code path sweeps, locally and on AWS.
+var ErrSweepEvent = errors.New("the scheduled sweep runs in batches (Drive, Invoke or Sweep), not through Handle")
+
+// Handle acts on one raw EventBridge event naming an account.
 func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 	log := h.cfg.Logger
 	ev, err := Parse(raw)
@@ -148,23 +153,22 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 		return ignore("the enforcer's own write")
 	}
 
-	var given []awsorg.Account
-	if ev.Kind != KindSweep {
-		acct, err := h.c.LookupAccount(ctx, ev.Account)
-		switch {
-		case errors.Is(err, awsorg.ErrNotFound):
-			return ignore("account " + ev.Account + " is not a member of the organization (yet)")
-		case err != nil:
-			log.ErrorContext(ctx, "lookup failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
-			return nil, fmt.Errorf("enforce %s for account %s: %w", ev.Kind, ev.Account, err)
-		case acct.State != "ACTIVE":
-			return ignore("account state is " + acct.State)
-		}
-		given = []awsorg.Account{acct}
+	if ev.Kind == KindSweep {
+		return nil, ErrSweepEvent
 	}
-	// Enforcing streams (see plan.Options.Stream): a sweep of a large
-	// organization must fit the Lambda's 15 minutes, and reads bind first.
-	pl, err := h.plan(ctx, given, h.cfg.Mode == ModeEnforce)
+	acct, err := h.c.LookupAccount(ctx, ev.Account)
+	switch {
+	case errors.Is(err, awsorg.ErrNotFound):
+		return ignore("account " + ev.Account + " is not a member of the organization (yet)")
+	case err != nil:
+		log.ErrorContext(ctx, "lookup failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
+		return nil, fmt.Errorf("enforce %s for account %s: %w", ev.Kind, ev.Account, err)
+	case acct.State != "ACTIVE":
+		return ignore("account state is " + acct.State)
+	}
+	// Enforcing streams (see plan.Options.Stream): apply re-reads every
+	// contact before it writes, so the plan need not read it first.
+	pl, err := h.plan(ctx, []awsorg.Account{acct}, h.cfg.Mode == ModeEnforce)
 	if err != nil {
 		log.ErrorContext(ctx, "plan failed", "kind", ev.Kind, "account", ev.Account, "error", err.Error())
 		return nil, fmt.Errorf("enforce %s: plan: %w", ev.Kind, err)
@@ -211,15 +215,11 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (*Result, error) {
 	return res, nil
 }
 
-// plan makes the plan for the given accounts, already looked up, or for
-// the whole organization when given is nil. Only the whole organization's
-// inventory has the OU tree to check the policy's references against.
+// plan makes the plan for the given accounts, already looked up (the
+// sweep's inventory checks the policy's references against the OU tree).
 // With stream, no contact is read and every declared contact is an Ensure.
 func (h *Handler) plan(ctx context.Context, given []awsorg.Account, stream bool) (*plan.Plan, error) {
 	o := plan.Options{Now: h.cfg.Now, Version: h.cfg.Version, Stream: stream}
-	if given == nil {
-		return plan.Build(ctx, h.c, h.cfg.Policy, h.cfg.PolicyBytes, o)
-	}
 	inv, err := inventory.Take(ctx, h.c, h.cfg.Policy, inventory.Options{Types: plan.Types(h.cfg.Policy), NoReads: stream, Given: given})
 	if err != nil {
 		return nil, err

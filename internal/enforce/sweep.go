@@ -1,7 +1,9 @@
 package enforce
 
 // The sweep in bounded batches. A state machine (deploy/template.yaml) or
-// the local driver (Drive) calls three phases on the same Handler:
+// the local driver (Drive) calls three phases on the same Handler. This
+// file holds the batch's feed; sweep_account.go one account in it, and
+// sweep_inventory.go, sweep_partial.go and sweep_summary.go the rest:
 //
 //   - Inventory walks the organization once, checks the policy's
 //     references against it, and stores the account list (sorted by id)

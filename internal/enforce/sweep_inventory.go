@@ -11,9 +11,8 @@ import (
 	"github.com/altcontacts/altcontacts/internal/plan"
 )
 
-// The sweep's inventory: the organization's accounts, walked once by the
-// inventory phase and stored, then loaded by every batch to count its
-// cursor into.
+// The sweep's inventory phase: the organization's accounts, walked once
+// and stored for every batch to count its cursor into.
 
 // stored is the stored account list.
 type stored struct {
@@ -77,19 +76,19 @@ func (h *Handler) Inventory(ctx context.Context, id string) (*SweepState, error)
 	return &SweepState{ID: id, Mode: h.cfg.Mode, Inventory: key, Total: len(inv.Accounts), Started: started, Done: len(inv.Accounts) == 0}, nil
 }
 
-// loadInventory reads the stored inventory a batch counts st.Cursor into,
-// and checks that st fits it.
-func (h *Handler) loadInventory(ctx context.Context, st SweepState) (stored, error) {
-	var inv stored
+// loadInventory reads the inventory st names and checks that st's cursor
+// fits it.
+func (h *Handler) loadInventory(ctx context.Context, st SweepState) (*stored, error) {
 	raw, err := h.cfg.Store.Get(ctx, st.Inventory)
 	if err != nil {
-		return inv, fmt.Errorf("inventory %s: %w", st.Inventory, err)
+		return nil, fmt.Errorf("inventory %s: %w", st.Inventory, err)
 	}
+	var inv stored
 	if err := json.Unmarshal(raw, &inv); err != nil || inv.Schema != InventorySchema {
-		return inv, fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory)
+		return nil, fmt.Errorf("inventory %s is not a sweep inventory", st.Inventory)
 	}
 	if len(inv.Accounts) != st.Total || st.Cursor < 0 || st.Cursor > st.Total {
-		return inv, fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts))
+		return nil, fmt.Errorf("state does not fit inventory %s: cursor %d, total %d, inventory %d", st.Inventory, st.Cursor, st.Total, len(inv.Accounts))
 	}
-	return inv, nil
+	return &inv, nil
 }
