@@ -47,6 +47,10 @@ type env struct {
 	// whether or not a bar is drawn: tests interrupt a run at a point of
 	// its progress instead of after a time.
 	observe func(label string, done, total int)
+	// taken, when set, is told each account a sweep batch takes
+	// (enforce.Config.Taken): tests move their now a step there, so
+	// `enforce --budget` cuts the same batches on any machine.
+	taken func(account string)
 
 	mu        sync.Mutex
 	announced map[string]bool // journals named on stderr (announceJournal)

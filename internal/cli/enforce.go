@@ -133,7 +133,7 @@ func runEnforce(ctx context.Context, o *enforceOptions) error {
 	defer conn.close()
 	cfg := enforce.Config{Policy: o.policy, PolicyBytes: o.data, Mode: o.mode, EnforcerRole: o.role,
 		Journal: target, Logger: slog.New(slog.NewJSONHandler(e.stderr, nil)), Now: e.now, Version: version(),
-		BatchBudget: o.budget}
+		BatchBudget: o.budget, Taken: e.taken}
 	h, err := enforce.New(conn.client, cfg)
 	if err != nil {
 		return usageErr("%v", err)

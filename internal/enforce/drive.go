@@ -79,14 +79,14 @@ func Drive(ctx context.Context, h *Handler, o DriveOptions) (*Summary, error) {
 		if o.Before != nil {
 			o.Before(n)
 		}
-		start := time.Now()
+		start := h.cfg.Now()
 		cur := st
 		next, err := retry(ctx, o, fmt.Sprintf("batch %d", n), func() (*SweepState, error) { return h.Batch(ctx, *cur) })
 		if err != nil {
 			h.Summarize(ctx, *st)
 			return nil, err
 		}
-		took := time.Since(start)
+		took := h.cfg.Now().Sub(start)
 		d := next.Totals.Sub(st.Totals)
 		fmt.Fprintf(o.Log, "batch %d: %d accounts, cursor %d/%d, %d changed, %d failed, %.1fs\n",
 			n, next.Cursor-st.Cursor, next.Cursor, next.Total, d.Changed, d.Failed, took.Seconds())

@@ -45,6 +45,11 @@ type Config struct {
 	// the function's /tmp does not outlive its container.
 	Journal journal.Target
 	Logger  *slog.Logger
+	// Now is the enforcer's one clock: the plan's and the journal's
+	// times, a sweep's start and duration, and a batch's budget, spent
+	// from the batch's first reading. nil means time.Now. Only the
+	// invocation's deadline is read on the wall clock, as a context's
+	// deadline is wall time.
 	Now     func() time.Time
 	Version string
 
@@ -57,9 +62,13 @@ type Config struct {
 	// BatchMargin is kept free before the deadline; zero means
 	// DefaultBatchMargin.
 	BatchMargin time.Duration
-	// Clock times the batch budget; nil means time.Now. Tests advance
-	// it by hand, so batch boundaries do not depend on the machine.
-	Clock func() time.Time
+	// Taken, when set, is told each account a batch takes, as it takes
+	// it: from the one goroutine that feeds the batch, before the budget
+	// is checked for the next account. Tests move their Now forward here,
+	// so a batch's size is its budget over the time an account takes,
+	// decided by the accounts taken, not by how often the plan, the
+	// journal or the budget read the clock.
+	Taken func(account string)
 }
 
 // Handler handles one event at a time.
@@ -94,9 +103,6 @@ func New(c *awsorg.Client, cfg Config) (*Handler, error) {
 	}
 	if cfg.BatchMargin <= 0 {
 		cfg.BatchMargin = DefaultBatchMargin
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = time.Now
 	}
 	return &Handler{c: c, cfg: cfg}, nil
 }

@@ -63,17 +63,32 @@ func (p *putCounter) total() (sum int, dup []string) {
 	return sum, dup
 }
 
-// stepClock is a budget clock that moves step forward at every reading:
-// a batch takes budget/step accounts whatever the machine's speed.
-func stepClock(step time.Duration) func() time.Time {
-	var mu sync.Mutex
-	t := time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		t = t.Add(step)
-		return t
-	}
+// manualClock is the enforcer's one clock in the sweep tests: reading it
+// never moves it (the plan, the journal and the budget all read it, as
+// often as they like); the batch moves it a second for every account it
+// takes (Config.Taken), so a 50 s budget is 50 accounts whatever the
+// machine's speed, and a batch's size says how its budget was spent.
+type manualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// sweepEpoch is where the sweep tests' clock starts: far from today, so a
+// time read from the wall clock instead shows.
+var sweepEpoch = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+
+func newManualClock() *manualClock { return &manualClock{t: sweepEpoch} }
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *manualClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 type sweepFixture struct {
@@ -81,6 +96,9 @@ type sweepFixture struct {
 	h    *enforce.Handler
 	puts *putCounter
 	log  *bytes.Buffer
+	clk  *manualClock
+	// journal is the enforcer's journal file.
+	journal string
 	// want is each ACTIVE account's SECURITY contact under the policy.
 	want map[string]emulator.Contact
 	// needed counts the accounts whose contact differs from it at the start.
@@ -105,15 +123,17 @@ func newSweep(t *testing.T, mode string, opts ...emulator.Option) sweepFixture {
 	cfg := e.Config()
 	puts := &putCounter{next: &http.Client{Transport: cfg.HTTPClient.(*http.Client).Transport}, n: map[string]int{}}
 	var log bytes.Buffer
+	clk := newManualClock()
+	jpath := filepath.Join(t.TempDir(), "journal.jsonl")
 	h, err := enforce.New(awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50), MaxAttempts: 2, HTTPClient: puts}), enforce.Config{
 		Policy: p, PolicyBytes: []byte(policyYAML), Mode: mode, EnforcerRole: "altcontacts-enforcer",
-		Journal: journal.Target{File: filepath.Join(t.TempDir(), "journal.jsonl")}, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
-		BatchBudget: 50 * time.Second, Clock: stepClock(time.Second),
+		Journal: journal.Target{File: jpath}, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
+		BatchBudget: 50 * time.Second, Now: clk.Now, Taken: func(string) { clk.advance(time.Second) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := sweepFixture{e: e, h: h, puts: puts, log: &log, want: map[string]emulator.Contact{}}
+	f := sweepFixture{e: e, h: h, puts: puts, log: &log, clk: clk, journal: jpath, want: map[string]emulator.Contact{}}
 	sandboxOU := map[string]bool{}
 	for _, ou := range st.OUs {
 		if ou.Name == "Sandbox" && ou.Parent == st.Organization.RootID {
@@ -193,6 +213,20 @@ func TestSweepInBatches(t *testing.T) {
 	}
 	if !strings.Contains(lines.String(), "sweep test: 300 accounts in 6 batches: ") {
 		t.Errorf("no summary line in\n%s", lines.String())
+	}
+	// One clock: the journal and the summary read the clock the batches
+	// spent, which only the accounts taken moved (300 s, 1 s each).
+	entries, err := journal.Read(f.journal)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("journal: %d entries, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		if e.Time.Before(sweepEpoch) || e.Time.After(sweepEpoch.Add(sweepAccounts*time.Second)) {
+			t.Fatalf("journal entry %d at %s: not on the enforcer's clock (%s + %d s)", e.Seq, e.Time, sweepEpoch, sweepAccounts)
+		}
+	}
+	if s.DurationSeconds != sweepAccounts {
+		t.Errorf("sweep took %v s on the enforcer's clock, want %d (1 s an account)", s.DurationSeconds, sweepAccounts)
 	}
 	if st := f.e.Stats(); st.Throttled*50 > st.Requests {
 		t.Errorf("%d of %d calls throttled, more than 2%%", st.Throttled, st.Requests)
