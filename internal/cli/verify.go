@@ -192,11 +192,11 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		if rep.Hub == nil && rep.Config == nil {
 			switch hubGen {
 			case verify.Config:
-				hints = append(hints, "deploy the rule and an organization aggregator ('altcontacts doctor' prints both commands), try --source auto, or point --securityhub-region at the aggregator's Region")
+				hints = append(hints, "deploy the rule and an organization aggregator ('"+g.cmdline("doctor")+"' prints both commands), try --source auto, or point --securityhub-region at the aggregator's Region")
 			case verify.CSPM:
 				hints = append(hints, "enable Security Hub CSPM, try --source auto, or point --securityhub-region at the aggregation Region")
 			case verify.V2:
-				hints = append(hints, "enable the new Security Hub (aws securityhub enable-security-hub-v2), try --source auto, or point --securityhub-region at the aggregation Region")
+				hints = append(hints, "enable the new Security Hub ("+doctor.FixHubV2+"), try --source auto, or point --securityhub-region at the aggregation Region")
 			default:
 				hints = append(hints, "enable Security Hub (CSPM or the new one) or AWS Config's rule with an organization aggregator, or point --securityhub-region at the aggregation Region")
 			}
