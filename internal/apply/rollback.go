@@ -79,9 +79,25 @@ func Restores(entries []journal.Entry) []Restore {
 	return out
 }
 
-// ForAccount is rs narrowed to one account's restores; account "" keeps
-// them all (rollback without --account).
-func ForAccount(rs []Restore, account string) []Restore {
+// Selection is what a rollback would do, decided before it asks or
+// connects: the contacts to restore and how many of them delete (rollback
+// asks before it deletes).
+type Selection struct {
+	Restores []Restore
+	Deletes  int
+}
+
+// Select reads a journal into the restores of rollback: Restores, narrowed
+// to one account (account "" keeps them all, rollback without --account),
+// with the deletes among them counted. Restores is never nil.
+func Select(entries []journal.Entry, account string) Selection {
+	rs := forAccount(Restores(entries), account)
+	return Selection{Restores: rs, Deletes: deletes(rs)}
+}
+
+// forAccount is rs narrowed to one account's restores; account "" keeps
+// them all.
+func forAccount(rs []Restore, account string) []Restore {
 	if account == "" {
 		return rs
 	}
@@ -94,9 +110,9 @@ func ForAccount(rs []Restore, account string) []Restore {
 	return kept
 }
 
-// Deletes counts the restores that delete a contact (unset before the
-// journaled run): rollback asks before it deletes.
-func Deletes(rs []Restore) int {
+// deletes counts the restores that delete a contact (unset before the
+// journaled run).
+func deletes(rs []Restore) int {
 	n := 0
 	for _, r := range rs {
 		if r.Before == nil {

@@ -173,13 +173,10 @@ func runApply(ctx context.Context, o *applyOptions) error {
 		}
 		return nothingToDo(e, format, "apply", "altcontacts: nothing to do: every contact already matches", nil)
 	}
-	accounts := map[string]bool{}
-	for _, w := range writes {
-		accounts[w.AccountID] = true
-	}
+	accounts := plan.Accounts(writes)
 	if !o.yes {
 		report.Plan(e.stderr, "table", pl, e.style())
-		if !e.confirm(fmt.Sprintf("Write %d contact(s) to %d account(s)?", len(writes), len(accounts))) {
+		if !e.confirm(fmt.Sprintf("Write %d contact(s) to %d account(s)?", len(writes), accounts)) {
 			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}
 		}
 	}
@@ -194,9 +191,9 @@ func runApply(ctx context.Context, o *applyOptions) error {
 	if stream || o.planFile != "" {
 		// Each write's own re-read decides: a plan file's writes may all
 		// have been made already.
-		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ\n", len(writes), len(accounts))
+		fmt.Fprintf(e.stderr, "altcontacts: checking %d contact(s) in %d account(s), writing those that differ\n", len(writes), accounts)
 	} else {
-		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s)\n", len(writes), len(accounts))
+		fmt.Fprintf(e.stderr, "altcontacts: writing %d contact(s) to %d account(s)\n", len(writes), accounts)
 	}
 	bar := newProgress(e, g, "contacts done")
 	rep, runErr := apply.Apply(ctx, conn.client, j, writes, apply.Options{Caller: id.Account, StrictBefore: o.planFile != "", Progress: bar.update, Concurrency: g.concurrency})
@@ -239,8 +236,8 @@ func unknownExit(g *globalOptions, pl *plan.Plan) error {
 		return nil
 	}
 	var reasons []string
-	for _, c := range pl.Changes {
-		if c.Unknown && len(reasons) < 3 {
+	for _, c := range pl.Unknowns() {
+		if len(reasons) < 3 {
 			reasons = append(reasons, fmt.Sprintf("account %s: %s", c.AccountID, c.Reason))
 		}
 	}

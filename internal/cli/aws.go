@@ -125,7 +125,7 @@ func configError(err error) error {
 	switch {
 	case errors.Is(err, awsorg.ErrNoCredentials):
 		return withHints(err, ExitUsage,
-			"set them up with 'aws configure sso' (or 'aws configure' for access keys), or name a configured profile with --profile NAME",
+			doctor.FixCredentials,
 			"or try altcontacts without AWS: add --sandbox")
 	case errors.Is(err, awsorg.ErrProfileNotFound):
 		return withHints(err, ExitUsage,
@@ -182,7 +182,7 @@ func awsHints(g *globalOptions, err error) []string {
 		return []string{"the management account's own contacts must be read without --account-id (standalone context); this is a bug if altcontacts did it"}
 	case errors.Is(err, awsorg.ErrAccessDenied) && ae != nil && ae.Service == "Organizations":
 		return []string{
-			"run from the management account, or from a delegated administrator for account.amazonaws.com",
+			doctor.FixCaller,
 			"register one from the management account: " + doctor.FixDelegatedAdmin("ACCOUNT_ID"),
 		}
 	case errors.Is(err, awsorg.ErrAccessDenied):
@@ -194,7 +194,7 @@ func awsHints(g *globalOptions, err error) []string {
 	case errors.Is(err, awsorg.ErrThrottled):
 		return []string{"AWS throttled the calls beyond the retries; lower --concurrency or rerun later"}
 	case errors.Is(err, awsorg.ErrNotSubscribed):
-		return []string{"enable Security Hub: aws securityhub enable-security-hub"}
+		return []string{"enable Security Hub: " + doctor.FixHubCSPM}
 	}
 	return nil
 }

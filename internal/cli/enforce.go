@@ -96,8 +96,8 @@ func (o *enforceOptions) parse() error {
 			return err
 		}
 	case inline != "":
-		if o.policy, err = contact.ParsePolicy(enforce.EnvPolicy, []byte(inline)); err != nil {
-			return &exitError{code: ExitUsage, err: err}
+		if o.policy, err = parsePolicy(enforce.EnvPolicy, []byte(inline)); err != nil {
+			return err
 		}
 		o.data = []byte(inline)
 	default:

@@ -154,12 +154,6 @@ func runExport(ctx context.Context, o *exportOptions) error {
 			}
 		}
 	}
-	imports := 0
-	for _, en := range entries {
-		if en.Exists {
-			imports++
-		}
-	}
 	if o.format == "csv" {
 		where := "stdout"
 		if path := csvPath(o.out); path != "" {
@@ -167,7 +161,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: exported %d row(s), one per account and type, of %d account(s) to %s; %d hold a contact\n", rows, rep.Count(inventory.Read), where, len(entries))
 	} else {
-		fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Count(inventory.Read), o.out, imports)
+		fmt.Fprintf(e.stderr, "altcontacts: exported %d contact(s) of %d account(s) to %s (%d existing, imported)\n", len(entries), rep.Count(inventory.Read), o.out, export.Imports(entries))
 		fmt.Fprintf(e.stderr, "altcontacts: next: cd %s && terraform init && terraform plan; run the enforcer in report mode for accounts Terraform owns\n", o.out)
 	}
 	if errs := rep.Errors(); len(errs) > 0 {

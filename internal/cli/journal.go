@@ -223,7 +223,8 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	if err != nil {
 		return journalReadError(err)
 	}
-	rs := apply.ForAccount(apply.Restores(entries), o.account)
+	sel := apply.Select(entries, o.account)
+	rs := sel.Restores
 	if len(rs) == 0 {
 		what := t.String() + " records no change"
 		if o.account != "" {
@@ -233,10 +234,9 @@ func runRollback(ctx context.Context, o *rollbackOptions) error {
 	}
 	allowDelete := o.yes
 	if !o.yes {
-		deletes := apply.Deletes(rs)
 		msg := fmt.Sprintf("Restore %d contact(s) from %s", len(rs), t)
-		if deletes > 0 {
-			msg += fmt.Sprintf(", deleting %d that were unset before", deletes)
+		if sel.Deletes > 0 {
+			msg += fmt.Sprintf(", deleting %d that were unset before", sel.Deletes)
 		}
 		if !e.confirm(msg + "?") {
 			return &exitError{code: ExitUsage, err: errors.New("cancelled; nothing was written")}

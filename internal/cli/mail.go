@@ -94,10 +94,7 @@ func policyMailError(ctx context.Context, e *env, mc *maildomain.Checker, p *con
 	if mc == nil || p == nil {
 		return nil
 	}
-	for _, d := range p.MailDomains() {
-		mc.Start(ctx, d)
-	}
-	errs, dead, warns := p.MailErrors(mc.Lookup(ctx))
+	errs, dead, warns := p.CheckMail(ctx, mc)
 	for _, w := range warns {
 		fmt.Fprintf(e.stderr, "altcontacts: warning: %s\n", w)
 	}

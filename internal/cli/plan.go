@@ -25,15 +25,22 @@ func readPolicy(path string) (*contact.Policy, []byte, error) {
 	if err != nil {
 		return nil, nil, usageErr("policy: %v", err)
 	}
-	p, err := contact.ParsePolicy(path, data)
+	p, err := parsePolicy(path, data)
+	return p, data, err
+}
+
+// parsePolicy reads a policy a command writes from (a file's, or
+// ALTCONTACTS_POLICY's): every problem is exit 2, a refused one with what
+// to use instead.
+func parsePolicy(name string, data []byte) (*contact.Policy, error) {
+	p, err := contact.ParseUsablePolicy(name, data)
+	if errors.As(err, new(*contact.RefusedError)) {
+		return nil, withHints(err, ExitUsage, "use a monitored group address on your own domain and a real on-call number")
+	}
 	if err != nil {
-		return nil, nil, &exitError{code: ExitUsage, err: err}
+		return nil, &exitError{code: ExitUsage, err: err}
 	}
-	if bad := p.CheckErrors(); len(bad) > 0 {
-		return nil, nil, &exitError{code: ExitUsage, err: fmt.Errorf("policy refused: its own contacts would not work when needed\n%w", strict.Join(bad)),
-			hints: []string{"use a monitored group address on your own domain and a real on-call number"}}
-	}
-	return p, data, nil
+	return p, nil
 }
 
 // planOptions are plan's flags.

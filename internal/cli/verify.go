@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -117,16 +116,11 @@ func (o *verifyOptions) parse() error {
 	if !slices.Contains(verify.Sources, o.source) {
 		return usageErr("--source: want %s, got %q", strings.Join(verify.Sources, ", "), o.source)
 	}
-	if o.aggregator != "" && (len(o.aggregator) > 256 || !aggregatorNameRE.MatchString(o.aggregator)) {
+	if o.aggregator != "" && !verify.ValidAggregatorName(o.aggregator) {
 		return usageErr("--config-aggregator: %q is not an aggregator name (1-256 of letters, digits, _ and -)", o.aggregator)
 	}
 	return nil
 }
-
-// aggregatorNameRE is the model's pattern for an aggregator name,
-// ^[\w\-]{1,256}$, with the length checked beside it: a counted repeat
-// compiles to a copy per count, on every start of the program.
-var aggregatorNameRE = regexp.MustCompile(`^[\w\-]+$`)
 
 // withPII is st showing phone numbers in full when show is set.
 func withPII(st report.Style, show bool) report.Style {
@@ -192,11 +186,11 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 		if rep.Hub == nil && rep.Config == nil {
 			switch hubGen {
 			case verify.Config:
-				hints = append(hints, "deploy the rule and an organization aggregator ('altcontacts doctor' prints both commands), try --source auto, or point --securityhub-region at the aggregator's Region")
+				hints = append(hints, "deploy the rule and an organization aggregator ('"+g.cmdline("doctor")+"' prints both commands), try --source auto, or point --securityhub-region at the aggregator's Region")
 			case verify.CSPM:
 				hints = append(hints, "enable Security Hub CSPM, try --source auto, or point --securityhub-region at the aggregation Region")
 			case verify.V2:
-				hints = append(hints, "enable the new Security Hub (aws securityhub enable-security-hub-v2), try --source auto, or point --securityhub-region at the aggregation Region")
+				hints = append(hints, "enable the new Security Hub ("+doctor.FixHubV2+"), try --source auto, or point --securityhub-region at the aggregation Region")
 			default:
 				hints = append(hints, "enable Security Hub (CSPM or the new one) or AWS Config's rule with an organization aggregator, or point --securityhub-region at the aggregation Region")
 			}

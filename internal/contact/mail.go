@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,6 +259,28 @@ func MailRefusal(email string, md MailDomain) string {
 		return fmt.Sprintf("email %q: the domain %s accepts no mail (%s) (%s)", email, domain, why, RuleMailDomainNoMail)
 	}
 	return ""
+}
+
+// MailChecker is what the mail checks of a policy (CheckMail) or a plan
+// need of a DNS checker (maildomain.Checker): start a lookup early, then
+// wait for its answer.
+type MailChecker interface {
+	Start(ctx context.Context, domain string)
+	Check(ctx context.Context, domain string) MailDomain
+}
+
+// CheckMail is the mail check of the policy's own addresses before
+// anything is read or written (plan, apply, enforce, the enforcer): every
+// domain looked up at once, then judged as MailErrors does. A nil mc
+// (--no-dns) finds nothing.
+func (p *Policy) CheckMail(ctx context.Context, mc MailChecker) (errs []*strict.FileError, dead, warnings []string) {
+	if p == nil || mc == nil {
+		return nil, nil, nil
+	}
+	for _, d := range p.MailDomains() {
+		mc.Start(ctx, d)
+	}
+	return p.MailErrors(func(domain string) (MailDomain, bool) { return mc.Check(ctx, domain), true })
 }
 
 // MailErrors judges the policy's own addresses against the lookups: an

@@ -1,6 +1,8 @@
 package contact
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +211,58 @@ overrides:
 	}
 	if errs, dead, warns := p.MailErrors(nil); errs != nil || dead != nil || warns != nil {
 		t.Errorf("--no-dns: %v %v %v", errs, dead, warns)
+	}
+}
+
+// worldChecker is a MailChecker over world that records the order of its
+// calls.
+type worldChecker struct{ calls []string }
+
+func (w *worldChecker) Start(_ context.Context, d string) { w.calls = append(w.calls, "start "+d) }
+
+func (w *worldChecker) Check(_ context.Context, d string) MailDomain {
+	w.calls = append(w.calls, "check "+d)
+	md, _ := world(d)
+	return md
+}
+
+// CheckMail starts every domain's lookup before it waits for one (they
+// run at once), then judges as MailErrors does; --no-dns (nil) and no
+// policy find nothing.
+func TestPolicyCheckMail(t *testing.T) {
+	t.Parallel()
+	src := `version: 1
+contacts:
+  SECURITY: {name: Security Operations, title: Security Team, email: security@acmepay.iol, phone: "+1 206 555 7700"}
+  BILLING: {name: Finance, title: Accounts Payable, email: ap@flaky.io, phone: "+1 206 555 7700"}
+  OPERATIONS: {name: Ops, title: Platform, email: ops@acmepay.io, phone: "+1 206 555 7700"}
+`
+	p, err := ParsePolicy("policy.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := &worldChecker{}
+	errs, dead, warns := p.CheckMail(context.Background(), mc)
+	starts := []string{"start acmepay.iol", "start acmepay.io", "start flaky.io"}
+	if len(mc.calls) < len(starts) || !slices.Equal(mc.calls[:len(starts)], starts) {
+		t.Errorf("calls %v: want every lookup started first, %v", mc.calls, starts)
+	}
+	wantErrs, wantDead, wantWarns := p.MailErrors(world)
+	if len(errs) != 1 || len(wantErrs) != 1 || errs[0].Error() != wantErrs[0].Error() {
+		t.Errorf("errs %v, want %v", errs, wantErrs)
+	}
+	if !slices.Equal(dead, wantDead) || !slices.Equal(dead, []string{"acmepay.iol"}) {
+		t.Errorf("dead %v, want [acmepay.iol]", dead)
+	}
+	if !slices.Equal(warns, wantWarns) || len(warns) != 1 {
+		t.Errorf("warnings %v, want %v", warns, wantWarns)
+	}
+	if errs, dead, warns := p.CheckMail(context.Background(), nil); errs != nil || dead != nil || warns != nil {
+		t.Errorf("--no-dns: %v %v %v", errs, dead, warns)
+	}
+	var none *Policy
+	if errs, dead, warns := none.CheckMail(context.Background(), &worldChecker{}); errs != nil || dead != nil || warns != nil {
+		t.Errorf("no policy: %v %v %v", errs, dead, warns)
 	}
 }
 

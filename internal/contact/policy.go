@@ -276,6 +276,33 @@ func (p *Policy) CheckErrors() []*strict.FileError {
 	return out
 }
 
+// RefusedError is a policy that parsed but that CheckErrors refuses: its
+// own contacts (a placeholder, a free-mail inbox, ...) would not work when
+// needed, and would be copied to every account. Errs are in file order.
+type RefusedError struct{ Errs []*strict.FileError }
+
+func (e *RefusedError) Error() string {
+	return "policy refused: its own contacts would not work when needed\n" + strict.Join(e.Errs).Error()
+}
+
+func (e *RefusedError) Unwrap() error { return strict.Join(e.Errs) }
+
+// ParseUsablePolicy is how a command that writes from a policy reads it
+// (plan, apply, export --policy, enforce from a file or from
+// ALTCONTACTS_POLICY): ParsePolicy, then a *RefusedError when CheckErrors
+// finds anything, so the policy is refused the same way wherever it comes
+// from.
+func ParseUsablePolicy(name string, data []byte) (*Policy, error) {
+	p, err := ParsePolicy(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if bad := p.CheckErrors(); len(bad) > 0 {
+		return nil, &RefusedError{Errs: bad}
+	}
+	return p, nil
+}
+
 // checked is a finding of Check with where its contact is declared.
 type checked struct {
 	Finding

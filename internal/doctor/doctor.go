@@ -79,7 +79,7 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 		if ctx.Err() != nil {
 			return r, ctx.Err()
 		}
-		add("credentials", Fail, err.Error(), "configure credentials: 'aws configure', 'aws sso login --profile NAME', or pass --profile")
+		add("credentials", Fail, err.Error(), FixCredentials)
 		return r, nil
 	}
 	add("credentials", Pass, "caller "+id.ARN, "")
@@ -109,14 +109,14 @@ func Run(ctx context.Context, c *awsorg.Client) (*Report, error) {
 			add("all-features", Pass, "all features enabled", "")
 		} else {
 			add("all-features", Fail, "feature set "+org.FeatureSet+": member accounts' contacts cannot be managed centrally",
-				"aws organizations enable-all-features   # from the management account; every member must accept")
+				FixAllFeatures+"   # from the management account; every member must accept")
 		}
 		mgmt := id.Account == org.ManagementAccountID
 		trusted, terr := c.TrustedAccess(ctx)
 		switch {
 		case terr != nil:
 			add("trusted-access", Fail, "cannot list trusted access: "+terr.Error(),
-				"run doctor from the management account or a delegated administrator")
+				FixCaller)
 		case slices.Contains(trusted, principal):
 			add("trusted-access", Pass, "trusted access enabled for "+principal, "")
 		default:
@@ -197,7 +197,7 @@ func hubChecks(ctx context.Context, c *awsorg.Client, r *Report, id awsorg.Ident
 		add("security-hub", Pass, fmt.Sprintf("only the new Security Hub is enabled in %s (Security Hub CSPM is not): verify reads Account.1 from it (GetFindingsV2, OCSF)", region), "")
 	case errors.As(herr, &neither):
 		add("security-hub", Fail, "neither Security Hub CSPM nor the new Security Hub is enabled in "+region+" for this account",
-			"aws securityhub enable-security-hub-v2 --region "+region+"   # the new Security Hub; or enable-security-hub for Security Hub CSPM; or run verify with --securityhub-region set to your aggregation Region")
+			FixHubV2+" --region "+region+"   # the new Security Hub; or enable-security-hub for Security Hub CSPM; or run verify with --securityhub-region set to your aggregation Region")
 		add("account1-control", Skip, "Security Hub is not enabled", "")
 		return
 	default:

@@ -174,10 +174,7 @@ func CheckPolicyMail(ctx context.Context, p *contact.Policy, getenv func(string)
 		log.Warn("mail domains not checked", "error", err.Error())
 		return nil
 	}
-	for _, d := range p.MailDomains() {
-		mc.Start(ctx, d)
-	}
-	errs, _, warns := p.MailErrors(mc.Lookup(ctx))
+	errs, _, warns := p.CheckMail(ctx, mc)
 	for _, w := range warns {
 		log.Warn(w)
 	}

@@ -73,6 +73,18 @@ func Collect(inv *inventory.Inventory, p *contact.Policy) []Entry {
 	return out
 }
 
+// Imports counts the entries that hold a contact today: the ones the
+// Terraform export imports rather than creates.
+func Imports(entries []Entry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Exists {
+			n++
+		}
+	}
+	return n
+}
+
 func trim(d contact.Details) contact.Details {
 	return contact.Details{Name: strings.TrimSpace(d.Name), Title: strings.TrimSpace(d.Title),
 		Email: strings.TrimSpace(d.Email), Phone: strings.TrimSpace(d.Phone)}

@@ -9,12 +9,9 @@ import (
 	"github.com/altcontacts/altcontacts/internal/contact"
 )
 
-// MailChecker is what the plan's mail check needs of a DNS checker
-// (maildomain.Checker): start a lookup early, then wait for its answer.
-type MailChecker interface {
-	Start(ctx context.Context, domain string)
-	Check(ctx context.Context, domain string) contact.MailDomain
-}
+// MailChecker is what the plan's mail check needs of a DNS checker: the
+// policy's (contact.MailChecker), written once.
+type MailChecker = contact.MailChecker
 
 // MailCheck is what the mail check of apply --plan found in the addresses
 // the plan would write.

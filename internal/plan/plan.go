@@ -249,6 +249,29 @@ func (pl *Plan) Writes() []Change {
 	return out
 }
 
+// Accounts counts the distinct accounts of changes: what apply tells the
+// user it is about to write to.
+func Accounts(changes []Change) int {
+	seen := map[string]bool{}
+	for _, c := range changes {
+		seen[c.AccountID] = true
+	}
+	return len(seen)
+}
+
+// Unknowns are the changes skipped because their account could not be
+// read (Summary.Unknown counts them), in the plan's order: neither written
+// nor checked, so a run that leaves any is incomplete.
+func (pl *Plan) Unknowns() []Change {
+	var out []Change
+	for _, c := range pl.Changes {
+		if c.Unknown {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // CheckReferences reports the policy's OU and account references that do
 // not exist in the organization the inventory walked (its OU map and its
 // accounts), as a *strict.FileError or, for several, strict.FileErrors in

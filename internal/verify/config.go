@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -300,3 +301,15 @@ func configVerdict(rs []awsorg.ConfigResult, region string) (status, reason stri
 	f.Status = "NOT_AVAILABLE"
 	return Unknown, "AWS Config rule " + x.Rule + " says " + x.Compliance + " for this account" + also, f
 }
+
+// ValidAggregatorName reports whether name is an AWS Config aggregator
+// name, as the API model's pattern ^[\w\-]{1,256}$ has it: checked before
+// anything is called, so a typo is the user's input error.
+func ValidAggregatorName(name string) bool {
+	return len(name) <= 256 && aggregatorNameRE.MatchString(name)
+}
+
+// aggregatorNameRE is the model's pattern without its count, the length
+// checked beside it: a counted repeat compiles to a copy per count, on
+// every start of the program.
+var aggregatorNameRE = regexp.MustCompile(`^[\w\-]+$`)
