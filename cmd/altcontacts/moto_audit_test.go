@@ -154,7 +154,7 @@ func sortedKeys(m map[string]bool) []string {
 func TestMotoAudit(t *testing.T) {
 	t.Parallel()
 	awsCLI := peertest.AWS(t)
-	url := peertest.Moto(t)
+	url := peertest.SharedMoto(t)
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

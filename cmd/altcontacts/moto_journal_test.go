@@ -22,7 +22,7 @@ import (
 func TestMotoS3Journal(t *testing.T) {
 	t.Parallel()
 	awsCLI := peertest.AWS(t)
-	url := peertest.Moto(t)
+	url := peertest.SharedMoto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

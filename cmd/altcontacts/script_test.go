@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/altcontacts/altcontacts/internal/cli"
+	"github.com/altcontacts/altcontacts/internal/peertest"
 	"github.com/altcontacts/altcontacts/internal/s3test"
 )
 
@@ -26,7 +29,7 @@ func TestMain(m *testing.M) {
 	// Every run of altcontacts from a test (the scripts', and the moto
 	// tests' through PATH) inherits this; testscript passes GORACE on.
 	os.Setenv("GORACE", noExitSleep(os.Getenv("GORACE")))
-	testscript.Main(m, map[string]func(){
+	testscript.Main(mainM{m}, map[string]func(){
 		"altcontacts": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
@@ -34,6 +37,23 @@ func TestMain(m *testing.M) {
 			os.Exit(code)
 		},
 	})
+}
+
+// mainM runs the tests, then stops what they shared: the plain build and
+// the peers started once per test binary.
+type mainM struct{ m *testing.M }
+
+func (m mainM) Run() int {
+	flag.Parse()
+	if !flagSet("test.parallel") {
+		// A script spends part of its time waiting (sandbox pacing, the
+		// sweep's batch deadlines, a peer's answer): twice GOMAXPROCS of
+		// them at once keep the CPUs busy where GOMAXPROCS left them idle.
+		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
+	defer peertest.StopShared()
+	defer removePlain()
+	return m.m.Run()
 }
 
 // TestScripts runs the user-visible contract in testdata/script/*.txtar: the
@@ -47,6 +67,7 @@ func TestScripts(t *testing.T) {
 	// environment have ended; the scripts themselves run in parallel.
 	t.Parallel()
 	store := s3test.Start(t, "journal")
+	bin := plainBinDir(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
@@ -55,10 +76,21 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
+			name := strings.TrimPrefix(filepath.Base(env.WorkDir), "script-")
+			if bin != "" && !(raceEnabled && raceScripts[name]) {
+				env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"runhint": runHint},
 	})
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // noExitSleep adds atexit_sleep_ms=0 to GORACE unless the caller chose a

@@ -66,7 +66,7 @@ func (p *putCounter) total() (sum int, dup []string) {
 // manualClock is the enforcer's one clock in the sweep tests: reading it
 // never moves it (the plan, the journal and the budget all read it, as
 // often as they like); the batch moves it a second for every account it
-// takes (Config.Taken), so a 50 s budget is 50 accounts whatever the
+// takes (Config.Taken), so a 10 s budget is 10 accounts whatever the
 // machine's speed, and a batch's size says how its budget was spent.
 type manualClock struct {
 	mu sync.Mutex
@@ -105,10 +105,15 @@ type sweepFixture struct {
 	needed int
 }
 
-const sweepAccounts = 300
+// The sweep tests' organization: six batches of ten accounts, enough for
+// a first, middle and last batch, a retried one and a failure inside one.
+const (
+	sweepBatch    = 10
+	sweepAccounts = 6 * sweepBatch
+)
 
 // newSweep serves a generated organization and an enforcer over it whose
-// batches take 50 accounts each (a 50 s budget, 1 s per account).
+// batches take sweepBatch accounts each (a 10 s budget, 1 s per account).
 func newSweep(t *testing.T, mode string, opts ...emulator.Option) sweepFixture {
 	t.Helper()
 	st, err := emulator.Generate(sweepAccounts, 7)
@@ -128,7 +133,7 @@ func newSweep(t *testing.T, mode string, opts ...emulator.Option) sweepFixture {
 	h, err := enforce.New(awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50), MaxAttempts: 2, HTTPClient: puts}), enforce.Config{
 		Policy: p, PolicyBytes: []byte(policyYAML), Mode: mode, EnforcerRole: "altcontacts-enforcer",
 		Journal: journal.Target{File: jpath}, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
-		BatchBudget: 50 * time.Second, Now: clk.Now, Taken: func(string) { clk.advance(time.Second) },
+		BatchBudget: sweepBatch * time.Second, Now: clk.Now, Taken: func(string) { clk.advance(time.Second) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +192,7 @@ func (f sweepFixture) check(t *testing.T, s *enforce.Summary) {
 
 func noSleep(context.Context, time.Duration) error { return nil }
 
-// A budget of 50 accounts sweeps 300 in 6 batches, each taking exactly
+// A budget of 10 accounts sweeps 60 in 6 batches, each taking exactly
 // its share, and every account converges with one write at most.
 func TestSweepInBatches(t *testing.T) {
 	f := newSweep(t, enforce.ModeEnforce)
@@ -199,23 +204,23 @@ func TestSweepInBatches(t *testing.T) {
 		t.Fatalf("%v\n%s", err, lines.String())
 	}
 	f.check(t, s)
-	if s.Batches != 6 || fmt.Sprint(took) != "[50 50 50 50 50 50]" {
-		t.Errorf("%d batches taking %v accounts, want 6 of 50", s.Batches, took)
+	if s.Batches != 6 || fmt.Sprint(took) != "[10 10 10 10 10 10]" {
+		t.Errorf("%d batches taking %v accounts, want 6 of 10", s.Batches, took)
 	}
 	if s.Failed != 0 {
 		t.Errorf("failed = %d", s.Failed)
 	}
 	for i := 1; i <= 6; i++ {
-		want := fmt.Sprintf("batch %d: 50 accounts, cursor %d/300, ", i, 50*i)
+		want := fmt.Sprintf("batch %d: 10 accounts, cursor %d/60, ", i, 10*i)
 		if !strings.Contains(lines.String(), want) {
 			t.Errorf("no line %q in\n%s", want, lines.String())
 		}
 	}
-	if !strings.Contains(lines.String(), "sweep test: 300 accounts in 6 batches: ") {
+	if !strings.Contains(lines.String(), "sweep test: 60 accounts in 6 batches: ") {
 		t.Errorf("no summary line in\n%s", lines.String())
 	}
 	// One clock: the journal and the summary read the clock the batches
-	// spent, which only the accounts taken moved (300 s, 1 s each).
+	// spent, which only the accounts taken moved (60 s, 1 s each).
 	entries, err := journal.Read(f.journal)
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("journal: %d entries, %v", len(entries), err)
@@ -246,8 +251,8 @@ func TestSweepInBatches(t *testing.T) {
 func TestSweepRetriesAFailedBatch(t *testing.T) {
 	f := newSweep(t, enforce.ModeEnforce)
 	accts := f.e.State().SortedAccounts()
-	// The 20th account of the third batch fails until the retry.
-	bad := accts[2*50+20].ID
+	// The 6th account of the third batch fails until the retry.
+	bad := accts[2*sweepBatch+5].ID
 	var putsBefore, putsAtFailure, retries int
 	var lines bytes.Buffer
 	s, err := enforce.Drive(context.Background(), f.h, enforce.DriveOptions{ID: "retry", Log: &lines,
@@ -287,7 +292,7 @@ func TestSweepGivesUpAfterRetries(t *testing.T) {
 	var waits []time.Duration
 	_, err := enforce.Drive(context.Background(), f.h, enforce.DriveOptions{
 		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }})
-	if err == nil || !strings.Contains(err.Error(), "batch 1 from account 0 of 300") {
+	if err == nil || !strings.Contains(err.Error(), "batch 1 from account 0 of 60") {
 		t.Fatalf("err = %v", err)
 	}
 	if fmt.Sprint(waits) != "[2s 4s 8s 16s 32s]" {
@@ -302,7 +307,7 @@ func TestSweepGivesUpAfterRetries(t *testing.T) {
 // sweep goes on and ends with the failure in its summary.
 func TestSweepPersistentFailureMovesOn(t *testing.T) {
 	st, _ := emulator.Generate(sweepAccounts, 7)
-	bad := st.SortedAccounts()[123].ID
+	bad := st.SortedAccounts()[3*sweepBatch+3].ID
 	f := newSweep(t, enforce.ModeEnforce, emulator.WithFault(emulator.Fault{Op: "GetAlternateContact", Rate: 1, Error: "AccessDeniedException", Account: bad}))
 	retried := false
 	s, err := enforce.Drive(context.Background(), f.h, enforce.DriveOptions{
@@ -385,12 +390,12 @@ func TestInvokeScheduledEvent(t *testing.T) {
 	f := newSweep(t, enforce.ModeEnforce)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	// A 50 s budget is 50 accounts: one invocation does not finish.
+	// A 10 s budget is 10 accounts: one invocation does not finish.
 	out, err := f.h.Invoke(ctx, event(t, "scheduled-sweep.json"))
 	if !errors.Is(err, enforce.ErrIncomplete) {
 		t.Fatalf("err = %v", err)
 	}
-	if s := out.(*enforce.Summary); s.Batches != 1 || s.Checked+s.Skipped != 50 {
+	if s := out.(*enforce.Summary); s.Batches != 1 || s.Checked+s.Skipped != sweepBatch {
 		t.Errorf("one invocation: %+v", s)
 	}
 

@@ -339,14 +339,14 @@ func TestGiven(t *testing.T) {
 
 // Reads are paced below the quota: accounts read from one caller at AWS's
 // real rates must not fail, and throttles stay rare. The clock is real, so
-// this runs at the quota: 40 reads at 10/s, past the burst, ≈ 3 s. It is
+// this runs at the quota: 25 reads at 10/s, 10 past the burst of 15, ≈ 1 s. It is
 // the one test of pacing at the real quota (-short skips it); the others
 // run on scaled quotas or the emulator's fake clock.
 func TestPacedBelowQuota(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs at the real quota")
 	}
-	st, err := emulator.Generate(40, 9)
+	st, err := emulator.Generate(25, 9)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,10 +75,28 @@ for line in sys.stdin:
 `
 
 // AWS returns the aws CLI, or skips (fails when peers are required) the
-// test. The shell process ends with the test.
+// test. Every test of a test binary shares one shell: Python's start-up
+// and awscli's import cost about a second each time, and its commands run
+// one at a time anyway. A shell left broken by one test (a command cut
+// off mid-answer) is replaced for the next. [StopShared] ends it; so does
+// the test binary's exit, which closes the shell's stdin.
 func AWS(t testing.TB) *AWSCLI {
 	t.Helper()
-	a := &AWSCLI{bin: Require(t, "aws")}
+	bin := Require(t, "aws")
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if a := shared.aws; a != nil && a.usable() {
+		return a
+	}
+	shared.aws = startAWS(t, bin)
+	return shared.aws
+}
+
+// startAWS starts the shell, or returns an AWSCLI that execs every
+// command when Python cannot run awscli's driver.
+func startAWS(t testing.TB, bin string) *AWSCLI {
+	t.Helper()
+	a := &AWSCLI{bin: bin}
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Logf("peertest: no python3 (%v); every aws command is its own process", err)
@@ -107,11 +125,29 @@ func AWS(t testing.TB) *AWSCLI {
 		return a
 	}
 	a.shell, a.stdin, a.stdout = cmd, stdin, r
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Wait()
-	})
 	return a
+}
+
+// usable reports whether the shell can take another command.
+func (a *AWSCLI) usable() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.broken == nil
+}
+
+// stop ends the shell: Python reads the end of its input and exits.
+func (a *AWSCLI) stop() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.shell == nil {
+		return
+	}
+	a.stdin.Close()
+	a.shell.Wait()
+	a.shell = nil
+	if a.broken == nil {
+		a.broken = errors.New("peertest: the aws CLI shell was stopped")
+	}
 }
 
 // Run runs `aws args...` with exactly the environment env (KEY=VALUE, as

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -44,6 +45,52 @@ func Missing(t testing.TB, msg string) {
 // server is stopped when the test ends.
 func Moto(t testing.TB) string {
 	t.Helper()
+	url, stop := startMoto(t)
+	t.Cleanup(stop)
+	return url
+}
+
+// SharedMoto returns the URL of one moto_server shared by every test of
+// the test binary that asks for it, started by the first: moto keeps
+// each service's state apart (an organization, S3 buckets), and each
+// start costs about a second of Python. The test binary's TestMain must
+// call [StopShared] after its tests, or the server outlives them.
+func SharedMoto(t testing.TB) string {
+	t.Helper()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.motoURL == "" {
+		shared.motoURL, shared.motoStop = startMoto(t)
+	}
+	return shared.motoURL
+}
+
+// StopShared stops what [AWS] and [SharedMoto] started; call it from
+// TestMain after the tests have run.
+func StopShared() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.aws != nil {
+		shared.aws.stop()
+		shared.aws = nil
+	}
+	if shared.motoStop != nil {
+		shared.motoStop()
+		shared.motoURL, shared.motoStop = "", nil
+	}
+}
+
+// shared holds the peers a test binary starts once.
+var shared struct {
+	mu       sync.Mutex
+	aws      *AWSCLI
+	motoURL  string
+	motoStop func()
+}
+
+// startMoto starts moto_server and waits until it answers.
+func startMoto(t testing.TB) (url string, stop func()) {
+	t.Helper()
 	bin := Require(t, "moto_server")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,20 +112,21 @@ func Moto(t testing.TB) string {
 		for s.Scan() {
 		}
 	}()
-	t.Cleanup(func() {
+	stop = func() {
 		cancel()
 		cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	}
+	url = fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(url + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			return url
+			return url, stop
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	stop()
 	t.Fatalf("moto_server did not answer on %s within 30s", url)
-	return ""
+	return "", nil
 }
