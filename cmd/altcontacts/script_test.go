@@ -102,10 +102,10 @@ func flagSet(name string) bool {
 
 // noExitSleep adds atexit_sleep_ms=0 to GORACE unless the caller chose a
 // value. Built with -race, every program sleeps 1 s at exit (the race
-// runtime's default, so late goroutines can still report) and the scripts
-// run altcontacts over 300 times: that was most of this package's time
-// under -race. A race found in a script's command still fails it: the
-// race runtime reports as it detects and exits 66.
+// runtime's default, so late goroutines can still report), and under
+// -race the race-built test binary is altcontacts for raceScripts and the
+// moto tests. A race found in such a command still fails it: the race
+// runtime reports as it detects and exits 66.
 func noExitSleep(gorace string) string {
 	if strings.Contains(gorace, "atexit_sleep_ms") {
 		return gorace
