@@ -1,11 +1,10 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -18,9 +17,10 @@ import (
 var raceScripts = map[string]bool{"loop": true, "enforce_sweep": true}
 
 var plain struct {
-	once sync.Once
-	dir  string
-	err  error
+	once     sync.Once
+	dir      string
+	noGo     error  // no go command: the scripts run the test binary
+	buildErr string // go build failed: every script fails with this
 }
 
 // plainBinDir returns a directory holding altcontacts built from this
@@ -29,9 +29,9 @@ var plain struct {
 // by the tests that run scripts.
 //
 // Under -race it is what keeps the scripts affordable: a race-built
-// process spends about 0.4 s of CPU before and after its work (the race
-// runtime maps shadow memory for the whole binary, and every package's
-// init runs instrumented), against 0.1 s for a plain one, and the scripts
+// process costs about 0.4 s of CPU (the race runtime maps shadow memory
+// for the whole binary, and every package's init runs instrumented),
+// against 0.1 s for a plain one, and the scripts
 // start altcontacts some 350 times (docs/benchmarks.md). The race
 // detector still watches the same code in-process: internal/cli's tests
 // call every command's run function, and the packages below test their
@@ -45,38 +45,30 @@ func plainBinDir(t *testing.T) string {
 	plain.once.Do(func() {
 		goBin, err := exec.LookPath("go")
 		if err != nil {
-			plain.err = err
+			plain.noGo = err
 			return
 		}
 		dir, err := os.MkdirTemp("", "altcontacts-plain")
 		if err != nil {
-			plain.err = err
+			plain.buildErr = err.Error()
 			return
 		}
-		cmd := exec.Command(goBin, "build", "-o", filepath.Join(dir, "altcontacts"), ".")
-		out, err := cmd.CombinedOutput()
+		out, err := exec.Command(goBin, "build", "-o", filepath.Join(dir, "altcontacts"), ".").CombinedOutput()
 		if err != nil {
 			os.RemoveAll(dir)
-			plain.err = &buildError{err: err, out: strings.TrimSpace(string(out))}
+			plain.buildErr = fmt.Sprintf("%v\n%s", err, out)
 			return
 		}
 		plain.dir = dir
 	})
-	if plain.err != nil {
-		if be := (*buildError)(nil); errors.As(plain.err, &be) {
-			t.Fatalf("go build altcontacts: %v\n%s", be.err, be.out)
-		}
-		t.Logf("no go command (%v): the scripts run the test binary as altcontacts", plain.err)
+	switch {
+	case plain.buildErr != "":
+		t.Fatalf("go build altcontacts: %s", plain.buildErr)
+	case plain.noGo != nil:
+		t.Logf("no go command (%v): the scripts run the test binary as altcontacts", plain.noGo)
 	}
 	return plain.dir
 }
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() }
 
 // removePlain removes the plain build; TestMain calls it after the tests.
 func removePlain() {

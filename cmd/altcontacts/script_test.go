@@ -76,6 +76,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
+			// testscript names a script's $WORK script-NAME.
 			name := strings.TrimPrefix(filepath.Base(env.WorkDir), "script-")
 			if bin != "" && !(raceEnabled && raceScripts[name]) {
 				env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))

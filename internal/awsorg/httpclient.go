@@ -12,22 +12,21 @@ import (
 // method. Code that builds its own aws.Config over TCP (the emulator's
 // comparison with moto) wraps its client with it too.
 //
-// Why: smithy-go's Request.Build (transport/http/request.go) wraps the
-// request body in a safeReadCloser (transport/http/internal/io/safe.go)
+// Why: smithy-go's Request.Build wraps the request body in a safeReadCloser
 // whose WriteTo returns io.EOF once it is closed, and ClientHandler.Handle
-// (transport/http/client.go) closes that body as soon as Do returns, that
-// is when the response headers are in, while the Transport's writeLoop
-// may still be in the request write. net/http's transferWriter.writeBody
-// (transfer.go), after sending ContentLength bytes, drains the body into
-// io.Discard to catch extra bytes; io.Copy takes the WriterTo path, so when
-// the server answered before the writeLoop got there, the drain returns
-// io.EOF, the request write fails with "EOF" although every byte was
-// sent, and persistConn.writeLoop (transport.go) closes the connection
-// under the response still being read: "read tcp ...: use of closed
-// network connection" on a 200, only on keep-alive connections and under
-// load. Read on the closed body reports a plain end of body, which is what
-// the drain expects, so hiding WriteTo is enough; it costs nothing, since
-// the body proper is copied through an io.LimitReader (no WriteTo) anyway.
+// closes that body as soon as Do returns, that is when the response headers
+// are in, while the Transport's writeLoop may still be in the request
+// write. net/http's transferWriter.writeBody, after sending ContentLength
+// bytes, drains the body into io.Discard to catch extra bytes; io.Copy
+// takes the WriterTo path, so when the server answered before the writeLoop
+// got there, the drain returns io.EOF, the request write fails with "EOF"
+// although every byte was sent, and persistConn.writeLoop closes the
+// connection under the response still being read: "read tcp ...: use of
+// closed network connection" on a 200, only on keep-alive connections and
+// under load. Read on the closed body reports a plain end of body, which is
+// what the drain expects, so hiding WriteTo is enough; it costs nothing,
+// since the body proper is copied through an io.LimitReader (no WriteTo)
+// anyway.
 func HTTPClient(c aws.HTTPClient) aws.HTTPClient {
 	switch c.(type) {
 	case nil:

@@ -10,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/clock"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/enforce"
@@ -136,29 +136,13 @@ rules:
   allowed_email_domains: [acmepay.io]
 `
 
-// sweepClock is the enforcer's clock on both sides of the comparison: it
-// starts at the same instant and moves a second per account a batch takes
-// (enforce.Config.Taken), never by being read, so a --budget of N seconds
-// cuts batches of N accounts on any machine.
-type sweepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newSweepClock() *sweepClock {
-	return &sweepClock{t: time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)}
-}
-
-func (c *sweepClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *sweepClock) taken(string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Second)
+// newSweepClock is the enforcer's clock on both sides of the comparison:
+// it starts at the same instant and moves a second per account a batch
+// takes (enforce.Config.Taken), never by being read, so a --budget of N
+// seconds cuts batches of N accounts on any machine.
+func newSweepClock() (now func() time.Time, taken func(string)) {
+	c := clock.NewManual(time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC))
+	return c.Now, func(string) { c.Advance(time.Second) }
 }
 
 // What a local replay shows is what runs on AWS: the same sandbox
@@ -195,8 +179,7 @@ func TestEnforceSweepIsTheLambdas(t *testing.T) {
 				t.Fatal(err)
 			}
 			seed(t, cliState)
-			cliClock := newSweepClock()
-			e.now, e.taken = cliClock.now, cliClock.taken
+			e.now, e.taken = newSweepClock()
 			cliJournal := filepath.Join(dir, "cli.jsonl")
 			args := []string{"enforce", "--sandbox", "--event", eventFile, "--policy", policyFile, "--apply", "--journal", cliJournal}
 			if tc.budget > 0 {
@@ -226,7 +209,8 @@ func TestEnforceSweepIsTheLambdas(t *testing.T) {
 			if scale <= 0 {
 				scale = 1
 			}
-			lambdaClock, store := newSweepClock(), enforce.NewMemStore()
+			lambdaNow, lambdaTaken := newSweepClock()
+			store := enforce.NewMemStore()
 			lambdaJournal := filepath.Join(dir, "lambda.jsonl")
 			invoke := func(payload string) []byte {
 				t.Helper()
@@ -235,7 +219,7 @@ func TestEnforceSweepIsTheLambdas(t *testing.T) {
 				h, err := enforce.New(awsorg.New(s.Emulator.ConfigAs(""), awsorg.Options{Scale: scale, Drained: true}), enforce.Config{
 					Policy: p, PolicyBytes: []byte(sweepPolicy), Mode: enforce.ModeEnforce, EnforcerRole: "altcontacts-enforcer",
 					Journal: journal.Target{File: lambdaJournal}, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-					Version: version(), Store: store, BatchBudget: tc.budget, Now: lambdaClock.now, Taken: lambdaClock.taken,
+					Version: version(), Store: store, BatchBudget: tc.budget, Now: lambdaNow, Taken: lambdaTaken,
 				})
 				if err != nil {
 					t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/awsorg"
+	"github.com/altcontacts/altcontacts/internal/clock"
 	"github.com/altcontacts/altcontacts/internal/contact"
 	"github.com/altcontacts/altcontacts/internal/emulator"
 	"github.com/altcontacts/altcontacts/internal/enforce"
@@ -63,40 +64,22 @@ func (p *putCounter) total() (sum int, dup []string) {
 	return sum, dup
 }
 
-// manualClock is the enforcer's one clock in the sweep tests: reading it
-// never moves it (the plan, the journal and the budget all read it, as
-// often as they like); the batch moves it a second for every account it
-// takes (Config.Taken), so a 10 s budget is 10 accounts whatever the
-// machine's speed, and a batch's size says how its budget was spent.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// The sweep tests' enforcer reads one clock.Manual: reading it never moves
+// it (the plan, the journal and the budget all read it, as often as they
+// like); the batch moves it a second for every account it takes
+// (Config.Taken), so a 10 s budget is 10 accounts whatever the machine's
+// speed, and a batch's size says how its budget was spent.
 
 // sweepEpoch is where the sweep tests' clock starts: far from today, so a
 // time read from the wall clock instead shows.
 var sweepEpoch = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
-
-func newManualClock() *manualClock { return &manualClock{t: sweepEpoch} }
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *manualClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type sweepFixture struct {
 	e    *emulator.Emulator
 	h    *enforce.Handler
 	puts *putCounter
 	log  *bytes.Buffer
-	clk  *manualClock
+	clk  *clock.Manual
 	// journal is the enforcer's journal file.
 	journal string
 	// want is each ACTIVE account's SECURITY contact under the policy.
@@ -128,12 +111,12 @@ func newSweep(t *testing.T, mode string, opts ...emulator.Option) sweepFixture {
 	cfg := e.Config()
 	puts := &putCounter{next: &http.Client{Transport: cfg.HTTPClient.(*http.Client).Transport}, n: map[string]int{}}
 	var log bytes.Buffer
-	clk := newManualClock()
+	clk := clock.NewManual(sweepEpoch)
 	jpath := filepath.Join(t.TempDir(), "journal.jsonl")
 	h, err := enforce.New(awsorg.New(cfg, awsorg.Options{Quotas: awsorg.DefaultQuotas.Scale(50), MaxAttempts: 2, HTTPClient: puts}), enforce.Config{
 		Policy: p, PolicyBytes: []byte(policyYAML), Mode: mode, EnforcerRole: "altcontacts-enforcer",
 		Journal: journal.Target{File: jpath}, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
-		BatchBudget: sweepBatch * time.Second, Now: clk.Now, Taken: func(string) { clk.advance(time.Second) },
+		BatchBudget: sweepBatch * time.Second, Now: clk.Now, Taken: func(string) { clk.Advance(time.Second) },
 	})
 	if err != nil {
 		t.Fatal(err)

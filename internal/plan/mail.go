@@ -45,6 +45,7 @@ func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) Mai
 	var res MailCheck
 	var emails []string
 	accounts := map[string][]string{}
+	why := map[string]string{} // each refused address's reason
 	warned := map[string]bool{}
 	for _, w := range writes {
 		if w.After == nil {
@@ -60,11 +61,13 @@ func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) Mai
 			warned[d] = true
 			res.Unchecked = append(res.Unchecked, UncheckedDomain{Domain: d, Why: md.Why})
 		}
-		if contact.MailRefusal(email, md) == "" {
+		refusal := contact.MailRefusal(email, md)
+		if refusal == "" {
 			continue
 		}
-		if _, ok := accounts[email]; !ok {
+		if _, ok := why[email]; !ok {
 			emails = append(emails, email)
+			why[email] = refusal
 		}
 		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
 		if !slices.Contains(res.Dead, d) {
@@ -72,12 +75,11 @@ func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) Mai
 		}
 	}
 	for _, email := range emails {
-		md := mc.Check(ctx, contact.EmailDomain(email))
 		where := accounts[email][0]
 		if n := len(accounts[email]); n > 1 {
 			where = fmt.Sprintf("%s and %d more", where, n-1)
 		}
-		res.Refusals = append(res.Refusals, fmt.Sprintf("%s: %s (to %s)", source, contact.MailRefusal(email, md), where))
+		res.Refusals = append(res.Refusals, fmt.Sprintf("%s: %s (to %s)", source, why[email], where))
 	}
 	return res
 }
