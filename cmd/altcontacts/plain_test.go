@@ -10,7 +10,7 @@ import (
 )
 
 // raceScripts run the race-built test binary as altcontacts under -race;
-// every other script runs the plain build (see plainBinDir). The loop is
+// every other script runs the plain build there (see plainBinDir). The loop is
 // the main job end to end (audit, plan, apply with its worker pool and
 // journal, verify, rollback) and the sweep drives batches with deadlines:
 // the two scripts whose commands run the most goroutines at once.
@@ -24,9 +24,12 @@ var plain struct {
 }
 
 // plainBinDir returns a directory holding altcontacts built from this
-// package by `go build`, as a user builds it: main.go itself, not the test
-// binary standing in for it. It is built once per test binary, and only
-// by the tests that run scripts.
+// package by `go build`, without -race. TestScripts asks for it only
+// under -race, once per test binary; without -race the test binary
+// itself is altcontacts (TestMain maps the command to main.go's main),
+// and a start of it costs what a start of a plain build does (an audit
+// of the sandbox: 100 ms of CPU either way), so linking a second binary
+// would only add a link to the suite.
 //
 // Under -race it is what keeps the scripts affordable: a race-built
 // process costs about 0.4 s of CPU (the race runtime maps shadow memory

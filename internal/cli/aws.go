@@ -67,7 +67,8 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if err != nil {
 			return nil, err
 		}
-		scale := s.Emulator.State().Settings.QuotaScale
+		set := s.Emulator.Settings()
+		scale := set.QuotaScale
 		if scale <= 0 {
 			scale = 1
 		}
@@ -82,7 +83,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		c := awsorg.New(cfg, awsorg.Options{Scale: scale, MaxRPS: g.rps, Logger: g.logger(e), HubRegion: g.hubRegion})
 		hc, _ := cfg.HTTPClient.(*http.Client)
 		return &connection{client: c, close: s.Close, resolver: s.Resolver,
-			evaluationInterval: time.Duration(s.Emulator.State().Settings.EvaluationInterval),
+			evaluationInterval: time.Duration(set.EvaluationInterval),
 			rdap:               func() (*http.Client, string) { return hc, s.RDAPBootstrapURL() }}, nil
 	}
 	cfg, err := awsorg.LoadConfig(ctx, g.loadOptions(e))

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -222,6 +223,17 @@ func (e *Emulator) State() *State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.state.clone()
+}
+
+// Settings returns a copy of the state's settings: what a caller of the
+// sandbox needs to match its pacing, without [Emulator.State]'s deep copy
+// of every account and finding.
+func (e *Emulator) Settings() Settings {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	set := e.state.Settings
+	set.Faults = slices.Clone(set.Faults)
+	return set
 }
 
 // Version counts changes to the state; it moves whenever a contact,

@@ -150,3 +150,21 @@ func permutations(n int) [][]int {
 	}
 	return out
 }
+
+// Settings is a copy: what a caller does to it never reaches the state.
+func TestSettingsIsACopy(t *testing.T) {
+	f := Fault{Op: "GetAlternateContact", Rate: 0.5, Error: "ThrottlingException"}
+	e := New(WithQuotaScale(3), WithFault(f))
+	got := e.Settings()
+	if got.QuotaScale != 3 || len(got.Faults) != 1 || got.Faults[0] != f {
+		t.Fatalf("Settings() = %+v, want quota scale 3 and fault %+v", got, f)
+	}
+	got.Faults[0].Rate = 1
+	got.QuotaScale = 9
+	if again := e.Settings(); again.QuotaScale != 3 || again.Faults[0].Rate != 0.5 {
+		t.Errorf("changing the copy changed the state: %+v", again)
+	}
+	if st := e.State().Settings; st.QuotaScale != 3 || st.Faults[0] != f {
+		t.Errorf("State().Settings = %+v, want the settings given", st)
+	}
+}

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -23,15 +23,15 @@ func TestParseInts(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{nil, {"nope"}} {
 		var stderr strings.Builder
-		if code := run(context.Background(), args, io.Discard, &stderr); code != 2 {
-			t.Errorf("run(%q) = %d, want 2", args, code)
+		if code := Main(context.Background(), args, io.Discard, &stderr); code != 2 {
+			t.Errorf("Main(%q) = %d, want 2", args, code)
 		}
 		if !strings.Contains(stderr.String(), "Usage:") {
-			t.Errorf("run(%q): no usage on stderr: %s", args, stderr.String())
+			t.Errorf("Main(%q): no usage on stderr: %s", args, stderr.String())
 		}
 	}
 	var stderr strings.Builder
-	if code := run(context.Background(), []string{"speed", "--ops", "plan"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), `"plan" is not audit or apply`) {
+	if code := Main(context.Background(), []string{"speed", "--ops", "plan"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), `"plan" is not audit or apply`) {
 		t.Errorf("speed --ops plan: exit %d, %s", code, stderr.String())
 	}
 }

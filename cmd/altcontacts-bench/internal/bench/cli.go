@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/altcontacts/altcontacts/cmd/altcontacts-bench/internal/bench"
 )
 
 const usage = `altcontacts-bench measures the real altcontacts binary against the emulator over loopback.
@@ -26,8 +24,8 @@ Usage:
 Run it from the module root: go run ./cmd/altcontacts-bench speed --n 23,1000
 `
 
-// run is the whole command; it returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// Main is the whole altcontacts-bench command; it returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -42,10 +40,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSoak(ctx, args[1:], stdout, stderr)
 	case "sweep":
 		err = runSweepBench(ctx, args[1:], stdout, stderr)
-	case bench.HelperCommand:
-		return bench.HelperMain(args[1:])
-	case bench.SweepCommand:
-		return bench.SweepMain(args[1:])
+	case HelperCommand:
+		return HelperMain(args[1:])
+	case SweepCommand:
+		return SweepMain(args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -107,14 +105,14 @@ func writeJSON(w io.Writer, v any) error {
 func runSpeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("speed", stderr)
 	n := fs.String("n", "23,1000,10000", "organization sizes, comma-separated (23 = the fintech scenario)")
-	o := bench.SpeedOptions{Log: stderr}
+	o := SpeedOptions{Log: stderr}
 	if exe, err := os.Executable(); err == nil {
 		o.Helper = exe
 	}
 	fs.Float64Var(&o.Scale, "scale", 10, "quota scale, on the emulator and --quota-scale of the child")
 	fs.DurationVar(&o.Latency, "latency", 30*time.Millisecond, "latency added to every emulated AWS request")
 	ops := fs.String("ops", "audit,apply", "commands to time: audit, apply")
-	fs.Uint64Var(&o.Seed, "seed", bench.Seed, "seed of generated organizations")
+	fs.Uint64Var(&o.Seed, "seed", Seed, "seed of generated organizations")
 	fs.StringVar(&o.Bin, "bin", "", "prebuilt altcontacts binary (default: go build ./cmd/altcontacts)")
 	fs.StringVar(&o.Dir, "dir", "", "working directory to keep (binary, policy, journals)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
@@ -132,7 +130,7 @@ func runSpeed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		o.Ops = append(o.Ops, op)
 	}
-	rs, err := bench.Speed(ctx, o)
+	rs, err := Speed(ctx, o)
 	if *out != "" && len(rs) > 0 {
 		b, _ := json.MarshalIndent(rs, "", "  ")
 		if werr := os.WriteFile(*out, append(b, '\n'), 0o644); werr != nil {
@@ -144,7 +142,7 @@ func runSpeed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if werr := writeJSON(stdout, rs); werr != nil {
 				return werr
 			}
-		} else if werr := bench.WriteSpeedTable(stdout, rs); werr != nil {
+		} else if werr := WriteSpeedTable(stdout, rs); werr != nil {
 			return werr
 		}
 	}
@@ -161,15 +159,15 @@ func runSpeed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("baseline", stderr)
-	o := bench.BaselineOptions{Log: stderr}
+	o := BaselineOptions{Log: stderr}
 	fs.IntVar(&o.Runs, "runs", 3, "runs of each side; the best counts")
 	fs.StringVar(&o.Bin, "bin", "", "prebuilt altcontacts binary (default: go build ./cmd/altcontacts)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := bench.Baseline(ctx, o)
-	if errors.Is(err, bench.ErrNoAWSCLI) {
+	r, err := Baseline(ctx, o)
+	if errors.Is(err, ErrNoAWSCLI) {
 		fmt.Fprintln(stderr, "altcontacts-bench: baseline skipped: the aws CLI is not installed (https://aws.amazon.com/cli/)")
 		return nil
 	}
@@ -179,12 +177,12 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *asJSON {
 		return writeJSON(stdout, r)
 	}
-	return bench.WriteBaselineTable(stdout, r)
+	return WriteBaselineTable(stdout, r)
 }
 
 func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("soak", stderr)
-	o := bench.SoakOptions{Log: stderr}
+	o := SoakOptions{Log: stderr}
 	fs.IntVar(&o.N, "n", 1000, "accounts in the generated organization")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Minute, "stop by then")
 	fs.Uint64Var(&o.Seed, "seed", 0, "seed of kills, latency and faults (default: from the clock, printed)")
@@ -201,7 +199,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := bench.Soak(ctx, o)
+	r, err := Soak(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -210,7 +208,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	} else {
-		bench.WriteSoakSummary(stdout, r)
+		WriteSoakSummary(stdout, r)
 	}
 	if r.Failed() {
 		return exitErr(1)
@@ -220,7 +218,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func runSweepBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep", stderr)
-	o := bench.SweepOptions{Log: stderr}
+	o := SweepOptions{Log: stderr}
 	exe, err := os.Executable()
 	if err != nil {
 		return err
@@ -233,7 +231,7 @@ func runSweepBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.BoolVar(&o.Full, "full", false, "start each batch's client with full token buckets instead of empty ones")
 	fs.BoolVar(&o.S3, "s3", false, "journal to an in-process S3 (gofakes3) instead of files on tmpfs")
 	fs.DurationVar(&o.S3Latency, "s3-latency", 10*time.Millisecond, "latency added to every S3 request (with --s3)")
-	fs.Uint64Var(&o.Seed, "seed", bench.Seed, "seed of the generated organization")
+	fs.Uint64Var(&o.Seed, "seed", Seed, "seed of the generated organization")
 	fs.StringVar(&o.Dir, "dir", "", "working directory to keep (the journal)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	out := fs.String("out", "", "also write the result as JSON to this file")
@@ -243,7 +241,7 @@ func runSweepBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if o.N < 1 || o.Scale <= 0 {
 		return errors.New("--n and --scale must be positive")
 	}
-	r, err := bench.Sweep(ctx, o)
+	r, err := Sweep(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -256,7 +254,7 @@ func runSweepBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *asJSON {
 		err = writeJSON(stdout, r)
 	} else {
-		err = bench.WriteSweepTable(stdout, r)
+		err = WriteSweepTable(stdout, r)
 	}
 	if err != nil {
 		return err
