@@ -65,6 +65,20 @@ func WithState(st *State) Option {
 	}
 }
 
+// AdoptState is [WithState] without the copy: the emulator starts from st
+// itself, which the caller must not use afterwards. It is for a state the
+// caller has just decoded and keeps no reference to, such as a sandbox
+// state file read by every command, where the copy (a JSON round trip)
+// would be the command's largest piece of work after decoding it.
+func AdoptState(st *State) Option {
+	return func(s *setup) error {
+		if st == nil {
+			return errors.New("emulator: AdoptState(nil)")
+		}
+		return s.choose(st, "AdoptState")
+	}
+}
+
 // WithScenario starts the emulator from a built-in scenario name.
 func WithScenario(name string) Option {
 	return func(s *setup) error {

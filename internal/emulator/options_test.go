@@ -168,3 +168,47 @@ func TestSettingsIsACopy(t *testing.T) {
 		t.Errorf("State().Settings = %+v, want the settings given", st)
 	}
 }
+
+// AdoptState starts where WithState does, in either order with the other
+// options, and refuses nil as WithState does.
+func TestAdoptStateIsWithStateWithoutTheCopy(t *testing.T) {
+	clock := WithClock(func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) })
+	fault := WithFault(Fault{Op: "GetAlternateContact", Rate: 1, Error: "AccessDeniedException"})
+	snapshot := func(opts ...Option) string {
+		t.Helper()
+		e, err := Build(append([]Option{clock}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	standalone, err := Builtin("standalone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := snapshot(WithState(standalone), fault)
+	for _, opts := range [][]Option{{AdoptState(mustBuiltin(t, "standalone")), fault}, {fault, AdoptState(mustBuiltin(t, "standalone"))}} {
+		if got := snapshot(opts...); got != want {
+			t.Errorf("AdoptState starts elsewhere than WithState:\n%s\nwant:\n%s", got, want)
+		}
+	}
+	if _, err := Build(AdoptState(nil)); err == nil {
+		t.Error("AdoptState(nil): no error")
+	}
+	if _, err := Build(AdoptState(mustBuiltin(t, "standalone")), WithScenario("fintech")); err == nil {
+		t.Error("AdoptState and WithScenario both chose the start: no error")
+	}
+}
+
+func mustBuiltin(t *testing.T, name string) *State {
+	t.Helper()
+	st, err := Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}

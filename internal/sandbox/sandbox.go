@@ -113,7 +113,7 @@ func Open(path string, opts ...emulator.Option) (*Session, error) {
 			return nil, fmt.Errorf("sandbox state %s: %w (run `altcontacts sandbox reset` to start afresh)", path, perr)
 		}
 		// The stored state is the start; opts change it, whatever order.
-		opts = append([]emulator.Option{emulator.WithState(st)}, opts...)
+		opts = append([]emulator.Option{emulator.AdoptState(st)}, opts...)
 	}
 	e, berr := emulator.Build(opts...)
 	if berr != nil {
