@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/altcontacts/altcontacts/internal/clock"
 )
 
 // Accounts of the built-in fintech scenario the tests lean on.
@@ -114,26 +115,10 @@ func mustNoErr(t testing.TB, err error) {
 	}
 }
 
-// fakeClock is a settable clock for WithClock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newFakeClock is a settable clock for WithClock: the tests' clock.Manual
+// (a test-only import; the emulator's own code imports none of ours).
+func newFakeClock() *clock.Manual {
+	return clock.NewManual(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 }
 
 // scenario loads a scenario or fails the test.

@@ -64,14 +64,13 @@ func (p *putCounter) total() (sum int, dup []string) {
 	return sum, dup
 }
 
-// The sweep tests' enforcer reads one clock.Manual: reading it never moves
-// it (the plan, the journal and the budget all read it, as often as they
-// like); the batch moves it a second for every account it takes
-// (Config.Taken), so a 10 s budget is 10 accounts whatever the machine's
-// speed, and a batch's size says how its budget was spent.
-
 // sweepEpoch is where the sweep tests' clock starts: far from today, so a
-// time read from the wall clock instead shows.
+// time read from the wall clock instead shows. The enforcer reads one
+// clock.Manual: reading it never moves it (the plan, the journal and the
+// budget all read it, as often as they like); the batch moves it a second
+// for every account it takes (Config.Taken), so a 10 s budget is 10
+// accounts whatever the machine's speed, and a batch's size says how its
+// budget was spent.
 var sweepEpoch = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
 
 type sweepFixture struct {

@@ -42,10 +42,15 @@ func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) Mai
 			mc.Start(ctx, contact.EmailDomain(w.After.Email))
 		}
 	}
+	// refused is one address that cannot receive mail: why, and the
+	// first write to it with how many more there are.
+	type refused struct {
+		why, first string
+		more       int
+	}
 	var res MailCheck
-	var emails []string
-	accounts := map[string][]string{}
-	why := map[string]string{} // each refused address's reason
+	var order []*refused
+	byEmail := map[string]*refused{}
 	warned := map[string]bool{}
 	for _, w := range writes {
 		if w.After == nil {
@@ -65,21 +70,23 @@ func (p *Plan) CheckMail(ctx context.Context, mc MailChecker, source string) Mai
 		if refusal == "" {
 			continue
 		}
-		if _, ok := why[email]; !ok {
-			emails = append(emails, email)
-			why[email] = refusal
+		if r := byEmail[email]; r != nil {
+			r.more++
+		} else {
+			r = &refused{why: refusal, first: w.AccountID + " " + string(w.Type)}
+			byEmail[email] = r
+			order = append(order, r)
 		}
-		accounts[email] = append(accounts[email], w.AccountID+" "+string(w.Type))
 		if !slices.Contains(res.Dead, d) {
 			res.Dead = append(res.Dead, d)
 		}
 	}
-	for _, email := range emails {
-		where := accounts[email][0]
-		if n := len(accounts[email]); n > 1 {
-			where = fmt.Sprintf("%s and %d more", where, n-1)
+	for _, r := range order {
+		where := r.first
+		if r.more > 0 {
+			where = fmt.Sprintf("%s and %d more", where, r.more)
 		}
-		res.Refusals = append(res.Refusals, fmt.Sprintf("%s: %s (to %s)", source, why[email], where))
+		res.Refusals = append(res.Refusals, fmt.Sprintf("%s: %s (to %s)", source, r.why, where))
 	}
 	return res
 }
