@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,12 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/altcontacts/altcontacts/internal/cli"
 	"github.com/altcontacts/altcontacts/internal/peertest"
 	"github.com/altcontacts/altcontacts/internal/s3test"
 )
@@ -22,18 +25,21 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "altcontacts" {
+		// The test binary standing in for altcontacts (run through the
+		// link binDir makes) runs main.go's own main, signal handling
+		// and exit code included.
+		main()
+		return
+	}
 	// Every run of altcontacts from a test (the scripts', and the moto
-	// tests' through PATH) inherits this; testscript passes GORACE on.
+	// tests' through PATH) inherits this.
 	os.Setenv("GORACE", noExitSleep(os.Getenv("GORACE")))
-	testscript.Main(mainM{m}, map[string]func(){
-		// The test binary standing in for altcontacts runs main.go's own
-		// main, signal handling and exit code included.
-		"altcontacts": main,
-	})
+	os.Exit(mainM{m}.Run())
 }
 
-// mainM runs the tests, then stops what they shared: the plain build and
-// the peers started once per test binary.
+// mainM runs the tests, then stops what they shared: the peers started
+// once per test binary.
 type mainM struct{ m *testing.M }
 
 func (m mainM) Run() int {
@@ -44,13 +50,42 @@ func (m mainM) Run() int {
 		// them at once keep the CPUs busy where GOMAXPROCS left them idle.
 		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
 	}
+	bin, err := binDir()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(bin)
+	os.Setenv("PATH", bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
 	defer peertest.StopShared()
-	defer removePlain()
 	return m.m.Run()
 }
 
-// TestScripts runs the user-visible contract in testdata/script/*.txtar: the
-// real command against a sandbox whose state lives in the script's $WORK.
+// binDir makes a directory holding altcontacts, a link to this test
+// binary, for PATH: `exec altcontacts` in a script, and the moto tests,
+// start it as a process of its own (TestMain). It is not testscript.Main,
+// which would claim the script command altcontacts for exec, the name the
+// in-process command has (inProcess).
+func binDir() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "altcontacts-bin")
+	if err != nil {
+		return "", err
+	}
+	if err := os.Symlink(self, filepath.Join(dir, "altcontacts")); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// TestScripts runs the user-visible contract in testdata/script/*.txtar:
+// altcontacts against a sandbox whose state lives in the script's $WORK,
+// run in the test process (`altcontacts ...`, see inProcess) or as a
+// process of its own (`exec altcontacts ...`).
 //
 // Scripts that journal to S3 reach an in-process S3 (bucket "journal")
 // through AWS_ENDPOINT_URL_S3, as a user points altcontacts at any
@@ -60,10 +95,6 @@ func TestScripts(t *testing.T) {
 	// environment have ended; the scripts themselves run in parallel.
 	t.Parallel()
 	store := s3test.Start(t, "journal")
-	bin := ""
-	if raceEnabled {
-		bin = plainBinDir(t)
-	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
@@ -72,33 +103,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ALTCONTACTS_SANDBOX_STATE", filepath.Join(env.WorkDir, "sandbox", "state.json"))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("AWS_ENDPOINT_URL_S3", store.URL)
-			// testscript names a script's $WORK script-NAME.
-			name := strings.TrimPrefix(filepath.Base(env.WorkDir), "script-")
-			raceBuilt := raceEnabled && (bin == "" || raceScripts[name])
-			if raceEnabled && !raceBuilt {
-				env.Setenv("PATH", bin+string(filepath.ListSeparator)+env.Getenv("PATH"))
-			}
-			if !raceBuilt && os.Getenv("GOGC") == "" {
-				// Each command lives a tenth of a second, and at the
-				// default GOGC a quarter of its CPU went to collecting
-				// the start-up heap it frees at exit anyway (an audit
-				// of the sandbox: 143 ms at 100, 108 ms at 400).
-				env.Setenv("GOGC", "400")
-			}
-			if !raceBuilt && os.Getenv("GOMAXPROCS") == "" {
-				// The scripts run twice GOMAXPROCS commands at once, so
-				// a command's own second P only adds a second set of
-				// per-P caches to fault in and a GC worker competing for
-				// the same cores: the scripts cost 32.9 CPU-s at one P
-				// against 34.2 at two (3 runs each, 3% fewer page
-				// faults). The commands' concurrency is tested with
-				// every P in process (internal/cli, apply, inventory,
-				// enforce) and under -race by raceScripts.
-				env.Setenv("GOMAXPROCS", "1")
-			}
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"runhint": runHint},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"altcontacts": inProcess,
+			"runhint":     runHint,
+		},
 	})
 }
 
@@ -112,14 +122,62 @@ func flagSet(name string) bool {
 // noExitSleep adds atexit_sleep_ms=0 to GORACE unless the caller chose a
 // value. Built with -race, every program sleeps 1 s at exit (the race
 // runtime's default, so late goroutines can still report), and under
-// -race the race-built test binary is altcontacts for raceScripts and the
-// moto tests. A race found in such a command still fails it: the race
-// runtime reports as it detects and exits 66.
+// -race the race-built test binary is the altcontacts that `exec`, runhint
+// and the moto tests start. A race found in such a command still fails
+// it: the race runtime reports as it detects and exits 66.
 func noExitSleep(gorace string) string {
 	if strings.Contains(gorace, "atexit_sleep_ms") {
 		return gorace
 	}
 	return strings.TrimSpace(gorace + " atexit_sleep_ms=0")
+}
+
+// inProcess is the script command `altcontacts ARGS`: altcontacts run in
+// the test process (cli.Run) with the script's environment, working
+// directory and an empty stdin, the way `exec altcontacts ARGS` runs it in
+// a process of its own, and failing the script as exec does: on a nonzero
+// exit, or on a zero one after `!`. Starting a process costs about 80 ms
+// of CPU before main runs and a sandbox command 5 to 15 ms after it
+// (docs/benchmarks.md, fifth pass), and the scripts run some 300.
+//
+// What only a process has stays with exec: main.go's exit code and
+// signals (version.txtar and the scripts' usage errors), `sandbox serve`
+// in the background, hints run as printed (runhint), and any command that
+// reads the AWS configuration chain, which the SDK takes from the
+// process's environment, not the script's: those are refused here.
+func inProcess(ts *testscript.TestScript, neg bool, args []string) {
+	if !inProcessSafe(args) {
+		ts.Fatalf("altcontacts %s: run it with exec: without --sandbox it reads the AWS configuration of the test process", strings.Join(args, " "))
+	}
+	stdout, stderr := ts.Stdout(), ts.Stderr()
+	code := cli.Run(context.Background(), cli.Invocation{
+		Args: args, Stdout: stdout, Stderr: stderr, Getenv: ts.Getenv, Dir: ts.MkAbs("."),
+	})
+	switch {
+	case code != 0 && !neg:
+		ts.Fatalf("altcontacts %s: exit %d", strings.Join(args, " "), code)
+	case code == 0 && neg:
+		ts.Fatalf("altcontacts %s: unexpected success", strings.Join(args, " "))
+	}
+}
+
+// inProcessSafe reports whether altcontacts ARGS stays off the AWS
+// configuration chain: a --sandbox command, a sandbox subcommand other
+// than serve, version and guardrail (which call nothing), or a journal
+// read from a file.
+func inProcessSafe(args []string) bool {
+	if len(args) == 0 || slices.Contains(args, "--sandbox") {
+		return true
+	}
+	switch args[0] {
+	case "sandbox":
+		return !slices.Contains(args, "serve")
+	case "version", "guardrail":
+		return true
+	case "journal":
+		return !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "s3://") })
+	}
+	return false
 }
 
 // runHint is the script command `runhint FILE REGEXP`: it finds the first
@@ -193,4 +251,26 @@ func shellWords(s string) ([]string, error) {
 		words = append(words, w.String())
 	}
 	return words, nil
+}
+
+// The in-process command refuses what would read the AWS configuration of
+// the test process instead of the script's.
+func TestInProcessSafe(t *testing.T) {
+	for args, want := range map[string]bool{
+		"audit --sandbox":                              true,
+		"sandbox reset --quota-scale 50":               true,
+		"sandbox serve --addr 127.0.0.1:0":             false,
+		"version":                                      true,
+		"guardrail scp":                                true,
+		"journal list --journal j.jsonl":               true,
+		"journal list --journal s3://journal/acme":     false,
+		"journal list --sandbox --journal s3://j/acme": true,
+		"audit":                        false,
+		"apply --plan plan.json --yes": false,
+		"audit --profile prod --endpoint-url http://x:1": false,
+	} {
+		if got := inProcessSafe(strings.Fields(args)); got != want {
+			t.Errorf("inProcessSafe(%s) = %v, want %v", args, got, want)
+		}
+	}
 }

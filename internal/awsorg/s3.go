@@ -2,6 +2,7 @@ package awsorg
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -185,14 +186,26 @@ func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
 		return nil, ErrNoLocalStore
 	}
 	if o.Local {
-		// No credential chain: it would end at the instance metadata
-		// service, slowly, for a store that accepts any key. Keys in the
-		// environment are used as they are (a local MinIO checks them).
+		// The sandbox reads no AWS configuration: not the credential chain
+		// (it would end at the instance metadata service, slowly, for a
+		// store that accepts any key), and nothing the SDK would take from
+		// the process environment behind the getenv it was given. Keys in
+		// the environment are used as they are (a local MinIO checks them).
 		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			id, secret = "sandbox", "sandbox-secret"
 		}
-		o.LoadOptions.Credentials = credentials.NewStaticCredentialsProvider(id, secret, "")
+		endpoint := getenv("AWS_ENDPOINT_URL_S3")
+		if endpoint == "" {
+			endpoint = getenv("AWS_ENDPOINT_URL")
+		}
+		region := cmp.Or(o.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"), "us-east-1")
+		cfg := aws.Config{
+			Region:       region,
+			Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, "")),
+			BaseEndpoint: aws.String(endpoint),
+		}
+		return NewBucket(cfg, o.Bucket, BucketOptions{PathStyle: true}), nil
 	}
 	if getenv("AWS_ENDPOINT_URL_S3") != "" {
 		// An endpoint set in code outranks every variable in the SDK's

@@ -85,3 +85,27 @@ func TestLoadBucketLocalNeedsAStore(t *testing.T) {
 		t.Errorf("LoadBucket = %v, want ErrNoLocalStore", err)
 	}
 }
+
+// In the sandbox, the journal's store is the one the given environment
+// names, whatever the process's own says: a command run in process by
+// the scripts (cmd/altcontacts) reads the script's environment, and a
+// profile or endpoint of the developer's never redirects sandbox data.
+func TestLoadBucketLocalReadsOnlyItsEnvironment(t *testing.T) {
+	hermetic(t)
+	store := s3test.Start(t, "journal")
+	t.Setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9") // the discard port: nothing answers
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	env := map[string]string{"AWS_ENDPOINT_URL_S3": store.URL}
+	b, err := awsorg.LoadBucket(context.Background(), awsorg.BucketLoadOptions{
+		Bucket: "journal", Local: true, Getenv: func(k string) string { return env[k] },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.PutNew(context.Background(), "probe", []byte("x")); err != nil {
+		t.Fatalf("PutNew = %v, want it stored where the given environment points", err)
+	}
+	if n := len(store.Objects(t, "journal")); n != 1 {
+		t.Errorf("the in-process S3 holds %d objects, want 1", n)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -68,8 +67,8 @@ conflicts (the rest was written); 130 interrupted (in-flight writes finished and
 }
 
 // readPlan reads a plan written by 'plan --out'; plan.Decode is strict.
-func readPlan(path string) (*plan.Plan, error) {
-	data, err := os.ReadFile(path)
+func readPlan(e *env, path string) (*plan.Plan, error) {
+	data, err := e.readFile(path)
 	if err != nil {
 		return nil, usageErr("plan: %v", err)
 	}
@@ -111,10 +110,10 @@ func (o *applyOptions) parse() error {
 		o.journal = defaultJournal(o.e)
 	}
 	if o.policyFile != "" {
-		o.policy, o.data, err = readPolicy(o.policyFile)
+		o.policy, o.data, err = readPolicy(o.e, o.policyFile)
 		return err
 	}
-	o.plan, err = readPlan(o.planFile)
+	o.plan, err = readPlan(o.e, o.planFile)
 	return err
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -107,11 +106,11 @@ func (o *auditOptions) parse() error {
 }
 
 // loadPolicy reads a policy file; every problem is an input error (exit 2).
-func loadPolicy(path string) (*contact.Policy, error) {
+func loadPolicy(e *env, path string) (*contact.Policy, error) {
 	if path == "" {
 		return contact.DefaultPolicy(), nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := e.readFile(path)
 	if err != nil {
 		return nil, usageErr("policy: %v", err)
 	}
@@ -124,7 +123,7 @@ func loadPolicy(path string) (*contact.Policy, error) {
 
 func runAudit(ctx context.Context, o *auditOptions) error {
 	e, g := o.e, o.g
-	pol, err := loadPolicy(o.policyFile)
+	pol, err := loadPolicy(o.e, o.policyFile)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func (g *globalOptions) connect(ctx context.Context, e *env) (*connection, error
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
-		s, err := sandbox.Open(path)
+		s, err := sandbox.Open(e.path(path))
 		if err != nil {
 			return nil, err
 		}

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -37,7 +39,10 @@ type env struct {
 	stderr io.Writer
 	stdin  io.Reader
 	getenv func(string) string
-	now    func() time.Time
+	// dir is the working directory relative paths are in; "" is the
+	// process's own (see path).
+	dir string
+	now func() time.Time
 	// sleep waits (verify --wait's polls); nil is the real wait. Tests
 	// advance a fake now instead of waiting.
 	sleep func(context.Context, time.Duration) error
@@ -104,12 +109,70 @@ func hintsOnce(g *globalOptions, errs []error) []string {
 	return out
 }
 
+// path is name, a path as the user wrote it, as this process opens it: in
+// the command's working directory.
+func (e *env) path(name string) string {
+	if e.dir == "" || name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(e.dir, name)
+}
+
+// asWritten names the file in err as the user wrote it again when name,
+// the path they gave, is relative: path put the working directory in
+// front, and a message must read the same wherever the command runs.
+func (e *env) asWritten(err error, name string) error {
+	var pe *fs.PathError
+	if e.dir != "" && !filepath.IsAbs(name) && errors.As(err, &pe) {
+		if rel, ok := strings.CutPrefix(pe.Path, e.dir+string(filepath.Separator)); ok {
+			pe.Path = rel
+		}
+	}
+	return err
+}
+
+// readFile reads name, as the user wrote it, from the working directory.
+func (e *env) readFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(e.path(name))
+	return data, e.asWritten(err, name)
+}
+
 // Main runs altcontacts with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return Run(ctx, Invocation{Args: args, Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv})
+}
+
+// Invocation is one run of altcontacts as its process sees the world:
+// arguments, standard streams, environment and working directory. Main
+// is the process's own; the scripts (cmd/altcontacts) run one per command
+// in their own directory, as many at once as run in parallel.
+type Invocation struct {
+	Args           []string
+	Stdin          io.Reader // nil: no input
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Dir is the directory relative paths are in: files named on the
+	// command line, and the defaults written "here" (a journal, init's
+	// contacts.yaml, export's directory). "" is the process's working
+	// directory.
+	Dir string
+}
+
+// Run runs one invocation of altcontacts and returns its exit code.
+func Run(ctx context.Context, inv Invocation) int {
+	stdin := inv.Stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
 	e := &env{
-		stdout: stdout, stderr: stderr, stdin: os.Stdin, getenv: getenv, now: time.Now,
-		stdinTTY: isTerminal(os.Stdin), stdoutTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr),
+		stdout: inv.Stdout, stderr: inv.Stderr, stdin: stdin, getenv: inv.Getenv, dir: inv.Dir, now: time.Now,
+		stdinTTY: isTerminal(stdin), stdoutTTY: isTerminal(inv.Stdout), stderrTTY: isTerminal(inv.Stderr),
+	}
+	args := inv.Args
+	if args == nil {
+		// cobra reads os.Args for nil: the process's, not this run's.
+		args = []string{}
 	}
 	return run(ctx, e, args)
 }

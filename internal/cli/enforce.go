@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,14 +84,14 @@ func (o *enforceOptions) parse() error {
 	if o.eventFile == "" {
 		return usageErr("--event is required")
 	}
-	raw, err := os.ReadFile(o.eventFile)
+	raw, err := o.e.readFile(o.eventFile)
 	if err != nil {
 		return usageErr("event: %v", err)
 	}
 	o.raw = raw
 	switch inline := o.e.getenv(enforce.EnvPolicy); {
 	case o.policyFile != "":
-		if o.policy, o.data, err = readPolicy(o.policyFile); err != nil {
+		if o.policy, o.data, err = readPolicy(o.e, o.policyFile); err != nil {
 			return err
 		}
 	case inline != "":

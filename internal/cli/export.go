@@ -82,14 +82,14 @@ func (o *exportOptions) parse() error {
 		return usageErr("--format: unknown format %q (want terraform or csv)", o.format)
 	}
 	if o.policyFile != "" {
-		p, _, err := readPolicy(o.policyFile)
+		p, _, err := readPolicy(o.e, o.policyFile)
 		if err != nil {
 			return err
 		}
 		o.policy = p
 	}
 	for _, t := range exportTargets(o) {
-		if _, err := os.Lstat(t); err == nil {
+		if _, err := os.Lstat(o.e.path(t)); err == nil {
 			return withHints(fmt.Errorf("%s already exists; export never overwrites a file", t), ExitUsage,
 				"remove it, or export to another directory with --out DIR")
 		}
@@ -130,7 +130,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 			return err
 		}
 		rows = bytes.Count(data, []byte("\n"))
-		if path := csvPath(o.out); path == "" {
+		if path := csvPath(e, o.out); path == "" {
 			if _, err := e.stdout.Write(data); err != nil {
 				return err
 			}
@@ -140,23 +140,23 @@ func runExport(ctx context.Context, o *exportOptions) error {
 		}
 	}
 	if len(files) > 0 {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return withHints(err, ExitIncomplete)
+		if err := os.MkdirAll(e.path(dir), 0o755); err != nil {
+			return withHints(e.asWritten(err, dir), ExitIncomplete)
 		}
 		for _, f := range files {
 			// Contact files hold phone numbers: readable by the owner's
 			// group (a repository checkout), not by everyone.
-			if err := atomicfile.Create(filepath.Join(dir, f.Name), f.Data, 0o640); err != nil {
+			if err := atomicfile.Create(e.path(filepath.Join(dir, f.Name)), f.Data, 0o640); err != nil {
 				if errors.Is(err, fs.ErrExist) {
 					return usageErr("%s already exists; export never overwrites a file", filepath.Join(dir, f.Name))
 				}
-				return withHints(err, ExitIncomplete)
+				return withHints(e.asWritten(err, dir), ExitIncomplete)
 			}
 		}
 	}
 	if o.format == "csv" {
 		where := "stdout"
-		if path := csvPath(o.out); path != "" {
+		if path := csvPath(e, o.out); path != "" {
 			where = path
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: exported %d row(s), one per account and type, of %d account(s) to %s; %d hold a contact\n", rows, rep.Count(inventory.Read), where, len(entries))
@@ -177,11 +177,11 @@ func runExport(ctx context.Context, o *exportOptions) error {
 // csvPath is the file a CSV export writes: --out, or
 // DIR/alternate-contacts.csv when --out names an existing directory; ""
 // for stdout.
-func csvPath(out string) string {
+func csvPath(e *env, out string) string {
 	if out == "" {
 		return ""
 	}
-	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+	if fi, err := os.Stat(e.path(out)); err == nil && fi.IsDir() {
 		return filepath.Join(out, export.CSVFile)
 	}
 	return out
@@ -190,7 +190,7 @@ func csvPath(out string) string {
 // exportTargets are the files an export would create.
 func exportTargets(o *exportOptions) []string {
 	if o.format == "csv" {
-		if path := csvPath(o.out); path != "" {
+		if path := csvPath(o.e, o.out); path != "" {
 			return []string{path}
 		}
 		return nil

@@ -57,7 +57,7 @@ func (o *initOptions) parse() error {
 	if o.out == "" {
 		return usageErr("--out: want a file name")
 	}
-	if _, err := os.Lstat(o.out); err == nil {
+	if _, err := os.Lstat(o.e.path(o.out)); err == nil {
 		return withHints(fmt.Errorf("%s already exists; init never overwrites a file", o.out), ExitUsage,
 			"check it with: "+o.g.cmdline("plan", "--policy", o.out),
 			"or write a new one elsewhere: "+o.g.cmdline("init", "--out", "FILE"))
@@ -88,11 +88,11 @@ func runInit(ctx context.Context, o *initOptions) error {
 	case err != nil:
 		return withHints(fmt.Errorf("init: %w", err), ExitIncomplete, awsHints(g, err)...)
 	}
-	if err := atomicfile.Create(o.out, res.Data, 0o644); err != nil {
+	if err := atomicfile.Create(e.path(o.out), res.Data, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return usageErr("%s already exists; init never overwrites a file", o.out)
 		}
-		return withHints(err, ExitIncomplete)
+		return withHints(e.asWritten(err, o.out), ExitIncomplete)
 	}
 	src := ""
 	if res.DomainSource != "" {

@@ -20,7 +20,7 @@ import (
 // --sandbox, an S3-compatible store named by AWS_ENDPOINT_URL_S3).
 func (g *globalOptions) journalTarget(ctx context.Context, e *env, s string) (journal.Target, error) {
 	if !journal.IsS3(s) {
-		return journal.Target{File: s}, nil
+		return journal.Target{File: s, Dir: e.dir}, nil
 	}
 	loc, err := journal.ParseLocation(s)
 	if err != nil {

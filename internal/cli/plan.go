@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -17,11 +16,11 @@ import (
 
 // readPolicy loads a policy for writing: parse errors and a policy whose
 // own contacts break a high-severity rule are input errors (exit 2).
-func readPolicy(path string) (*contact.Policy, []byte, error) {
+func readPolicy(e *env, path string) (*contact.Policy, []byte, error) {
 	if path == "" {
 		return nil, nil, usageErr("--policy is required")
 	}
-	data, err := os.ReadFile(path)
+	data, err := e.readFile(path)
 	if err != nil {
 		return nil, nil, usageErr("policy: %v", err)
 	}
@@ -84,7 +83,7 @@ func (o *planOptions) parse() error {
 	if o.format, err = changeOutput(o.g, "plan"); err != nil {
 		return err
 	}
-	o.policy, o.data, err = readPolicy(o.policyFile)
+	o.policy, o.data, err = readPolicy(o.e, o.policyFile)
 	return err
 }
 
@@ -128,8 +127,8 @@ func runPlan(ctx context.Context, o *planOptions) error {
 	}
 	if out != "" {
 		b, _ := report.MarshalIndent(pl)
-		if err := atomicfile.Write(out, append(b, '\n'), 0o600); err != nil {
-			return withHints(err, ExitIncomplete)
+		if err := atomicfile.Write(e.path(out), append(b, '\n'), 0o600); err != nil {
+			return withHints(e.asWritten(err, out), ExitIncomplete)
 		}
 		fmt.Fprintf(e.stderr, "altcontacts: plan written to %s; apply it with: %s\n", out, g.cmdline("apply", append([]string{"--plan", out}, g.yesFlag()...)...))
 	}

@@ -124,7 +124,7 @@ func (o *sandboxOptions) origin() (sandbox.Origin, error) {
 	if o.accounts < 0 {
 		return sandbox.Origin{}, usageErr("--accounts: want a positive number, got %d", o.accounts)
 	}
-	return sandbox.Origin{Scenario: o.scenario}, nil
+	return sandbox.Origin{Scenario: o.scenario, Dir: o.e.dir}, nil
 }
 
 // sandboxErr gives the sandbox's input errors exit 2 and their hints.
@@ -272,7 +272,7 @@ func runSandboxReset(_ context.Context, o *sandboxOptions) error {
 	if err := o.knobs().Apply(st); err != nil {
 		return err
 	}
-	if err := sandbox.Reset(path, st); err != nil {
+	if err := sandbox.Reset(o.e.path(path), st); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.e.stderr, "altcontacts: sandbox state %s reset to %s (%d accounts)\n", path, name, len(st.Accounts))
@@ -285,7 +285,7 @@ func runSandboxShow(_ context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := sandbox.Open(path)
+	s, err := sandbox.Open(o.e.path(path))
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func runSandboxEvaluate(_ context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := sandbox.Open(path)
+	s, err := sandbox.Open(o.e.path(path))
 	if err != nil {
 		return err
 	}
@@ -336,7 +336,7 @@ func runSandboxServe(ctx context.Context, o *sandboxOptions) error {
 	if err := o.parse(); err != nil {
 		return err
 	}
-	cfg := sandbox.ServeConfig{Addr: o.addr, StatePath: o.state, Knobs: o.knobs()}
+	cfg := sandbox.ServeConfig{Addr: o.addr, StatePath: o.e.path(o.state), Knobs: o.knobs()}
 	// A state file alone is served as it is; --scenario or --accounts
 	// start it afresh.
 	if o.state == "" || o.scenario != "" || o.accounts != 0 {

@@ -56,11 +56,12 @@ type IncludeError struct{ Err error }
 func (e *IncludeError) Error() string { return e.Err.Error() }
 func (e *IncludeError) Unwrap() error { return e.Err }
 
-// ReadIncludes reads the files to include.
-func ReadIncludes(paths []string) ([]Include, error) {
+// ReadIncludes reads the files to include with readFile (os.ReadFile, or
+// the command's own, which knows its working directory).
+func ReadIncludes(paths []string, readFile func(string) ([]byte, error)) ([]Include, error) {
 	out := make([]Include, 0, len(paths))
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readFile(p)
 		if err != nil {
 			return nil, &IncludeError{err}
 		}

@@ -21,7 +21,7 @@ func TestWriteBundle(t *testing.T) {
 	if err := os.WriteFile(src, []byte("{\"seq\":1}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	includes, err := ReadIncludes([]string{src})
+	includes, err := ReadIncludes([]string{src}, os.ReadFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestWriteBundle(t *testing.T) {
 }
 
 func TestReadIncludesMissing(t *testing.T) {
-	_, err := ReadIncludes([]string{filepath.Join(t.TempDir(), "absent")})
+	_, err := ReadIncludes([]string{filepath.Join(t.TempDir(), "absent")}, os.ReadFile)
 	var ie *IncludeError
 	if !errors.As(err, &ie) || !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("err = %v, want an IncludeError wrapping ErrNotExist", err)

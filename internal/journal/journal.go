@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -106,32 +107,48 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 // Append, so a run that writes nothing leaves no journal behind. An
 // existing journal is read now: a corrupt one is refused before any work.
 func Lazy(path string, now func() time.Time) (*Writer, error) {
+	return lazy(path, path, now)
+}
+
+// lazy is Lazy on the file at path, named shown in messages.
+func lazy(path, shown string, now func() time.Time) (*Writer, error) {
 	seq := 0
-	if entries, err := Read(path); err == nil {
+	if entries, err := readAs(path, shown); err == nil {
 		for _, e := range entries {
 			seq = max(seq, e.Seq)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	return &Writer{sink: &fileSink{path: path}, seq: seq, now: now}, nil
+	return &Writer{sink: &fileSink{path: path, shown: shown}, seq: seq, now: now}, nil
+}
+
+// shownAs names the file at path in err as shown, the name the user gave
+// it (see Target.Dir).
+func shownAs(err error, path, shown string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		pe.Path = shown
+	}
+	return err
 }
 
 // fileSink is a JSON Lines file, fsynced after every line.
 type fileSink struct {
-	f    *os.File
-	path string
+	f     *os.File
+	path  string
+	shown string // path as messages name it
 	// info, if set, is written as a Header line when the file is opened:
 	// each run appended to a file is a run of its own.
 	info *RunInfo
 }
 
-func (s *fileSink) name() string { return s.path }
+func (s *fileSink) name() string { return s.shown }
 
 func (s *fileSink) open() error {
 	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return fmt.Errorf("journal: %w", shownAs(err, s.path, s.shown))
 	}
 	// A torn last line from a crash must not glue itself to the next one.
 	// If it still reads as an entry (only its newline was lost), end it;
@@ -140,7 +157,7 @@ func (s *fileSink) open() error {
 	// middle line that makes the whole journal unreadable.
 	if err := mendTail(f, s.path); err != nil {
 		f.Close()
-		return fmt.Errorf("journal: %w", err)
+		return fmt.Errorf("journal: %w", shownAs(err, s.path, s.shown))
 	}
 	// The new file's directory entry must survive a crash too.
 	if d, err := os.Open(filepath.Dir(s.path)); err == nil {
@@ -168,10 +185,10 @@ func (s *fileSink) open() error {
 
 func (s *fileSink) write(_ Entry, line []byte) error {
 	if _, err := s.f.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("journal %s: %w", s.path, err)
+		return fmt.Errorf("journal %s: %w", s.shown, err)
 	}
 	if err := s.f.Sync(); err != nil {
-		return fmt.Errorf("journal %s: fsync: %w", s.path, err)
+		return fmt.Errorf("journal %s: fsync: %w", s.shown, err)
 	}
 	return nil
 }
@@ -279,11 +296,16 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 // Read parses a journal. A last line cut short by a crash (no newline, not
 // JSON) is ignored; any other bad line is a *LineError.
 func Read(path string) ([]Entry, error) {
+	return readAs(path, path)
+}
+
+// readAs is Read of the file at path, named shown in messages.
+func readAs(path, shown string) ([]Entry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, shownAs(err, path, shown)
 	}
-	return Parse(path, data)
+	return Parse(shown, data)
 }
 
 // Parse is Read on bytes already in memory.

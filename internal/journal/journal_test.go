@@ -1,6 +1,7 @@
 package journal_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -327,5 +328,46 @@ func TestFileRuns(t *testing.T) {
 	runs, err = journal.Target{File: old}.Runs(ctx)
 	if err != nil || len(runs) != 1 || runs[0].Info.Mode != journal.PhaseApply || runs[0].Intents != 1 {
 		t.Errorf("old journal: runs = %+v, %v; want one apply run with one intent", runs, err)
+	}
+}
+
+// A Target with Dir keeps its file there and names it as written: the
+// announced location, each run's, and the line of a corrupt journal.
+func TestTargetDir(t *testing.T) {
+	dir := t.TempDir()
+	target := journal.Target{File: "j.jsonl", Dir: dir}
+	var announced string
+	target.Announce = func(location string) { announced = location }
+	w, err := target.Open(context.Background(), journal.RunInfo{Mode: journal.PhaseApply}, func() time.Time { return t0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Append(intent("265937401187", person, durable)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if announced != "j.jsonl" {
+		t.Errorf("announced %q, want j.jsonl", announced)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "j.jsonl")); err != nil {
+		t.Fatalf("the journal is not in Dir: %v", err)
+	}
+	runs, err := target.Runs(context.Background())
+	if err != nil || len(runs) != 1 || runs[0].Location != "j.jsonl" {
+		t.Fatalf("Runs = %+v, %v; want one run at j.jsonl", runs, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "j.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("not json\n{}\n")
+	f.Close()
+	if _, _, err := target.Entries(context.Background()); err == nil || !strings.HasPrefix(err.Error(), "j.jsonl:") {
+		t.Errorf("Entries of a corrupt journal = %v, want an error at j.jsonl:LINE", err)
+	}
+	if _, err := (journal.Target{File: "absent.jsonl", Dir: dir}).Runs(context.Background()); err == nil || strings.Contains(err.Error(), dir) {
+		t.Errorf("Runs of an absent journal = %v, want it named as written", err)
 	}
 }

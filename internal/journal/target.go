@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path"
+	"path/filepath"
 	"time"
 )
 
@@ -13,6 +14,9 @@ type Target struct {
 	File  string
 	Store Store
 	Loc   Location
+	// Dir is the directory a relative File is in; "" is the process's
+	// working directory. Messages and run locations name File as written.
+	Dir string
 	// Announce, if set, hears the journal's location (the file, or the
 	// run's prefix) when its first record makes it exist: a run that
 	// writes nothing announces nothing.
@@ -27,13 +31,21 @@ func (t Target) String() string {
 	return t.File
 }
 
+// file is File as this process opens it.
+func (t Target) file() string {
+	if t.Dir == "" || filepath.IsAbs(t.File) {
+		return t.File
+	}
+	return filepath.Join(t.Dir, t.File)
+}
+
 // Open returns a lazy Writer for one new run: appended to the file, or a
 // new run folder under the S3 location.
 func (t Target) Open(ctx context.Context, info RunInfo, now func() time.Time) (*Writer, error) {
 	var w *Writer
 	if t.Store == nil {
 		var err error
-		if w, err = Lazy(t.File, now); err != nil {
+		if w, err = lazy(t.file(), t.File, now); err != nil {
 			return nil, err
 		}
 		w.sink.(*fileSink).info = runInfo(info, now)
@@ -63,9 +75,9 @@ func (t Target) Runs(ctx context.Context) ([]Run, error) {
 	if t.Store != nil {
 		return ListRuns(ctx, t.Store, t.Loc)
 	}
-	data, err := os.ReadFile(t.File)
+	data, err := os.ReadFile(t.file())
 	if err != nil {
-		return nil, err
+		return nil, shownAs(err, t.file(), t.File)
 	}
 	entries, err := parseAll(t.File, data)
 	if err != nil {
@@ -91,7 +103,7 @@ func (t Target) Runs(ctx context.Context) ([]Run, error) {
 // location itself or, when it names one run, the prefix holding that run.
 func (t Target) Entries(ctx context.Context) (entries []Entry, base Target, err error) {
 	if t.Store == nil {
-		entries, err = Read(t.File)
+		entries, err = readAs(t.file(), t.File)
 		return entries, t, err
 	}
 	runs, err := ReadRuns(ctx, t.Store, t.Loc)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -22,6 +24,10 @@ type Origin struct {
 	// Scenario is a built-in scenario's name or a scenario file's path;
 	// empty is the fintech scenario.
 	Scenario string
+	// Dir is the directory a relative Scenario path is in; "" is the
+	// process's working directory. Messages name the file as Scenario
+	// does.
+	Dir string
 }
 
 // OriginError is an origin the user gave that cannot start a sandbox: a
@@ -64,7 +70,15 @@ func InitialState(o Origin) (*emulator.State, string, error) {
 		st, err := emulator.Builtin(name)
 		return st, "the " + name + " scenario", err
 	}
-	data, err := os.ReadFile(name)
+	file := name
+	if o.Dir != "" && !filepath.IsAbs(name) {
+		file = filepath.Join(o.Dir, name)
+	}
+	data, err := os.ReadFile(file)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = name
+	}
 	if err != nil {
 		return nil, "", &OriginError{Scenario: name, Unreadable: true, Err: err}
 	}
