@@ -136,9 +136,10 @@ func noExitSleep(gorace string) string {
 // the test process (cli.Run) with the script's environment, working
 // directory and an empty stdin, the way `exec altcontacts ARGS` runs it in
 // a process of its own, and failing the script as exec does: on a nonzero
-// exit, or on a zero one after `!`. Starting a process costs about 80 ms
-// of CPU before main runs and a sandbox command 5 to 15 ms after it
-// (docs/benchmarks.md, fifth pass), and the scripts run some 300.
+// exit, or on a zero one after `!`. A process of its own cost about 0.1 s
+// of CPU in a full run, more than half of it before main (package
+// initialization and page faults); in process a sandbox command costs 3
+// to 16 ms, and the scripts run some 300 (docs/benchmarks.md, fifth pass).
 //
 // What only a process has stays with exec: main.go's exit code and
 // signals (version.txtar and the scripts' usage errors), `sandbox serve`

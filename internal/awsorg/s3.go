@@ -164,8 +164,9 @@ type BucketLoadOptions struct {
 	Getenv func(string) string
 	// Local is for the sandbox: the AWS calls are emulated, so the bucket
 	// must be an S3-compatible store named by AWS_ENDPOINT_URL_S3 (or
-	// AWS_ENDPOINT_URL), never real S3 by accident; without credentials in
-	// the chain, placeholder ones sign (local stores accept any).
+	// AWS_ENDPOINT_URL), never real S3 by accident. Everything comes from
+	// Getenv, nothing from the SDK's chain: the keys in it, else
+	// placeholder ones (local stores accept any), and its region.
 	Local bool
 }
 
