@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"github.com/altcontacts/altcontacts/internal/awsorg"
 	"github.com/altcontacts/altcontacts/internal/buildinfo"
 	"github.com/altcontacts/altcontacts/internal/report"
+	"github.com/altcontacts/altcontacts/internal/workdir"
 )
 
 // Exit codes, as the README documents them. Precedence when several apply: 2 > 130 > 3 > 1 > 0.
@@ -111,25 +110,11 @@ func hintsOnce(g *globalOptions, errs []error) []string {
 
 // path is name, a path as the user wrote it, as this process opens it: in
 // the command's working directory.
-func (e *env) path(name string) string {
-	if e.dir == "" || name == "" || filepath.IsAbs(name) {
-		return name
-	}
-	return filepath.Join(e.dir, name)
-}
+func (e *env) path(name string) string { return workdir.Join(e.dir, name) }
 
-// asWritten names the file in err as the user wrote it again when name,
-// the path they gave, is relative: path put the working directory in
-// front, and a message must read the same wherever the command runs.
-func (e *env) asWritten(err error, name string) error {
-	var pe *fs.PathError
-	if e.dir != "" && !filepath.IsAbs(name) && errors.As(err, &pe) {
-		if rel, ok := strings.CutPrefix(pe.Path, e.dir+string(filepath.Separator)); ok {
-			pe.Path = rel
-		}
-	}
-	return err
-}
+// asWritten names the file in err as the user wrote it (name) again, so a
+// message reads the same wherever the command runs.
+func (e *env) asWritten(err error, name string) error { return workdir.AsWritten(err, e.dir, name) }
 
 // readFile reads name, as the user wrote it, from the working directory.
 func (e *env) readFile(name string) ([]byte, error) {

@@ -12,13 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/contact"
+	"github.com/altcontacts/altcontacts/internal/workdir"
 )
 
 // Kinds of line.
@@ -107,36 +107,27 @@ func Create(path string, now func() time.Time) (*Writer, error) {
 // Append, so a run that writes nothing leaves no journal behind. An
 // existing journal is read now: a corrupt one is refused before any work.
 func Lazy(path string, now func() time.Time) (*Writer, error) {
-	return lazy(path, path, now)
+	return lazy("", path, now)
 }
 
-// lazy is Lazy on the file at path, named shown in messages.
-func lazy(path, shown string, now func() time.Time) (*Writer, error) {
+// lazy is Lazy on the file name in dir (see Target.Dir).
+func lazy(dir, name string, now func() time.Time) (*Writer, error) {
 	seq := 0
-	if entries, err := readAs(path, shown); err == nil {
+	if entries, err := readAs(dir, name); err == nil {
 		for _, e := range entries {
 			seq = max(seq, e.Seq)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	return &Writer{sink: &fileSink{path: path, shown: shown}, seq: seq, now: now}, nil
-}
-
-// shownAs names the file at path in err as shown, the name the user gave
-// it (see Target.Dir).
-func shownAs(err error, path, shown string) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) && pe.Path == path {
-		pe.Path = shown
-	}
-	return err
+	return &Writer{sink: &fileSink{path: workdir.Join(dir, name), dir: dir, shown: name}, seq: seq, now: now}, nil
 }
 
 // fileSink is a JSON Lines file, fsynced after every line.
 type fileSink struct {
 	f     *os.File
 	path  string
+	dir   string // the directory of a relative shown (Target.Dir)
 	shown string // path as messages name it
 	// info, if set, is written as a Header line when the file is opened:
 	// each run appended to a file is a run of its own.
@@ -148,7 +139,7 @@ func (s *fileSink) name() string { return s.shown }
 func (s *fileSink) open() error {
 	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return fmt.Errorf("journal: %w", shownAs(err, s.path, s.shown))
+		return fmt.Errorf("journal: %w", workdir.AsWritten(err, s.dir, s.shown))
 	}
 	// A torn last line from a crash must not glue itself to the next one.
 	// If it still reads as an entry (only its newline was lost), end it;
@@ -157,7 +148,7 @@ func (s *fileSink) open() error {
 	// middle line that makes the whole journal unreadable.
 	if err := mendTail(f, s.path); err != nil {
 		f.Close()
-		return fmt.Errorf("journal: %w", shownAs(err, s.path, s.shown))
+		return fmt.Errorf("journal: %w", workdir.AsWritten(err, s.dir, s.shown))
 	}
 	// The new file's directory entry must survive a crash too.
 	if d, err := os.Open(filepath.Dir(s.path)); err == nil {
@@ -296,16 +287,16 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 // Read parses a journal. A last line cut short by a crash (no newline, not
 // JSON) is ignored; any other bad line is a *LineError.
 func Read(path string) ([]Entry, error) {
-	return readAs(path, path)
+	return readAs("", path)
 }
 
-// readAs is Read of the file at path, named shown in messages.
-func readAs(path, shown string) ([]Entry, error) {
-	data, err := os.ReadFile(path)
+// readAs is Read of the file name in dir (see Target.Dir).
+func readAs(dir, name string) ([]Entry, error) {
+	data, err := os.ReadFile(workdir.Join(dir, name))
 	if err != nil {
-		return nil, shownAs(err, path, shown)
+		return nil, workdir.AsWritten(err, dir, name)
 	}
-	return Parse(shown, data)
+	return Parse(name, data)
 }
 
 // Parse is Read on bytes already in memory.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"os"
 	"path"
-	"path/filepath"
 	"time"
+
+	"github.com/altcontacts/altcontacts/internal/workdir"
 )
 
 // Target is where journals are: a JSON Lines file, or an S3 location
@@ -32,12 +33,7 @@ func (t Target) String() string {
 }
 
 // file is File as this process opens it.
-func (t Target) file() string {
-	if t.Dir == "" || filepath.IsAbs(t.File) {
-		return t.File
-	}
-	return filepath.Join(t.Dir, t.File)
-}
+func (t Target) file() string { return workdir.Join(t.Dir, t.File) }
 
 // Open returns a lazy Writer for one new run: appended to the file, or a
 // new run folder under the S3 location.
@@ -45,7 +41,7 @@ func (t Target) Open(ctx context.Context, info RunInfo, now func() time.Time) (*
 	var w *Writer
 	if t.Store == nil {
 		var err error
-		if w, err = lazy(t.file(), t.File, now); err != nil {
+		if w, err = lazy(t.Dir, t.File, now); err != nil {
 			return nil, err
 		}
 		w.sink.(*fileSink).info = runInfo(info, now)
@@ -77,7 +73,7 @@ func (t Target) Runs(ctx context.Context) ([]Run, error) {
 	}
 	data, err := os.ReadFile(t.file())
 	if err != nil {
-		return nil, shownAs(err, t.file(), t.File)
+		return nil, workdir.AsWritten(err, t.Dir, t.File)
 	}
 	entries, err := parseAll(t.File, data)
 	if err != nil {
@@ -103,7 +99,7 @@ func (t Target) Runs(ctx context.Context) ([]Run, error) {
 // location itself or, when it names one run, the prefix holding that run.
 func (t Target) Entries(ctx context.Context) (entries []Entry, base Target, err error) {
 	if t.Store == nil {
-		entries, err = readAs(t.file(), t.File)
+		entries, err = readAs(t.Dir, t.File)
 		return entries, t, err
 	}
 	runs, err := ReadRuns(ctx, t.Store, t.Loc)

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/altcontacts/altcontacts/internal/emulator"
+	"github.com/altcontacts/altcontacts/internal/workdir"
 )
 
 // Origin is where a fresh sandbox state comes from: a generated
@@ -70,17 +69,9 @@ func InitialState(o Origin) (*emulator.State, string, error) {
 		st, err := emulator.Builtin(name)
 		return st, "the " + name + " scenario", err
 	}
-	file := name
-	if o.Dir != "" && !filepath.IsAbs(name) {
-		file = filepath.Join(o.Dir, name)
-	}
-	data, err := os.ReadFile(file)
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		pe.Path = name
-	}
+	data, err := os.ReadFile(workdir.Join(o.Dir, name))
 	if err != nil {
-		return nil, "", &OriginError{Scenario: name, Unreadable: true, Err: err}
+		return nil, "", &OriginError{Scenario: name, Unreadable: true, Err: workdir.AsWritten(err, o.Dir, name)}
 	}
 	st, err := emulator.LoadScenario(name, data)
 	if err != nil {
