@@ -31,8 +31,8 @@ const (
 	ExitInterrupted = 130
 )
 
-// env is the process environment a command runs in. Nothing below Main
-// reads os.* directly.
+// env is the process environment a command runs in. Nothing below Run
+// reads os.* directly, and a file is opened through path.
 type env struct {
 	stdout io.Writer
 	stderr io.Writer
