@@ -32,7 +32,8 @@ const (
 )
 
 // env is the process environment a command runs in. Nothing below Run
-// reads os.* directly, and a file is opened through path.
+// reads the process's own environment, streams or working directory:
+// getenv, the streams and path stand in for them.
 type env struct {
 	stdout io.Writer
 	stderr io.Writer
