@@ -9,7 +9,7 @@ import (
 )
 
 // altcontacts runs the program as a user's shell does: the test binary
-// under the name altcontacts, which testscript.Main (TestMain) puts on
+// under the name altcontacts, which TestMain (binDir) puts on
 // PATH, with exactly env as its environment. In a process of its own, a
 // test that needs an environment of its own (the SDK reads AWS_* from the
 // process) still runs beside the others, where t.Setenv would forbid it.

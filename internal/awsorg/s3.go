@@ -182,23 +182,19 @@ func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	custom := o.EndpointURL != "" || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
-	if o.Local && getenv("AWS_ENDPOINT_URL_S3") == "" && getenv("AWS_ENDPOINT_URL") == "" {
-		return nil, ErrNoLocalStore
-	}
 	if o.Local {
 		// The sandbox reads no AWS configuration: not the credential chain
 		// (it would end at the instance metadata service, slowly, for a
 		// store that accepts any key), and nothing the SDK would take from
 		// the process environment behind the getenv it was given. Keys in
 		// the environment are used as they are (a local MinIO checks them).
+		endpoint := cmp.Or(getenv("AWS_ENDPOINT_URL_S3"), getenv("AWS_ENDPOINT_URL"))
+		if endpoint == "" {
+			return nil, ErrNoLocalStore
+		}
 		id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 		if id == "" || secret == "" {
 			id, secret = "sandbox", "sandbox-secret"
-		}
-		endpoint := getenv("AWS_ENDPOINT_URL_S3")
-		if endpoint == "" {
-			endpoint = getenv("AWS_ENDPOINT_URL")
 		}
 		region := cmp.Or(o.Region, getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION"), "us-east-1")
 		cfg := aws.Config{
@@ -208,6 +204,7 @@ func LoadBucket(ctx context.Context, o BucketLoadOptions) (*Bucket, error) {
 		}
 		return NewBucket(cfg, o.Bucket, BucketOptions{PathStyle: true}), nil
 	}
+	custom := o.EndpointURL != "" || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
 	if getenv("AWS_ENDPOINT_URL_S3") != "" {
 		// An endpoint set in code outranks every variable in the SDK's
 		// order, so the one-for-all --endpoint-url would hijack S3 from

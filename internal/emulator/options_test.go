@@ -186,11 +186,7 @@ func TestAdoptStateIsWithStateWithoutTheCopy(t *testing.T) {
 		}
 		return string(b)
 	}
-	standalone, err := Builtin("standalone")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := snapshot(WithState(standalone), fault)
+	want := snapshot(WithState(mustBuiltin(t, "standalone")), fault)
 	for _, opts := range [][]Option{{AdoptState(mustBuiltin(t, "standalone")), fault}, {fault, AdoptState(mustBuiltin(t, "standalone"))}} {
 		if got := snapshot(opts...); got != want {
 			t.Errorf("AdoptState starts elsewhere than WithState:\n%s\nwant:\n%s", got, want)

@@ -120,15 +120,14 @@ func lazy(dir, name string, now func() time.Time) (*Writer, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	return &Writer{sink: &fileSink{path: workdir.Join(dir, name), dir: dir, shown: name}, seq: seq, now: now}, nil
+	return &Writer{sink: &fileSink{dir: dir, shown: name}, seq: seq, now: now}, nil
 }
 
 // fileSink is a JSON Lines file, fsynced after every line.
 type fileSink struct {
 	f     *os.File
-	path  string
 	dir   string // the directory of a relative shown (Target.Dir)
-	shown string // path as messages name it
+	shown string // the path as written, as messages name it
 	// info, if set, is written as a Header line when the file is opened:
 	// each run appended to a file is a run of its own.
 	info *RunInfo
@@ -136,8 +135,11 @@ type fileSink struct {
 
 func (s *fileSink) name() string { return s.shown }
 
+// path is the file as this process opens it.
+func (s *fileSink) path() string { return workdir.Join(s.dir, s.shown) }
+
 func (s *fileSink) open() error {
-	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(s.path(), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("journal: %w", workdir.AsWritten(err, s.dir, s.shown))
 	}
@@ -146,12 +148,12 @@ func (s *fileSink) open() error {
 	// otherwise cut it off: its Append never returned, so the write it
 	// announced never started, and left in place it would become a corrupt
 	// middle line that makes the whole journal unreadable.
-	if err := mendTail(f, s.path); err != nil {
+	if err := mendTail(f, s.path()); err != nil {
 		f.Close()
 		return fmt.Errorf("journal: %w", workdir.AsWritten(err, s.dir, s.shown))
 	}
 	// The new file's directory entry must survive a crash too.
-	if d, err := os.Open(filepath.Dir(s.path)); err == nil {
+	if d, err := os.Open(filepath.Dir(s.path())); err == nil {
 		d.Sync()
 		d.Close()
 	}
